@@ -1,0 +1,34 @@
+using FapiHub.Domain.Common;
+using FapiHub.Domain.Errors;
+using FluentValidation;
+using Mediator;
+
+namespace FapiHub.Application.Common.Behaviors;
+
+/// <summary>
+/// Runs every FluentValidation validator of the command. A rejected command never reaches the handler (or the
+/// credit check after this behavior), so bad requests cost nothing; the rejection is a value, not an exception.
+/// </summary>
+internal sealed class ValidationBehavior<TMessage, TResponse>(IEnumerable<IValidator<TMessage>> validators)
+    : IPipelineBehavior<TMessage, TResponse>
+    where TMessage : IMessage
+    where TResponse : IFailureFactory<TResponse>
+{
+    private readonly IValidator<TMessage>[] _validators = [.. validators];
+
+    public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
+    {
+        foreach (var validator in _validators)
+        {
+            var result = await validator.ValidateAsync(message, cancellationToken);
+            if (!result.IsValid)
+            {
+                // One field at a time: the first failure is the one a client has to fix first.
+                var failure = result.Errors[0];
+                return TResponse.Failure(Errors.Request.InvalidField(failure.PropertyName, failure.ErrorMessage));
+            }
+        }
+
+        return await next(message, cancellationToken);
+    }
+}

@@ -1,0 +1,15 @@
+namespace FapiHub.Domain.Common;
+
+/// <summary>
+/// An expected failure, carried as a value rather than thrown.
+/// <paramref name="Code"/> is the stable, machine-readable code clients switch on (<c>invalid_image</c>, …);
+/// <paramref name="Message"/> is for humans and may change.
+/// </summary>
+public sealed record Error(string Code, string Message, ErrorType Type)
+{
+    /// <summary>Seconds the client should wait before retrying, where that is known (rate limits, overload).</summary>
+    public int? RetryAfterSeconds { get; init; }
+
+    /// <summary>The request field at fault, for validation errors.</summary>
+    public string? Field { get; init; }
+}

@@ -1,0 +1,75 @@
+using System.Globalization;
+using FapiHub.Domain.Common;
+
+namespace FapiHub.Domain.Errors;
+
+/// <summary>
+/// The catalogue of expected failures. Codes are part of the public contract (FapiHub's documented codes
+/// plus our own where FapiHub documents none); messages name the offending field so a client can fix the call.
+/// </summary>
+public static class Errors
+{
+    public static class Request
+    {
+        public const string InvalidRequestCode = "invalid_request";
+
+        /// <summary>A field the client must fix; <paramref name="message"/> is a whole sentence that names the field.</summary>
+        public static Error InvalidField(string field, string message) =>
+            new(InvalidRequestCode, message, ErrorType.Validation) { Field = field };
+
+        public static Error UnsupportedMediaType(string? contentType) =>
+            new(
+                "unsupported_media_type",
+                $"Content-Type '{contentType ?? "(none)"}' is not supported; send multipart/form-data with the image in the field 'image'.",
+                ErrorType.UnsupportedMediaType);
+
+        public static Error FileTooLarge(long limitBytes) =>
+            new(
+                "file_too_large",
+                string.Create(CultureInfo.InvariantCulture, $"The request body is larger than the limit of {limitBytes} bytes."),
+                ErrorType.PayloadTooLarge);
+    }
+
+    public static class Image
+    {
+        public static readonly Error Invalid = new(
+            "invalid_image",
+            "The field 'image' is not a decodable image; send a JPEG, PNG, WebP, BMP or GIF file.",
+            ErrorType.Validation);
+
+        public static Error TooLarge(int width, int height, long maxPixels) =>
+            new(
+                "image_too_large",
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"The image is {width}x{height} pixels; the limit is {maxPixels} pixels (width x height)."),
+                ErrorType.Validation);
+    }
+
+    public static class Auth
+    {
+        public static readonly Error InvalidApiKey = new(
+            "invalid_api_key",
+            "Missing or invalid API key; send it in the 'ApiKey' header.",
+            ErrorType.Unauthorized);
+    }
+
+    public static class General
+    {
+        public static Error NotFound(string path) =>
+            new("not_found", $"No endpoint at '{path}'.", ErrorType.NotFound);
+
+        public static Error MethodNotAllowed(string method, string path) =>
+            new("method_not_allowed", $"Method {method} is not allowed on '{path}'.", ErrorType.MethodNotAllowed);
+
+        public static readonly Error Internal = new(
+            "internal_error",
+            "An unexpected error occurred; it has been logged. Quote the request_id when reporting it.",
+            ErrorType.Unexpected);
+
+        public static readonly Error NotReady = new(
+            "service_unavailable",
+            "The service is starting and its models are not loaded yet; retry shortly.",
+            ErrorType.Unavailable) { RetryAfterSeconds = 5 };
+    }
+}

@@ -1,0 +1,45 @@
+using System.Buffers;
+
+namespace FapiHub.Domain.Imaging;
+
+/// <summary>
+/// A rented byte buffer of an exact logical length. Images of several megapixels are far above the
+/// large-object-heap threshold; renting them keeps a busy server from churning gen-2 collections.
+/// </summary>
+public abstract class PixelBuffer : IDisposable
+{
+    private byte[]? _buffer;
+
+    protected PixelBuffer(int width, int height, int bytesPerPixel)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        Width = width;
+        Height = height;
+        Length = checked(width * height * bytesPerPixel);
+        _buffer = ArrayPool<byte>.Shared.Rent(Length);
+    }
+
+    public int Width { get; }
+
+    public int Height { get; }
+
+    /// <summary>Bytes in use (the rented array may be longer).</summary>
+    public int Length { get; }
+
+    public Span<byte> Span => Buffer.AsSpan(0, Length);
+
+    /// <summary>The rented array, for APIs that need an array or a pinned pointer; only the first <see cref="Length"/> bytes belong to the image.</summary>
+    public byte[] Buffer => _buffer ?? throw new ObjectDisposedException(GetType().Name);
+
+    public void Dispose()
+    {
+        var buffer = Interlocked.Exchange(ref _buffer, null);
+        if (buffer is not null)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        GC.SuppressFinalize(this);
+    }
+}
