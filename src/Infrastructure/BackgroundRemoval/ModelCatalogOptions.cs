@@ -1,0 +1,80 @@
+namespace FapiHub.Infrastructure.BackgroundRemoval;
+
+/// <summary>The model catalogue (section <c>Models</c>): every name a client may send, and what runs behind it.</summary>
+public sealed class ModelCatalogOptions
+{
+    public const string SectionName = "Models";
+
+    /// <summary>Folder of the .onnx files; relative paths resolve against the application's base directory.</summary>
+    public string Directory { get; set; } = "models";
+
+    /// <summary>The model used when a request names none.</summary>
+    public string Default { get; set; } = "falcon";
+
+    public Dictionary<string, ModelDefinition> Catalog { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+}
+
+/// <summary>One catalogue entry. Adding a model is a file plus one of these; no code.</summary>
+public sealed class ModelDefinition
+{
+    /// <summary>The ONNX file, relative to <see cref="ModelCatalogOptions.Directory"/> (or absolute).</summary>
+    public string File { get; set; } = string.Empty;
+
+    /// <summary>Side of the square input the graph expects (IS-Net: 1024; the size is baked into the graph).</summary>
+    public int InputSize { get; set; } = 1024;
+
+    /// <summary>Input tensor name; empty means the graph's first input.</summary>
+    public string? InputName { get; set; }
+
+    /// <summary>The output holding the matte. IS-Net exposes twelve outputs; fetching only this one saves time and memory.</summary>
+    public string OutputName { get; set; } = "output";
+
+    /// <summary>Per-channel (R, G, B) mean in 0–255 units: the model sees <c>(v - mean) / std</c>. Default: IS-Net's 128.</summary>
+    public float[]? Mean { get; set; }
+
+    /// <summary>Per-channel (R, G, B) standard deviation in 0–255 units. Default: IS-Net's 256.</summary>
+    public float[]? Std { get; set; }
+
+    /// <summary>How raw output values become a 0–1 matte.</summary>
+    public OutputActivation Activation { get; set; } = OutputActivation.None;
+
+    /// <summary>What happens to the matte after it is upsampled to the photo's size.</summary>
+    public MaskRefinement Refinement { get; set; } = MaskRefinement.None;
+
+    /// <summary>Guided-filter window radius, in pixels of a 1024-pixel-wide working image (scaled for other sizes).</summary>
+    public int GuidedFilterRadius { get; set; } = 6;
+
+    /// <summary>Guided-filter regularisation: photo variance (0–1 intensity units) below which edges are smoothed rather than followed.</summary>
+    public float GuidedFilterEpsilon { get; set; } = 1e-3f;
+
+    /// <summary>A line for the documentation and the OpenAPI description.</summary>
+    public string? Description { get; set; }
+
+    // Configuration binding appends to pre-filled arrays, so defaults are applied here rather than in initialisers.
+    internal float[] MeanOrDefault => Mean is { Length: 3 } ? Mean : [128f, 128f, 128f];
+
+    internal float[] StdOrDefault => Std is { Length: 3 } ? Std : [256f, 256f, 256f];
+}
+
+/// <summary>Maps raw model output to 0–1.</summary>
+public enum OutputActivation
+{
+    /// <summary>The graph already ends in a sigmoid (IS-Net); values are only clamped.</summary>
+    None,
+
+    /// <summary>The graph outputs logits.</summary>
+    Sigmoid,
+
+    /// <summary>Stretch the output's own min–max range to 0–1 (U²-Net style graphs).</summary>
+    MinMax,
+}
+
+/// <summary>Post-processing of the upsampled matte.</summary>
+public enum MaskRefinement
+{
+    /// <summary>Bilinear upsampling only.</summary>
+    None,
+
+    /// <summary>Edge-aware upsampling: a guided filter with the photo as guide (He et al.), applied fast-guided-filter style.</summary>
+    GuidedFilter,
+}

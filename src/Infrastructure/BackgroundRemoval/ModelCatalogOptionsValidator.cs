@@ -1,0 +1,61 @@
+using Microsoft.Extensions.Options;
+
+namespace FapiHub.Infrastructure.BackgroundRemoval;
+
+/// <summary>
+/// Checks the catalogue when the host starts, so a typo or a missing weights file stops the server with a message
+/// naming the setting, instead of failing the first client request.
+/// </summary>
+internal sealed class ModelCatalogOptionsValidator : IValidateOptions<ModelCatalogOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ModelCatalogOptions options)
+    {
+        var failures = new List<string>();
+        if (options.Catalog.Count == 0)
+        {
+            failures.Add("Models:Catalog is empty; configure at least one model.");
+        }
+        else if (!options.Catalog.ContainsKey(options.Default))
+        {
+            failures.Add($"Models:Default is '{options.Default}', which is not in Models:Catalog ({string.Join(", ", options.Catalog.Keys)}).");
+        }
+
+        var directory = Path.GetFullPath(options.Directory, AppContext.BaseDirectory);
+        foreach (var (model, definition) in options.Catalog)
+        {
+            var prefix = $"Models:Catalog:{model}";
+            if (string.IsNullOrWhiteSpace(definition.File))
+            {
+                failures.Add($"{prefix}:File is empty.");
+            }
+            else if (!File.Exists(Path.GetFullPath(definition.File, directory)))
+            {
+                failures.Add(
+                    $"{prefix}:File '{Path.GetFullPath(definition.File, directory)}' does not exist. Build the project once " +
+                    "(it fetches the weights with npm), run 'node models/fetch-models.mjs', or point Models:Directory at your models.");
+            }
+
+            if (definition.InputSize is < 32 or > 4096)
+            {
+                failures.Add($"{prefix}:InputSize must be between 32 and 4096 (was {definition.InputSize}).");
+            }
+
+            if (definition.Mean is not null && definition.Mean.Length != 3)
+            {
+                failures.Add($"{prefix}:Mean needs three values (R, G, B).");
+            }
+
+            if (definition.Std is not null && (definition.Std.Length != 3 || definition.Std.Any(s => s <= 0)))
+            {
+                failures.Add($"{prefix}:Std needs three positive values (R, G, B).");
+            }
+
+            if (definition.GuidedFilterRadius < 1 || definition.GuidedFilterEpsilon <= 0)
+            {
+                failures.Add($"{prefix}: GuidedFilterRadius must be >= 1 and GuidedFilterEpsilon > 0.");
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

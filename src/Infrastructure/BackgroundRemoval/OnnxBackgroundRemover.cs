@@ -1,0 +1,119 @@
+using System.Buffers;
+using FapiHub.Application.Abstractions.BackgroundRemoval;
+using FapiHub.Domain.Common;
+using FapiHub.Domain.Imaging;
+using FapiHub.Infrastructure.Imaging;
+using Microsoft.Extensions.Options;
+using Microsoft.ML.OnnxRuntime;
+
+namespace FapiHub.Infrastructure.BackgroundRemoval;
+
+/// <summary>
+/// The <see cref="IBackgroundRemover"/> port on ONNX Runtime: resize to the model's square input, normalise into a
+/// pooled NCHW tensor, run the graph asking for the matte output only, then bring the matte back to the photo's size
+/// (bilinear, or edge-aware for models configured with a refinement).
+/// </summary>
+internal sealed class OnnxBackgroundRemover(ModelCatalog catalog, ModelSessions sessions, IOptions<InferenceOptions> options)
+    : IBackgroundRemover, IDisposable
+{
+    private readonly SemaphoreSlim _gate = new(Math.Max(1, options.Value.MaxConcurrency));
+
+    public async ValueTask<Result<AlphaMask>> PredictAsync(RgbaImage image, string model, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var entry = catalog.Get(model);
+        var definition = entry.Definition;
+        var network = await sessions.GetAsync(model).WaitAsync(cancellationToken);
+        var side = definition.InputSize;
+        var pixels = side * side;
+
+        var tensor = ArrayPool<float>.Shared.Rent(3 * pixels);
+        var matte = ArrayPool<float>.Shared.Rent(pixels);
+        try
+        {
+            Preprocess(image, definition, side, tensor.AsSpan(0, 3 * pixels));
+
+            await _gate.WaitAsync(cancellationToken);
+            try
+            {
+                Run(network, tensor.AsMemory(0, 3 * pixels), side, matte.AsSpan(0, pixels), cancellationToken);
+            }
+            finally
+            {
+                _gate.Release();
+            }
+
+            TensorLayout.Activate(matte.AsSpan(0, pixels), definition.Activation);
+            return Postprocess(image, definition, matte.AsSpan(0, pixels), side);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(tensor);
+            ArrayPool<float>.Shared.Return(matte);
+        }
+    }
+
+    public void Dispose() => _gate.Dispose();
+
+    private static void Preprocess(RgbaImage image, ModelDefinition definition, int side, Span<float> tensor)
+    {
+        var resized = ArrayPool<byte>.Shared.Rent(side * side * 4);
+        try
+        {
+            SkiaResampler.Resize(image, resized, side, side);
+            TensorLayout.FillNchw(resized.AsSpan(0, side * side * 4), side * side, definition.MeanOrDefault, definition.StdOrDefault, tensor);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(resized);
+        }
+    }
+
+    private static void Run(LoadedNetwork network, Memory<float> tensor, int side, Span<float> matte, CancellationToken cancellationToken)
+    {
+        using var runOptions = new RunOptions();
+
+        // A client that hangs up mid-inference stops the run instead of burning two seconds of CPU for nobody.
+        using var registration = cancellationToken.Register(static state => ((RunOptions)state!).Terminate = true, runOptions);
+        using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, tensor, [1, 3, side, side]);
+        try
+        {
+            using var outputs = network.Session.Run(runOptions, [network.InputName], [input], [network.OutputName]);
+            var values = outputs[0].GetTensorDataAsSpan<float>();
+            if (values.Length != matte.Length)
+            {
+                throw new InvalidOperationException(
+                    $"Output '{network.OutputName}' has {values.Length} values; a {side}x{side} matte was expected. Check the catalogue's OutputName.");
+            }
+
+            values.CopyTo(matte);
+        }
+        catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(cancellationToken);
+        }
+    }
+
+    private static AlphaMask Postprocess(RgbaImage image, ModelDefinition definition, ReadOnlySpan<float> matte, int side)
+    {
+        var mask = new AlphaMask(image.Width, image.Height);
+        try
+        {
+            if (definition.Refinement == MaskRefinement.GuidedFilter)
+            {
+                EdgeAwareUpsampler.Apply(image, matte, side, side, definition.GuidedFilterRadius, definition.GuidedFilterEpsilon, mask);
+            }
+            else
+            {
+                MaskResampler.ResizeToBytes(matte, side, side, mask.Span, image.Width, image.Height);
+            }
+
+            return mask;
+        }
+        catch
+        {
+            mask.Dispose();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using FapiHub.Domain.Imaging;
+using SkiaSharp;
+
+namespace FapiHub.Infrastructure.Imaging;
+
+/// <summary>Resizes RGBA images with Skia.</summary>
+internal static class SkiaResampler
+{
+    /// <summary>
+    /// Linear filtering between linearly blended mipmap levels: plain bilinear aliases once the scale drops below
+    /// one half (a 4000-pixel photo going into a 1024 model), and mipmaps make it an area-like average instead.
+    /// </summary>
+    public static readonly SKSamplingOptions Sampling = new(SKFilterMode.Linear, SKMipmapMode.Linear);
+
+    /// <summary>
+    /// Resizes the colour of <paramref name="image"/> into <paramref name="destination"/> (RGBA, width × height × 4 bytes).
+    /// Alpha is ignored (treated as opaque): models look at colour, and transparent pixels' colour is kept as is.
+    /// </summary>
+    public static unsafe void Resize(RgbaImage image, Span<byte> destination, int width, int height)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        if (destination.Length < width * height * 4)
+        {
+            throw new ArgumentException("Destination is too small.", nameof(destination));
+        }
+
+        fixed (byte* source = image.Buffer)
+        fixed (byte* target = destination)
+        {
+            using var sourcePixmap = new SKPixmap(
+                new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque), (IntPtr)source, image.RowBytes);
+            using var targetPixmap = new SKPixmap(
+                new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque), (IntPtr)target, width * 4);
+            if (!sourcePixmap.ScalePixels(targetPixmap, Sampling))
+            {
+                throw new InvalidOperationException($"SkiaSharp could not scale {image.Width}x{image.Height} to {width}x{height}.");
+            }
+        }
+    }
+}
