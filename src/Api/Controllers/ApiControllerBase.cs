@@ -1,0 +1,13 @@
+using FapiHub.Api.Errors;
+using FapiHub.Domain.Common;
+using Microsoft.AspNetCore.Mvc;
+
+namespace FapiHub.Api.Controllers;
+
+/// <summary>Base of every API controller: failures leave through <see cref="ErrorResponses"/>.</summary>
+[ApiController]
+public abstract class ApiControllerBase : ControllerBase
+{
+    /// <summary>The envelope response for an expected failure.</summary>
+    protected static IActionResult Failure(Error error) => ErrorResponses.ToActionResult(error);
+}

@@ -1,0 +1,119 @@
+using System.Text.Json;
+using FapiHub.Api.Authentication;
+using FapiHub.Api.Errors;
+using FapiHub.Api.Http;
+using FapiHub.Api.OpenApi;
+using FapiHub.Domain.Common;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
+using DomainErrors = FapiHub.Domain.Errors.Errors;
+
+namespace FapiHub.Api;
+
+public static class DependencyInjection
+{
+    /// <summary>Registers the HTTP edge: controllers, the error envelope, authentication, limits and OpenAPI.</summary>
+    public static IServiceCollection AddApi(this IServiceCollection services, IConfiguration configuration)
+    {
+        AddControllers(services);
+        AddErrorHandling(services);
+        AddApiKeyAuthentication(services);
+        AddLimits(services, configuration);
+        AddOpenApi(services);
+        return services;
+    }
+
+    private static void AddControllers(IServiceCollection services)
+    {
+        services.AddControllers(options => options.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true)
+            .AddJsonOptions(options => options.JsonSerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+
+        // Model-binding failures use the envelope too, naming the field; a body cut off by the size limit is a 413.
+        services.Configure<ApiBehaviorOptions>(options => options.InvalidModelStateResponseFactory = context =>
+        {
+            var errors = context.ModelState.Where(entry => entry.Value?.Errors.Count > 0).ToList();
+            if (errors.SelectMany(e => e.Value!.Errors).Any(e => IsBodyTooLarge(e.Exception)))
+            {
+                return ErrorResponses.ToActionResult(ErrorResponses.ForStatusCode(context.HttpContext, StatusCodes.Status413PayloadTooLarge));
+            }
+
+            var (field, entry) = errors.Count > 0 ? (errors[0].Key, errors[0].Value!) : (string.Empty, null);
+            var message = entry?.Errors[0] is { } first
+                ? (string.IsNullOrEmpty(first.ErrorMessage) ? "could not be read." : first.ErrorMessage)
+                : "is invalid.";
+            return ErrorResponses.ToActionResult(
+                string.IsNullOrEmpty(field)
+                    ? new Error(DomainErrors.Request.InvalidRequestCode, "The request could not be read: " + message, ErrorType.Validation)
+                    : DomainErrors.Request.InvalidField(field, $"Field '{field}': {message}"));
+        });
+    }
+
+    private static bool IsBodyTooLarge(Exception? exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static void AddErrorHandling(IServiceCollection services) =>
+        services.AddExceptionHandler<EnvelopeExceptionHandler>();
+
+    private static void AddApiKeyAuthentication(IServiceCollection services)
+    {
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorization();
+    }
+
+    private static void AddLimits(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<LimitsOptions>().Bind(configuration.GetSection(LimitsOptions.SectionName));
+
+        // Uploads stay in memory up to the limit: image bytes never touch the disk.
+        services.AddOptions<FormOptions>().Configure<IOptions<LimitsOptions>>((form, limits) =>
+        {
+            form.MemoryBufferThreshold = (int)Math.Min(int.MaxValue, limits.Value.MaxRequestBodyBytes);
+            form.MultipartBodyLengthLimit = limits.Value.MaxRequestBodyBytes;
+        });
+    }
+
+    private static void AddOpenApi(IServiceCollection services)
+    {
+        services.AddEndpointsApiExplorer();
+        services.AddSwaggerGen(options =>
+        {
+            options.SwaggerDoc("v1", new OpenApiInfo
+            {
+                Title = "FapiHub",
+                Version = "v2",
+                Description =
+                    "Self-hosted background removal, wire-compatible with the hosted FapiHub v2 API: same paths, `ApiKey` header, " +
+                    "multipart fields, PNG responses and JSON error envelope `{\"error\":{\"code\",\"message\",\"request_id\"}}`.",
+            });
+            options.AddSecurityDefinition(ApiKeyAuthenticationHandler.SchemeName, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Header,
+                Name = ApiKeyAuthenticationHandler.HeaderName,
+                Description = "Your API key, sent in the `ApiKey` header.",
+            });
+            options.OperationFilter<ApiKeySecurityOperationFilter>();
+            options.OperationFilter<ModelEnumOperationFilter>();
+            options.SupportNonNullableReferenceTypes();
+            var xml = Path.Combine(AppContext.BaseDirectory, "FapiHub.Api.xml");
+            if (File.Exists(xml))
+            {
+                options.IncludeXmlComments(xml);
+            }
+        });
+    }
+}

@@ -1,0 +1,47 @@
+using FapiHub.Domain.Common;
+using Microsoft.AspNetCore.Diagnostics;
+using DomainErrors = FapiHub.Domain.Errors.Errors;
+
+namespace FapiHub.Api.Errors;
+
+/// <summary>
+/// Turns anything thrown into the envelope. Expected failures never get here (they are values); what does is either
+/// the framework rejecting a malformed request, a client that went away, or a bug, which is logged with the request
+/// id and answered as a 500 without internals.
+/// </summary>
+internal sealed partial class EnvelopeExceptionHandler(ILogger<EnvelopeExceptionHandler> logger) : IExceptionHandler
+{
+    /// <summary>nginx's "client closed request": logged for the record, never seen by the client.</summary>
+    private const int ClientClosedRequest = 499;
+
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (httpContext.Response.HasStarted)
+        {
+            return false;
+        }
+
+        switch (exception)
+        {
+            case OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested:
+                httpContext.Response.StatusCode = ClientClosedRequest;
+                return true;
+            case BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }:
+                await ErrorResponses.WriteAsync(httpContext, ErrorResponses.ForStatusCode(httpContext, StatusCodes.Status413PayloadTooLarge));
+                return true;
+            case BadHttpRequestException bad:
+                await ErrorResponses.WriteAsync(
+                    httpContext,
+                    new Error(DomainErrors.Request.InvalidRequestCode, "The request is malformed: " + bad.Message, ErrorType.Validation),
+                    bad.StatusCode is >= 400 and < 500 ? bad.StatusCode : StatusCodes.Status400BadRequest);
+                return true;
+            default:
+                LogUnhandled(exception, httpContext.TraceIdentifier);
+                await ErrorResponses.WriteAsync(httpContext, DomainErrors.General.Internal);
+                return true;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception in request {RequestId}")]
+    private partial void LogUnhandled(Exception exception, string requestId);
+}

@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using FapiHub.Api.Http;
+using FapiHub.Domain.Common;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using DomainErrors = FapiHub.Domain.Errors.Errors;
+
+namespace FapiHub.Api.Errors;
+
+/// <summary>
+/// The one place where an <see cref="Error"/> becomes HTTP: its status code, the envelope body and the
+/// <c>Retry-After</c> header. Controllers, the authentication challenge, the exception handler and the status-code
+/// pages all write errors through here, so every non-200 answer looks the same.
+/// </summary>
+public static class ErrorResponses
+{
+    internal static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+
+        // Messages quote field names ('image'); the default encoder would send them as \u0027. The body is
+        // application/json, never embedded in HTML, so the relaxed encoder is safe here.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static int StatusCodeOf(Error error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return error.Type switch
+        {
+            ErrorType.Validation => StatusCodes.Status400BadRequest,
+            ErrorType.Unauthorized => StatusCodes.Status401Unauthorized,
+            ErrorType.PaymentRequired => StatusCodes.Status402PaymentRequired,
+            ErrorType.NotFound => StatusCodes.Status404NotFound,
+            ErrorType.MethodNotAllowed => StatusCodes.Status405MethodNotAllowed,
+            ErrorType.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
+            ErrorType.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
+            ErrorType.RateLimited => StatusCodes.Status429TooManyRequests,
+            ErrorType.Unavailable => StatusCodes.Status503ServiceUnavailable,
+            _ => StatusCodes.Status500InternalServerError,
+        };
+    }
+
+    /// <summary>
+    /// The error for a bare status code some framework component set without a body (no route: 404, wrong
+    /// method: 405, wrong content type: 415, …).
+    /// </summary>
+    public static Error ForStatusCode(HttpContext context, int statusCode)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var path = context.Request.Path.Value ?? "/";
+        return statusCode switch
+        {
+            StatusCodes.Status401Unauthorized => DomainErrors.Auth.InvalidApiKey,
+            StatusCodes.Status404NotFound => DomainErrors.General.NotFound(path),
+            StatusCodes.Status405MethodNotAllowed => DomainErrors.General.MethodNotAllowed(context.Request.Method, path),
+            StatusCodes.Status413PayloadTooLarge => DomainErrors.Request.FileTooLarge(context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value.MaxUploadBytes),
+            StatusCodes.Status415UnsupportedMediaType => DomainErrors.Request.UnsupportedMediaType(context.Request.ContentType),
+            >= 500 => DomainErrors.General.Internal,
+            _ => new Error(
+                DomainErrors.Request.InvalidRequestCode,
+                string.Create(CultureInfo.InvariantCulture, $"The request was rejected with status {statusCode}."),
+                ErrorType.Validation),
+        };
+    }
+
+    /// <summary>Writes <paramref name="error"/> as the envelope, with its status code and headers.</summary>
+    public static Task WriteAsync(HttpContext context, Error error) =>
+        WriteAsync(context, error, StatusCodeOf(error));
+
+    /// <summary>Writes <paramref name="error"/> with an explicit status (for framework statuses the catalogue maps coarsely).</summary>
+    public static Task WriteAsync(HttpContext context, Error error, int statusCode)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(error);
+        var response = context.Response;
+        response.StatusCode = statusCode;
+        if (error.RetryAfterSeconds is { } retryAfter)
+        {
+            response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+        }
+
+        var envelope = new ErrorEnvelope(new ErrorBody(error.Code, error.Message, context.TraceIdentifier, error.RetryAfterSeconds));
+        return response.WriteAsJsonAsync(envelope, JsonOptions, "application/json; charset=utf-8", context.RequestAborted);
+    }
+
+    /// <summary>An MVC result that writes through <see cref="WriteAsync(HttpContext, Error)"/>.</summary>
+    public static IActionResult ToActionResult(Error error) => new ErrorResult(error);
+
+    private sealed class ErrorResult(Error error) : IActionResult
+    {
+        public Task ExecuteResultAsync(ActionContext context) => WriteAsync(context.HttpContext, error);
+    }
+}
