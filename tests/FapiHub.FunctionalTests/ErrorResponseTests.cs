@@ -1,0 +1,152 @@
+using System.Net;
+using System.Text;
+using FapiHub.Tests.Shared;
+
+namespace FapiHub.FunctionalTests;
+
+/// <summary>
+/// Every way a request can be wrong gets the exact status and code in the envelope, never a 500. None of these
+/// reaches the model (they are rejected before inference), which also keeps this class fast.
+/// </summary>
+[Collection(ApiTestGroup.Name)]
+public sealed class ErrorResponseTests(FapiHubFactory factory)
+{
+    private static readonly byte[] Png = TestImages.Encode(8, 8, (_, _) => SkiaSharp.SKColors.Green);
+
+    [Theory]
+    [InlineData("/v2/rembg/")]
+    [InlineData("/v2/rembg/mask")]
+    public async Task Post_WhenApiKeyIsMissing_ShouldBe401InvalidApiKey(string path)
+    {
+        using var client = factory.CreateClient();
+
+        using var response = await client.PostAsync(path, Http.Form(Png));
+
+        await Http.AssertEnvelope(response, HttpStatusCode.Unauthorized, "invalid_api_key");
+    }
+
+    [Fact]
+    public async Task Post_WhenApiKeyIsWrong_ShouldBe401InvalidApiKey()
+    {
+        using var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Add("ApiKey", "fh_live_NotAKeyThisServerKnows000000000000");
+
+        using var response = await client.PostAsync("/v2/rembg/", Http.Form(Png));
+
+        await Http.AssertEnvelope(response, HttpStatusCode.Unauthorized, "invalid_api_key");
+    }
+
+    [Theory]
+    [InlineData("/v2/rembg/")]
+    [InlineData("/v2/rembg")]
+    [InlineData("/v2/rembg/mask/")]
+    public async Task Post_WhenImageFieldIsMissing_ShouldBe400InvalidRequestNamingTheField(string path)
+    {
+        using var client = factory.CreateAuthenticatedClient();
+        using var form = new MultipartFormDataContent { { new StringContent("falcon"), "model" } };
+
+        using var response = await client.PostAsync(path, form);
+
+        var message = await Http.AssertEnvelope(response, HttpStatusCode.BadRequest, "invalid_request");
+        Assert.Contains("'image'", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Post_WhenImageIsATextFile_ShouldBe400InvalidImage()
+    {
+        using var client = factory.CreateAuthenticatedClient();
+
+        using var response = await client.PostAsync(
+            "/v2/rembg/", Http.Form(Encoding.UTF8.GetBytes("this is not a picture\n"), "notes.txt", mediaType: "text/plain"));
+
+        await Http.AssertEnvelope(response, HttpStatusCode.BadRequest, "invalid_image");
+    }
+
+    [Fact]
+    public async Task Post_WhenJpegIsTruncated_ShouldBe400InvalidImage()
+    {
+        using var client = factory.CreateAuthenticatedClient();
+        var truncated = await File.ReadAllBytesAsync(Http.Fixture("truncated.jpg"));
+
+        using var response = await client.PostAsync("/v2/rembg/mask/", Http.Form(truncated, "truncated.jpg", mediaType: "image/jpeg"));
+
+        await Http.AssertEnvelope(response, HttpStatusCode.BadRequest, "invalid_image");
+    }
+
+    [Fact]
+    public async Task Post_WhenImageIsAnEmptyFile_ShouldBe400InvalidRequest()
+    {
+        using var client = factory.CreateAuthenticatedClient();
+
+        using var response = await client.PostAsync("/v2/rembg/", Http.Form([], "empty.png"));
+
+        var message = await Http.AssertEnvelope(response, HttpStatusCode.BadRequest, "invalid_request");
+        Assert.Contains("'image'", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Post_WhenModelIsUnknown_ShouldBe400InvalidRequestListingTheModels()
+    {
+        using var client = factory.CreateAuthenticatedClient();
+
+        using var response = await client.PostAsync("/v2/rembg/", Http.Form(Png, model: "phantom"));
+
+        var message = await Http.AssertEnvelope(response, HttpStatusCode.BadRequest, "invalid_request");
+        Assert.Contains("'model'", message, StringComparison.Ordinal);
+        Assert.Contains("aurora, falcon, ghost", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Post_WhenImageDeclaresFiftyThousandSquaredPixels_ShouldBe400ImageTooLargeWithoutDecoding()
+    {
+        using var client = factory.CreateAuthenticatedClient();
+
+        using var response = await client.PostAsync("/v2/rembg/", Http.Form(TestImages.PngHeaderOnly(50_000, 50_000), "bomb.png"));
+
+        await Http.AssertEnvelope(response, HttpStatusCode.BadRequest, "image_too_large");
+    }
+
+    [Fact]
+    public async Task Post_WhenBodyExceedsTheUploadLimit_ShouldBe413FileTooLarge()
+    {
+        using var client = factory.CreateAuthenticatedClient();
+        var eleven = new byte[11 * 1024 * 1024];
+
+        using var response = await client.PostAsync("/v2/rembg/", Http.Form(eleven, "huge.png"));
+
+        await Http.AssertEnvelope(response, HttpStatusCode.RequestEntityTooLarge, "file_too_large");
+    }
+
+    [Fact]
+    public async Task Post_WhenBodyIsJson_ShouldBe415UnsupportedMediaType()
+    {
+        using var client = factory.CreateAuthenticatedClient();
+
+        using var response = await client.PostAsync("/v2/rembg/", new StringContent("{\"image\":\"...\"}", Encoding.UTF8, "application/json"));
+
+        await Http.AssertEnvelope(response, HttpStatusCode.UnsupportedMediaType, "unsupported_media_type");
+    }
+
+    [Theory]
+    [InlineData("/v2/nothing-here")]
+    [InlineData("/v1/rembg/")]
+    [InlineData("/v2/rembg/unknown/")]
+    public async Task Post_WhenPathIsUnknown_ShouldBe404NotFound(string path)
+    {
+        using var client = factory.CreateAuthenticatedClient();
+
+        using var response = await client.PostAsync(path, Http.Form(Png));
+
+        await Http.AssertEnvelope(response, HttpStatusCode.NotFound, "not_found");
+    }
+
+    [Fact]
+    public async Task Get_WhenEndpointOnlyAcceptsPost_ShouldBe405MethodNotAllowed()
+    {
+        using var client = factory.CreateAuthenticatedClient();
+
+        using var response = await client.GetAsync("/v2/rembg/");
+
+        await Http.AssertEnvelope(response, HttpStatusCode.MethodNotAllowed, "method_not_allowed");
+    }
+}

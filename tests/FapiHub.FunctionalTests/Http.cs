@@ -1,0 +1,51 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+
+namespace FapiHub.FunctionalTests;
+
+/// <summary>Request builders and envelope assertions shared by the functional tests.</summary>
+internal static class Http
+{
+    public static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", name);
+
+    public static MultipartFormDataContent Form(byte[]? image, string fileName = "photo.png", string? model = null, string mediaType = "image/png")
+    {
+        var form = new MultipartFormDataContent();
+        if (image is not null)
+        {
+            var file = new ByteArrayContent(image);
+            file.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
+            form.Add(file, "image", fileName);
+        }
+
+        if (model is not null)
+        {
+            form.Add(new StringContent(model), "model");
+        }
+
+        return form;
+    }
+
+    /// <summary>
+    /// Asserts FapiHub's error envelope: the status, JSON content type, the code, a non-empty message and a
+    /// request id of the form req_… that matches the X-Request-Id header. Returns the message.
+    /// </summary>
+    public static async Task<string> AssertEnvelope(HttpResponseMessage response, HttpStatusCode status, string code)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(status == response.StatusCode, $"expected {(int)status}, got {(int)response.StatusCode}: {body}");
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+
+        using var json = JsonDocument.Parse(body);
+        var error = json.RootElement.GetProperty("error");
+        Assert.Equal(code, error.GetProperty("code").GetString());
+        var message = error.GetProperty("message").GetString();
+        Assert.False(string.IsNullOrWhiteSpace(message));
+        var requestId = error.GetProperty("request_id").GetString();
+        Assert.StartsWith("req_", requestId, StringComparison.Ordinal);
+        Assert.Equal(requestId, Assert.Single(response.Headers.GetValues("X-Request-Id")));
+        Assert.DoesNotContain("   at ", body, StringComparison.Ordinal); // no stack trace, ever
+        return message!;
+    }
+}

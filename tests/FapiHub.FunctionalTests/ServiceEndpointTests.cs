@@ -1,0 +1,85 @@
+using System.Net;
+using System.Text.Json;
+
+namespace FapiHub.FunctionalTests;
+
+/// <summary>Health probes and the OpenAPI document.</summary>
+[Collection(ApiTestGroup.Name)]
+public sealed class ServiceEndpointTests(FapiHubFactory factory)
+{
+    [Fact]
+    public async Task HealthLive_WhenProcessRuns_ShouldBe200()
+    {
+        using var client = factory.CreateClient();
+
+        using var response = await client.GetAsync("/health/live");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task HealthReady_WhenModelsHaveLoaded_ShouldBe200Healthy()
+    {
+        using var client = factory.CreateClient();
+        HttpResponseMessage response;
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while ((response = await client.GetAsync("/health/ready")).StatusCode != HttpStatusCode.OK && DateTime.UtcNow < deadline)
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode); // loading, not broken
+            response.Dispose();
+            await Task.Delay(250);
+        }
+
+        using (response)
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            Assert.Equal("Healthy", json.RootElement.GetProperty("status").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task SwaggerDocument_WhenRequested_ShouldDescribeTheContract()
+    {
+        using var client = factory.CreateClient();
+
+        using var json = JsonDocument.Parse(await client.GetStringAsync("/swagger/v1/swagger.json"));
+
+        var root = json.RootElement;
+        var scheme = root.GetProperty("components").GetProperty("securitySchemes").GetProperty("ApiKey");
+        Assert.Equal(("apiKey", "header", "ApiKey"), (scheme.GetProperty("type").GetString(), scheme.GetProperty("in").GetString(), scheme.GetProperty("name").GetString()));
+
+        foreach (var path in new[] { "/v2/rembg", "/v2/rembg/mask" })
+        {
+            var post = root.GetProperty("paths").GetProperty(path).GetProperty("post");
+            Assert.True(post.GetProperty("security").GetArrayLength() > 0, $"{path} has no security requirement");
+            var form = post.GetProperty("requestBody").GetProperty("content").GetProperty("multipart/form-data").GetProperty("schema");
+            var properties = form.GetProperty("properties");
+            Assert.Equal("binary", properties.GetProperty("image").GetProperty("format").GetString());
+            var models = properties.GetProperty("model").GetProperty("enum").EnumerateArray().Select(e => e.GetString()!).ToArray();
+            Assert.Equal(["aurora", "falcon", "ghost"], models);
+            Assert.Equal("falcon", properties.GetProperty("model").GetProperty("default").GetString());
+            var responses = post.GetProperty("responses");
+            Assert.True(responses.GetProperty("200").GetProperty("content").TryGetProperty("image/png", out _));
+            foreach (var status in new[] { "400", "401", "402", "429" })
+            {
+                var schema = responses.GetProperty(status).GetProperty("content").GetProperty("application/json").GetProperty("schema");
+                Assert.EndsWith("ErrorEnvelope", schema.GetProperty("$ref").GetString(), StringComparison.Ordinal);
+            }
+        }
+
+        var body = root.GetProperty("components").GetProperty("schemas").GetProperty("ErrorBody").GetProperty("properties");
+        Assert.True(body.TryGetProperty("request_id", out _));
+        Assert.True(body.TryGetProperty("retry_after", out _));
+    }
+
+    [Fact]
+    public async Task SwaggerUi_WhenRequested_ShouldServeThePage()
+    {
+        using var client = factory.CreateClient();
+
+        using var response = await client.GetAsync("/swagger/index.html");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+}

@@ -1,0 +1,38 @@
+using FapiHub.Domain.Imaging;
+
+namespace FapiHub.UnitTests.Domain;
+
+public sealed class RgbaImageTests
+{
+    [Fact]
+    public void ApplyAlpha_WhenInputIsPartlyTransparent_ShouldMultiplyAlphaAndKeepColour()
+    {
+        using var image = new RgbaImage(3, 1);
+        new byte[] { 1, 2, 3, 255, 4, 5, 6, 128, 7, 8, 9, 0 }.CopyTo(image.Span);
+        using var mask = new AlphaMask(3, 1);
+        new byte[] { 100, 255, 255 }.CopyTo(mask.Span);
+
+        image.ApplyAlpha(mask);
+
+        Assert.Equal(new byte[] { 1, 2, 3, 100, 4, 5, 6, 128, 7, 8, 9, 0 }, image.Span.ToArray());
+    }
+
+    [Fact]
+    public void ApplyAlpha_WhenSizesDiffer_ShouldThrow()
+    {
+        using var image = new RgbaImage(2, 2);
+        using var mask = new AlphaMask(2, 1);
+
+        Assert.Throws<ArgumentException>(() => image.ApplyAlpha(mask));
+    }
+
+    [Fact]
+    public void Dispose_WhenCalledTwice_ShouldBeHarmlessAndForbidFurtherUse()
+    {
+        var image = new RgbaImage(4, 4);
+        image.Dispose();
+        image.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => image.Buffer);
+    }
+}

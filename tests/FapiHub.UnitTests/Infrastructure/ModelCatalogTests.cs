@@ -1,0 +1,92 @@
+using FapiHub.Infrastructure.BackgroundRemoval;
+using Microsoft.Extensions.Options;
+
+namespace FapiHub.UnitTests.Infrastructure;
+
+public sealed class ModelCatalogTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("fapihub-catalog-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public void TryResolve_WhenNameIsOmittedOrCased_ShouldResolveToTheCatalogueName()
+    {
+        var catalog = new ModelCatalog(Options.Create(Configured()));
+
+        Assert.True(catalog.TryResolve(null, out var omitted));
+        Assert.True(catalog.TryResolve(" ", out var blank));
+        Assert.True(catalog.TryResolve("GHOST", out var cased));
+        Assert.Equal(("falcon", "falcon", "ghost"), (omitted, blank, cased));
+        Assert.False(catalog.TryResolve("phantom", out _));
+    }
+
+    [Fact]
+    public void Names_WhenConfigured_ShouldListEveryModelSorted()
+    {
+        var catalog = new ModelCatalog(Options.Create(Configured()));
+
+        Assert.Equal(["aurora", "falcon", "ghost"], catalog.Names);
+        Assert.Equal("falcon", catalog.DefaultModel);
+    }
+
+    [Fact]
+    public void Get_WhenModelsShareAFile_ShouldResolveTheSameAbsolutePath()
+    {
+        var catalog = new ModelCatalog(Options.Create(Configured()));
+
+        Assert.Equal(Path.Combine(_directory, "a.onnx"), catalog.Get("falcon").FilePath);
+        Assert.Equal(catalog.Get("falcon").FilePath, catalog.Get("aurora").FilePath);
+        Assert.Equal(MaskRefinement.GuidedFilter, catalog.Get("aurora").Definition.Refinement);
+    }
+
+    [Fact]
+    public void Validate_WhenEveryFileExists_ShouldSucceed()
+    {
+        File.WriteAllBytes(Path.Combine(_directory, "a.onnx"), [0]);
+        File.WriteAllBytes(Path.Combine(_directory, "b.onnx"), [0]);
+
+        var result = new ModelCatalogOptionsValidator().Validate(null, Configured());
+
+        Assert.True(result.Succeeded, result.FailureMessage);
+    }
+
+    [Fact]
+    public void Validate_WhenAFileIsMissing_ShouldNameTheSettingAndTheFix()
+    {
+        File.WriteAllBytes(Path.Combine(_directory, "a.onnx"), [0]);
+
+        var result = new ModelCatalogOptionsValidator().Validate(null, Configured());
+
+        Assert.True(result.Failed);
+        Assert.Contains("Models:Catalog:ghost:File", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("fetch-models.mjs", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_WhenDefaultIsNotInTheCatalogueOrSettingsAreOutOfRange_ShouldFailForEach()
+    {
+        var options = Configured();
+        options.Default = "phantom";
+        options.Catalog["ghost"].InputSize = 0;
+        options.Catalog["ghost"].Std = [1, 0, 1];
+
+        var failures = new ModelCatalogOptionsValidator().Validate(null, options).Failures!.ToList();
+
+        Assert.Contains(failures, f => f.Contains("Models:Default", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("InputSize", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("Std", StringComparison.Ordinal));
+    }
+
+    private ModelCatalogOptions Configured() => new()
+    {
+        Directory = _directory,
+        Default = "falcon",
+        Catalog = new(StringComparer.OrdinalIgnoreCase)
+        {
+            ["falcon"] = new ModelDefinition { File = "a.onnx" },
+            ["aurora"] = new ModelDefinition { File = "a.onnx", Refinement = MaskRefinement.GuidedFilter },
+            ["ghost"] = new ModelDefinition { File = "b.onnx" },
+        },
+    };
+}

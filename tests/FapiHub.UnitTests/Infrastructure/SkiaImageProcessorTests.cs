@@ -1,0 +1,116 @@
+using FapiHub.Infrastructure.Imaging;
+using FapiHub.Tests.Shared;
+using Microsoft.Extensions.Options;
+using SkiaSharp;
+
+namespace FapiHub.UnitTests.Infrastructure;
+
+public sealed class SkiaImageProcessorTests
+{
+    private readonly SkiaImageProcessor _processor = new(Options.Create(new ImagingOptions()));
+
+    [Theory]
+    [InlineData(SKEncodedImageFormat.Png)]
+    [InlineData(SKEncodedImageFormat.Jpeg)]
+    [InlineData(SKEncodedImageFormat.Webp)]
+    public void Decode_WhenImageIsValid_ShouldReturnItsSizeAndColours(SKEncodedImageFormat format)
+    {
+        var bytes = TestImages.Encode(40, 30, (x, _) => x < 20 ? SKColors.Red : SKColors.Blue, format);
+
+        var result = _processor.Decode(bytes);
+
+        Assert.True(result.IsSuccess);
+        using var image = result.Value;
+        Assert.Equal((40, 30), (image.Width, image.Height));
+        var pixels = image.Span;
+        Assert.InRange(pixels[((15 * 40) + 5) * 4], 230, 255);        // red on the left
+        Assert.InRange(pixels[(((15 * 40) + 35) * 4) + 2], 230, 255); // blue on the right
+    }
+
+    [Fact]
+    public void Decode_WhenJpegHasExifOrientation6_ShouldSwapWidthAndHeight()
+    {
+        // Stored 60 × 20 with a red left end; orientation 6 means "rotate 90° clockwise to view".
+        var jpeg = TestImages.Encode(60, 20, (x, _) => x < 10 ? SKColors.Red : SKColors.White, SKEncodedImageFormat.Jpeg);
+
+        var result = _processor.Decode(TestImages.WithExifOrientation(jpeg, 6));
+
+        using var image = result.Value;
+        Assert.Equal((20, 60), (image.Width, image.Height));
+        // After rotating clockwise the stored left end is on top.
+        var top = image.Span.Slice(((2 * 20) + 10) * 4, 4);
+        var bottom = image.Span.Slice(((57 * 20) + 10) * 4, 4);
+        Assert.True(top[1] < 80 && bottom[1] > 200, $"top G={top[1]}, bottom G={bottom[1]}");
+    }
+
+    [Theory]
+    [InlineData(new byte[] { })]
+    [InlineData(new byte[] { 0x48, 0x65, 0x6C, 0x6C, 0x6F })] // "Hello"
+    [InlineData(new byte[] { 0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10 })] // a JPEG that ends after its first marker
+    public void Decode_WhenBytesAreNotADecodableImage_ShouldReturnInvalidImage(byte[] bytes)
+    {
+        var result = _processor.Decode(bytes);
+
+        Assert.Equal("invalid_image", result.Error?.Code);
+    }
+
+    [Fact]
+    public void Decode_WhenJpegIsTruncated_ShouldReturnInvalidImage()
+    {
+        var jpeg = TestImages.Encode(64, 64, (x, y) => new SKColor((byte)x, (byte)y, 100), SKEncodedImageFormat.Jpeg);
+
+        var result = _processor.Decode(jpeg.AsMemory(0, jpeg.Length / 2));
+
+        Assert.Equal("invalid_image", result.Error?.Code);
+    }
+
+    [Fact]
+    public void Decode_WhenHeaderDeclaresMorePixelsThanTheLimit_ShouldRefuseBeforeDecoding()
+    {
+        var result = _processor.Decode(TestImages.PngHeaderOnly(50_000, 50_000));
+
+        Assert.Equal("image_too_large", result.Error?.Code);
+        Assert.Contains("50000x50000", result.Error!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Decode_WhenFormatIsNotAccepted_ShouldReturnInvalidImage()
+    {
+        // ICO is decodable by Skia but not one of the formats the API accepts.
+        byte[] ico = [0, 0, 1, 0, 1, 0, 1, 1, 0, 0, 1, 0, 32, 0, 48, 0, 0, 0, 22, 0, 0, 0];
+
+        var result = _processor.Decode(ico);
+
+        Assert.False(result.IsSuccess);
+        Assert.Equal("invalid_image", result.Error!.Code);
+    }
+
+    [Fact]
+    public void EncodePng_WhenGivenAMask_ShouldWriteAn8BitGrayscalePngThatRoundTrips()
+    {
+        using var mask = new FapiHub.Domain.Imaging.AlphaMask(5, 3);
+        for (var i = 0; i < 15; i++)
+        {
+            mask.Span[i] = (byte)(i * 17);
+        }
+
+        var png = _processor.EncodePng(mask);
+
+        Assert.Equal((5, 3, 8, 0), TestImages.PngHeader(png));
+        using var decoded = SKBitmap.Decode(png);
+        Assert.Equal(new SKColor(17 * 7, 17 * 7, 17 * 7), decoded.GetPixel(2, 1));
+    }
+
+    [Fact]
+    public void EncodePng_WhenGivenAnImage_ShouldWriteRgbaWithStraightAlpha()
+    {
+        using var image = new FapiHub.Domain.Imaging.RgbaImage(2, 1);
+        new byte[] { 200, 100, 50, 128, 10, 20, 30, 0 }.CopyTo(image.Span);
+
+        var png = _processor.EncodePng(image);
+
+        Assert.Equal((2, 1, 8, 6), TestImages.PngHeader(png));
+        var roundTrip = _processor.Decode(png).Value;
+        Assert.Equal(new byte[] { 200, 100, 50, 128 }, roundTrip.Span[..4].ToArray()); // colour not premultiplied
+    }
+}
