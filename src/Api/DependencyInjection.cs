@@ -3,6 +3,7 @@ using FapiHub.Api.Authentication;
 using FapiHub.Api.Errors;
 using FapiHub.Api.Http;
 using FapiHub.Api.OpenApi;
+using FapiHub.Application.Abstractions.Accounts;
 using FapiHub.Domain.Common;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Features;
@@ -20,7 +21,7 @@ public static class DependencyInjection
     {
         AddControllers(services);
         AddErrorHandling(services);
-        AddApiKeyAuthentication(services);
+        AddAuthentication(services, configuration);
         AddLimits(services, configuration);
         AddOpenApi(services);
         return services;
@@ -67,11 +68,15 @@ public static class DependencyInjection
     private static void AddErrorHandling(IServiceCollection services) =>
         services.AddExceptionHandler<EnvelopeExceptionHandler>();
 
-    private static void AddApiKeyAuthentication(IServiceCollection services)
+    private static void AddAuthentication(IServiceCollection services, IConfiguration configuration)
     {
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddScheme<AuthenticationSchemeOptions, AdminKeyAuthenticationHandler>(AdminKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorization();
+        services.AddOptions<AdminOptions>().Bind(configuration.GetSection(AdminOptions.SectionName));
+        services.AddHttpContextAccessor();
+        services.AddSingleton<ICallerContext, HttpCallerContext>();
     }
 
     private static void AddLimits(IServiceCollection services, IConfiguration configuration)
@@ -106,7 +111,14 @@ public static class DependencyInjection
                 Name = ApiKeyAuthenticationHandler.HeaderName,
                 Description = "Your API key, sent in the `ApiKey` header.",
             });
-            options.OperationFilter<ApiKeySecurityOperationFilter>();
+            options.AddSecurityDefinition(AdminKeyAuthenticationHandler.SchemeName, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Header,
+                Name = AdminKeyAuthenticationHandler.HeaderName,
+                Description = "The operator's admin key (`Admin:ApiKey`), sent in the `AdminKey` header. The admin API exists only when it is configured.",
+            });
+            options.OperationFilter<SecurityRequirementOperationFilter>();
             options.OperationFilter<ModelEnumOperationFilter>();
             options.SupportNonNullableReferenceTypes();
             var xml = Path.Combine(AppContext.BaseDirectory, "FapiHub.Api.xml");

@@ -1,7 +1,8 @@
+using FapiHub.Application.Accounts.Plans;
 using FapiHub.Application.Common.Behaviors;
 using FluentValidation;
-using Mediator;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace FapiHub.Application;
 
@@ -13,6 +14,10 @@ public static class DependencyInjection
         AddMediatorPipeline(services);
         AddValidation(services);
         services.AddOptions<PerformanceOptions>();
+        services.AddOptions<PlansOptions>();
+        services.AddOptions<RateLimitingOptions>();
+        services.AddSingleton<PlanCatalog>();
+        services.TryAddSingleton(TimeProvider.System);
         return services;
     }
 
@@ -22,11 +27,13 @@ public static class DependencyInjection
             // Singletons: handlers are stateless and everything they use is a singleton, so no allocation per call.
             options.ServiceLifetime = ServiceLifetime.Singleton;
             options.Assemblies = [typeof(DependencyInjection)];
-            // Outermost first: log → validate (nothing charged for bad input) → … → time the handler.
+            // Outermost first: log → validate (nothing charged for bad input) → charge (reserve, commit on success,
+            // release on failure) → time the handler alone.
             options.PipelineBehaviors =
             [
                 typeof(LoggingBehavior<,>),
                 typeof(ValidationBehavior<,>),
+                typeof(CreditCheckBehavior<,>),
                 typeof(PerformanceBehavior<,>),
             ];
         });

@@ -1,7 +1,10 @@
-using FapiHub.Application.Abstractions.Authentication;
+using FapiHub.Application.Abstractions.Accounts;
 using FapiHub.Application.Abstractions.BackgroundRemoval;
 using FapiHub.Application.Abstractions.Imaging;
-using FapiHub.Infrastructure.Authentication;
+using FapiHub.Application.Accounts.Plans;
+using FapiHub.Infrastructure.Accounts;
+using FapiHub.Infrastructure.Accounts.InMemory;
+using FapiHub.Infrastructure.Accounts.Redis;
 using FapiHub.Infrastructure.BackgroundRemoval;
 using FapiHub.Infrastructure.Imaging;
 using Microsoft.Extensions.Configuration;
@@ -20,7 +23,7 @@ public static class DependencyInjection
     {
         AddImaging(services, configuration);
         AddBackgroundRemoval(services, configuration);
-        AddAuthentication(services, configuration);
+        AddAccounts(services, configuration);
         return services;
     }
 
@@ -47,9 +50,37 @@ public static class DependencyInjection
         services.AddHealthChecks().AddCheck<ModelsHealthCheck>(ModelsHealthCheckName, tags: ["ready"]);
     }
 
-    private static void AddAuthentication(IServiceCollection services, IConfiguration configuration)
+    /// <summary>
+    /// Accounts, quotas and rate limits: in Redis when <c>ConnectionStrings:Redis</c> is set (every instance shares
+    /// them), otherwise in this process.
+    /// </summary>
+    private static void AddAccounts(IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ApiKeyOptions>().Bind(configuration.GetSection(ApiKeyOptions.SectionName));
-        services.AddSingleton<IApiKeyStore, ConfigurationApiKeyStore>();
+        services.AddOptions<AccountStoreOptions>().Bind(configuration.GetSection(AccountStoreOptions.SectionName));
+        services.AddOptions<PlansOptions>().Configure(options => configuration.GetSection(PlansOptions.SectionName).Bind(options.Items));
+        services.AddOptions<RateLimitingOptions>().Bind(configuration.GetSection(RateLimitingOptions.SectionName));
+
+        var redis = configuration.GetConnectionString("Redis");
+        if (string.IsNullOrWhiteSpace(redis))
+        {
+            services.AddSingleton(AccountStoreMode.InMemory);
+            services.AddSingleton<InMemoryAccountStore>();
+            services.AddSingleton<IAccountStore>(sp => sp.GetRequiredService<InMemoryAccountStore>());
+            services.AddSingleton<IUsageLedger>(sp => sp.GetRequiredService<InMemoryAccountStore>());
+            services.AddSingleton<IRateLimiter, InMemoryRateLimiter>();
+        }
+        else
+        {
+            services.AddSingleton(AccountStoreMode.Redis);
+            services.AddSingleton(sp => new RedisConnection(redis, sp.GetRequiredService<IOptions<AccountStoreOptions>>()));
+            services.AddSingleton<RedisAccountStore>();
+            services.AddSingleton<IAccountStore>(sp => sp.GetRequiredService<RedisAccountStore>());
+            services.AddSingleton<IUsageLedger>(sp => sp.GetRequiredService<RedisAccountStore>());
+            services.AddSingleton<IRateLimiter, RedisRateLimiter>();
+            services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
+        }
+
+        services.AddHostedService<AccountSeeder>();
     }
 }

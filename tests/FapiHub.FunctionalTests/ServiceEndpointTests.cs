@@ -68,6 +68,17 @@ public sealed class ServiceEndpointTests(FapiHubFactory factory)
             }
         }
 
+        var admin = root.GetProperty("components").GetProperty("securitySchemes").GetProperty("AdminKey");
+        Assert.Equal("AdminKey", admin.GetProperty("name").GetString());
+        var paths = root.GetProperty("paths");
+        Assert.True(paths.GetProperty("/v2/usage").TryGetProperty("get", out _));
+        var keys = paths.GetProperty("/v2/admin/keys");
+        Assert.True(keys.TryGetProperty("get", out _) && keys.TryGetProperty("post", out _));
+        Assert.Equal("AdminKey", keys.GetProperty("post").GetProperty("security")[0].EnumerateObject().Single().Name);
+        Assert.True(paths.GetProperty("/v2/admin/keys/{id}").TryGetProperty("patch", out _));
+        Assert.True(paths.GetProperty("/v2/admin/keys/{id}").TryGetProperty("delete", out _));
+        Assert.True(paths.GetProperty("/v2/admin/keys/{id}/credits").TryGetProperty("post", out _));
+
         var body = root.GetProperty("components").GetProperty("schemas").GetProperty("ErrorBody").GetProperty("properties");
         Assert.True(body.TryGetProperty("request_id", out _));
         Assert.True(body.TryGetProperty("retry_after", out _));

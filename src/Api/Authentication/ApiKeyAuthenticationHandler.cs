@@ -1,7 +1,8 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using FapiHub.Api.Errors;
-using FapiHub.Application.Abstractions.Authentication;
+using FapiHub.Application.Abstractions.Accounts;
+using FapiHub.Domain.Accounts;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using DomainErrors = FapiHub.Domain.Errors.Errors;
@@ -9,44 +10,64 @@ using DomainErrors = FapiHub.Domain.Errors.Errors;
 namespace FapiHub.Api.Authentication;
 
 /// <summary>
-/// Authenticates the <c>ApiKey</c> header (FapiHub's). A missing, unknown or revoked key is challenged with
-/// 401 <c>invalid_api_key</c> in the envelope. The key itself is never logged.
+/// Authenticates the <c>ApiKey</c> header (FapiHub's). The key is looked up by its SHA-256 digest only; a missing,
+/// malformed, unknown or revoked key is challenged with 401 <c>invalid_api_key</c>, an unreachable account store
+/// with 503. The key itself is never logged.
 /// </summary>
 internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
-    IApiKeyStore keys)
+    IAccountStore accounts)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     public const string SchemeName = "ApiKey";
     public const string HeaderName = "ApiKey";
     public const string PlanClaim = "fapihub:plan";
+    private const string StoreDownItem = "fapihub:account-store-down";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var presented = Request.Headers[HeaderName].ToString();
-        if (string.IsNullOrWhiteSpace(presented))
+        var presented = Request.Headers[HeaderName].ToString().Trim();
+        if (presented.Length == 0)
         {
             return AuthenticateResult.NoResult();
         }
 
-        var identity = await keys.FindAsync(presented, Context.RequestAborted);
-        if (identity is null)
+        // A malformed key cannot exist; answering without a store round trip also keeps junk off Redis.
+        if (!ApiKeys.IsWellFormed(presented))
         {
-            return AuthenticateResult.Fail("Unknown API key.");
+            return AuthenticateResult.Fail("Malformed API key.");
+        }
+
+        Account? account;
+        try
+        {
+            account = await accounts.FindByDigestAsync(ApiKeys.Digest(presented), Context.RequestAborted);
+        }
+        catch (StoreUnavailableException)
+        {
+            Context.Items[StoreDownItem] = true;
+            return AuthenticateResult.Fail("Account store unavailable.");
+        }
+
+        if (account is null || account.Revoked)
+        {
+            return AuthenticateResult.Fail("Unknown or revoked API key.");
         }
 
         Claim[] claims =
         [
-            new(ClaimTypes.NameIdentifier, identity.KeyId),
-            new(ClaimTypes.Name, identity.Name),
-            new(PlanClaim, identity.Plan),
+            new(ClaimTypes.NameIdentifier, account.Id),
+            new(ClaimTypes.Name, account.Name),
+            new(PlanClaim, account.Plan),
         ];
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        ErrorResponses.WriteAsync(Context, DomainErrors.Auth.InvalidApiKey);
+        ErrorResponses.WriteAsync(
+            Context,
+            Context.Items.ContainsKey(StoreDownItem) ? DomainErrors.Accounts.StoreUnavailable : DomainErrors.Auth.InvalidApiKey);
 }

@@ -13,6 +13,7 @@ namespace FapiHub.Api.Controllers;
 /// <summary>FapiHub's v2 background-removal endpoints. Binds the form into a command; the pipeline does the rest.</summary>
 [Route("v2/rembg")]
 [Authorize(AuthenticationSchemes = ApiKeyAuthenticationHandler.SchemeName)]
+[PerMinuteRateLimit]
 [Tags("Background removal")]
 [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status400BadRequest, "application/json")]
 [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status401Unauthorized, "application/json")]
@@ -21,6 +22,7 @@ namespace FapiHub.Api.Controllers;
 [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status415UnsupportedMediaType, "application/json")]
 [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status429TooManyRequests, "application/json")]
 [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status500InternalServerError, "application/json")]
+[ProducesResponseType<ErrorEnvelope>(StatusCodes.Status503ServiceUnavailable, "application/json")]
 public sealed class RembgController(ISender sender) : ApiControllerBase
 {
     /// <summary>Remove the background.</summary>
@@ -43,8 +45,6 @@ public sealed class RembgController(ISender sender) : ApiControllerBase
     {
         using var upload = await UploadedFile.ReadAsync(form.Image, cancellationToken);
         var result = await sender.Send(new RemoveBackgroundCommand(upload.Memory, form.Model, output), cancellationToken);
-        return result.IsSuccess
-            ? File(result.Value.Content, result.Value.ContentType)
-            : Failure(result.Error!);
+        return result.IsSuccess ? File(result.Value.Content, result.Value.ContentType) : Failure(result.Error!);
     }
 }

@@ -1,3 +1,4 @@
+using FapiHub.Application.Abstractions.Accounts;
 using FapiHub.Domain.Common;
 using Microsoft.AspNetCore.Diagnostics;
 using DomainErrors = FapiHub.Domain.Errors.Errors;
@@ -25,6 +26,9 @@ internal sealed partial class EnvelopeExceptionHandler(ILogger<EnvelopeException
         {
             case OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested:
                 httpContext.Response.StatusCode = ClientClosedRequest;
+                return true;
+            case StoreUnavailableException:
+                await ErrorResponses.WriteAsync(httpContext, DomainErrors.Accounts.StoreUnavailable);
                 return true;
             case BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }:
                 await ErrorResponses.WriteAsync(httpContext, ErrorResponses.ForStatusCode(httpContext, StatusCodes.Status413PayloadTooLarge));

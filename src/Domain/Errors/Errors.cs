@@ -54,6 +54,49 @@ public static class Errors
             ErrorType.Unauthorized);
     }
 
+    public static class Accounts
+    {
+        public const string RateLimitedCode = "rate_limit_exceeded";
+
+        public static Error RateLimited(int perMinute, int retryAfterSeconds) =>
+            new(
+                RateLimitedCode,
+                string.Create(CultureInfo.InvariantCulture, $"Rate limit of {perMinute} requests per minute exceeded; retry in {retryAfterSeconds} s."),
+                ErrorType.RateLimited)
+            { RetryAfterSeconds = retryAfterSeconds };
+
+        public static Error QuotaExhausted(long monthlyQuota, DateTimeOffset resetAt, int retryAfterSeconds) =>
+            new(
+                RateLimitedCode,
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"Monthly quota of {monthlyQuota} images used up; it resets at {resetAt:yyyy-MM-ddTHH:mm:ssZ}."),
+                ErrorType.RateLimited)
+            { RetryAfterSeconds = retryAfterSeconds };
+
+        public static readonly Error InsufficientCredits = new(
+            "insufficient_credits",
+            "This pay-per-use key has no credits left; top it up to continue.",
+            ErrorType.PaymentRequired);
+
+        public static readonly Error StoreUnavailable = new(
+            "service_unavailable",
+            "The account store is unreachable, so usage cannot be metered; nothing was charged. Retry shortly.",
+            ErrorType.Unavailable)
+        { RetryAfterSeconds = 5 };
+
+        public static Error UnknownPlan(string field, string plan, IEnumerable<string> plans) =>
+            Request.InvalidField(field, $"Unknown plan '{plan}' in field '{field}'; allowed: {string.Join(", ", plans)}.");
+
+        public static Error NotFound(string id) =>
+            new("not_found", $"No API key with id '{id}'.", ErrorType.NotFound);
+
+        public static readonly Error InvalidAdminKey = new(
+            "invalid_admin_key",
+            "Missing or invalid admin key; send it in the 'AdminKey' header.",
+            ErrorType.Unauthorized);
+    }
+
     public static class General
     {
         public static Error NotFound(string path) =>
@@ -70,6 +113,7 @@ public static class Errors
         public static readonly Error NotReady = new(
             "service_unavailable",
             "The service is starting and its models are not loaded yet; retry shortly.",
-            ErrorType.Unavailable) { RetryAfterSeconds = 5 };
+            ErrorType.Unavailable)
+        { RetryAfterSeconds = 5 };
     }
 }

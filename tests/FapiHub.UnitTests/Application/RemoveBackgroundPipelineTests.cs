@@ -1,22 +1,33 @@
 using FapiHub.Application;
+using FapiHub.Application.Abstractions.Accounts;
 using FapiHub.Application.Abstractions.BackgroundRemoval;
 using FapiHub.Application.Abstractions.Imaging;
+using FapiHub.Application.Accounts.Plans;
 using FapiHub.Application.BackgroundRemoval.RemoveBackground;
+using FapiHub.Domain.Accounts;
 using FapiHub.Domain.BackgroundRemoval;
 using FapiHub.Domain.Common;
 using FapiHub.Domain.Errors;
 using FapiHub.Domain.Imaging;
+using FapiHub.Infrastructure.Accounts;
+using FapiHub.Infrastructure.Accounts.InMemory;
 using Mediator;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace FapiHub.UnitTests.Application;
 
-/// <summary>The real mediator pipeline (behaviors, validator, handler) with fake ports.</summary>
+/// <summary>
+/// The real mediator pipeline (logging, validation, credit check, performance, handler) with fake imaging and model
+/// ports and the embedded account store.
+/// </summary>
 public sealed class RemoveBackgroundPipelineTests : IDisposable
 {
     private readonly FakeImageProcessor _images = new();
     private readonly FakeRemover _remover = new();
+    private readonly TestCaller _caller = new();
     private readonly ServiceProvider _services;
+    private readonly InMemoryAccountStore _store;
 
     public RemoveBackgroundPipelineTests()
     {
@@ -26,10 +37,109 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
         services.AddSingleton<IModelCatalog>(new FakeModelCatalog("falcon", "aurora", "ghost"));
         services.AddSingleton<IImageProcessor>(_images);
         services.AddSingleton<IBackgroundRemover>(_remover);
+        services.AddSingleton<ICallerContext>(_caller);
+        services.AddSingleton(Options.Create(new AccountStoreOptions()));
+        services.AddSingleton<InMemoryAccountStore>();
+        services.AddSingleton<IAccountStore>(sp => sp.GetRequiredService<InMemoryAccountStore>());
+        services.AddSingleton<IUsageLedger>(sp => sp.GetRequiredService<InMemoryAccountStore>());
+        services.AddOptions<PlansOptions>().Configure(o => o.Items["tiny"] = new PlanSettings { MonthlyQuota = 1, PerMinute = 10 });
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
+        _store = _services.GetRequiredService<InMemoryAccountStore>();
+        _caller.AccountId = CreateAccount("pro", 0);
     }
 
     public void Dispose() => _services.Dispose();
+
+    [Fact]
+    public async Task Send_WhenCommandSucceeds_ShouldChargeOneImageAndReportWhatIsLeft()
+    {
+        var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, OutputKind.Mask));
+
+        Assert.True(result.IsSuccess);
+        Assert.Equal(new ChargeReceipt(1, 7_499, null), Assert.Single(_caller.Receipts));
+        Assert.Equal(1, (await Usage()).Used);
+    }
+
+    [Fact]
+    public async Task Send_WhenValidationOrDecodingFails_ShouldChargeNothingAndHoldNothing()
+    {
+        _images.DecodeResult = Errors.Image.Invalid;
+
+        await Send(new RemoveBackgroundCommand(new byte[] { 1 }, "phantom", OutputKind.Mask));
+        await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, OutputKind.Mask));
+
+        Assert.Equal(new UsageSnapshot(0, 0, 0), await Usage());
+        Assert.Empty(_caller.Receipts);
+    }
+
+    [Fact]
+    public async Task Send_WhenTheHandlerThrows_ShouldReleaseTheHoldAndRethrow()
+    {
+        _remover.Throw = true;
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, OutputKind.Mask)).AsTask());
+
+        Assert.Equal(new UsageSnapshot(0, 0, 0), await Usage());
+    }
+
+    [Fact]
+    public async Task Send_WhenPayAsYouGoHasNoCredits_ShouldBe402BeforeAnyWork()
+    {
+        _caller.AccountId = CreateAccount("payg", 0);
+
+        var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, OutputKind.Mask));
+
+        Assert.Equal("insufficient_credits", result.Error!.Code);
+        Assert.Equal(0, _images.Decodes);
+    }
+
+    [Fact]
+    public async Task Send_WhenPayAsYouGoHasCredits_ShouldSpendOneAndReportTheBalance()
+    {
+        _caller.AccountId = CreateAccount("payg", 3);
+
+        await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, OutputKind.Mask));
+
+        Assert.Equal(new ChargeReceipt(1, null, 2), Assert.Single(_caller.Receipts));
+    }
+
+    [Fact]
+    public async Task Send_WhenTheMonthlyQuotaIsUsedUp_ShouldBe429WithSecondsToNextMonth()
+    {
+        _caller.AccountId = CreateAccount("tiny", 0);
+        await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, OutputKind.Mask));
+
+        var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, OutputKind.Mask));
+
+        Assert.Equal("rate_limit_exceeded", result.Error!.Code);
+        Assert.InRange(result.Error.RetryAfterSeconds!.Value, 1, 31 * 24 * 3600);
+        Assert.Single(_remover.Models);
+    }
+
+    [Fact]
+    public async Task Send_WhenTheCallerIsRevoked_ShouldBeInvalidApiKey()
+    {
+        await _store.RevokeAsync(_caller.AccountId!, default);
+
+        var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, OutputKind.Mask));
+
+        Assert.Equal("invalid_api_key", result.Error!.Code);
+    }
+
+    [Fact]
+    public async Task Send_WhenThereIsNoCaller_ShouldRefuseToWorkForFree()
+    {
+        _caller.AccountId = null;
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, OutputKind.Mask)).AsTask());
+        Assert.Empty(_remover.Models);
+    }
+
+    private string CreateAccount(string plan, long credits) =>
+        _store.CreateAsync(new NewAccount(ApiKeys.Digest(ApiKeys.Generate()), "test", plan, credits), default).AsTask().Result.Id;
+
+    private ValueTask<UsageSnapshot> Usage() =>
+        _store.GetUsageAsync(_caller.AccountId!, BillingPeriod.Key(TimeProvider.System.GetUtcNow()), default);
 
     [Fact]
     public async Task Send_WhenModelIsUnknown_ShouldFailValidationWithoutDecodingOrInference()
@@ -113,15 +223,31 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
         public byte[] EncodePng(AlphaMask mask) => mask.Span.ToArray();
     }
 
+    private sealed class TestCaller : ICallerContext
+    {
+        public string? AccountId { get; set; }
+
+        public List<ChargeReceipt> Receipts { get; } = [];
+
+        public void RecordCharge(ChargeReceipt receipt) => Receipts.Add(receipt);
+    }
+
     private sealed class FakeRemover : IBackgroundRemover
     {
         public List<string> Models { get; } = [];
 
         public Error? Failure { get; set; }
 
+        public bool Throw { get; set; }
+
         public ValueTask<Result<AlphaMask>> PredictAsync(RgbaImage image, string model, CancellationToken cancellationToken)
         {
             Models.Add(model);
+            if (Throw)
+            {
+                throw new InvalidOperationException("model crashed");
+            }
+
             if (Failure is not null)
             {
                 return ValueTask.FromResult(Result<AlphaMask>.Failure(Failure));

@@ -1,0 +1,62 @@
+using System.Globalization;
+using System.Security.Claims;
+using FapiHub.Api.Authentication;
+using FapiHub.Api.Errors;
+using FapiHub.Application.Abstractions.Accounts;
+using FapiHub.Application.Accounts.Plans;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.Extensions.Options;
+using DomainErrors = FapiHub.Domain.Errors.Errors;
+
+namespace FapiHub.Api.Http;
+
+/// <summary>
+/// The per-minute token bucket of the caller's plan, taken at the edge: after authentication, before the body is
+/// read or bound, so a caller over the limit costs us a header parse. Every answer carries X-RateLimit-*.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Method)]
+internal sealed class PerMinuteRateLimitAttribute : TypeFilterAttribute
+{
+    public PerMinuteRateLimitAttribute()
+        : base(typeof(PerMinuteRateLimitFilter))
+    {
+    }
+
+    private sealed class PerMinuteRateLimitFilter(IRateLimiter limiter, PlanCatalog plans, IOptions<RateLimitingOptions> options) : IAsyncResourceFilter
+    {
+        public async Task OnResourceExecutionAsync(ResourceExecutingContext context, ResourceExecutionDelegate next)
+        {
+            var http = context.HttpContext;
+            var accountId = http.User.FindFirstValue(ClaimTypes.NameIdentifier);
+            if (accountId is null || !plans.TryGet(http.User.FindFirstValue(ApiKeyAuthenticationHandler.PlanClaim), out var plan))
+            {
+                // Authorization runs first, so this is a wiring bug: refuse rather than serve unlimited.
+                throw new InvalidOperationException("Rate-limited endpoint reached without an authenticated plan.");
+            }
+
+            RateLimitDecision decision;
+            try
+            {
+                decision = await limiter.AcquireAsync(accountId, plan.PerMinute, options.Value.Window, http.RequestAborted);
+            }
+            catch (StoreUnavailableException)
+            {
+                context.Result = ErrorResponses.ToActionResult(DomainErrors.Accounts.StoreUnavailable);
+                return;
+            }
+
+            var headers = http.Response.Headers;
+            headers["X-RateLimit-Limit"] = decision.Limit.ToString(CultureInfo.InvariantCulture);
+            headers["X-RateLimit-Remaining"] = decision.Remaining.ToString(CultureInfo.InvariantCulture);
+            headers["X-RateLimit-Reset"] = decision.ResetSeconds.ToString(CultureInfo.InvariantCulture);
+            if (!decision.Allowed)
+            {
+                context.Result = ErrorResponses.ToActionResult(DomainErrors.Accounts.RateLimited(plan.PerMinute, decision.RetryAfterSeconds));
+                return;
+            }
+
+            await next();
+        }
+    }
+}

@@ -1,0 +1,13 @@
+using FapiHub.Application.Abstractions.Accounts;
+using FapiHub.Domain.Common;
+using Mediator;
+
+namespace FapiHub.Application.Accounts.ListApiKeys;
+
+internal sealed class ListApiKeysQueryHandler(IAccountStore accounts)
+    : IQueryHandler<ListApiKeysQuery, Result<IReadOnlyList<ApiKeySummary>>>
+{
+    public ValueTask<Result<IReadOnlyList<ApiKeySummary>>> Handle(ListApiKeysQuery query, CancellationToken cancellationToken) =>
+        StoreCalls.Run<IReadOnlyList<ApiKeySummary>>(async () =>
+            (await accounts.ListAsync(cancellationToken)).Select(ApiKeySummary.From).ToList());
+}

@@ -1,0 +1,55 @@
+using FapiHub.Domain.Accounts;
+using Microsoft.Extensions.Options;
+
+namespace FapiHub.Application.Accounts.Plans;
+
+/// <summary>The plans keys can be on: FapiHub's published ones by default, adjustable by configuration.</summary>
+public sealed class PlanCatalog
+{
+    /// <summary>Defaults from FapiHub's rate-limit page.</summary>
+    private static readonly Plan[] Defaults =
+    [
+        new("basic", 100, 100),
+        new("pro", 7_500, 150),
+        new("ultra", 52_000, 180),
+        new("mega", 255_000, 210),
+        new("payg", null, 120),
+    ];
+
+    private readonly Dictionary<string, Plan> _plans = new(StringComparer.OrdinalIgnoreCase);
+
+    public PlanCatalog(IOptions<PlansOptions> options)
+    {
+        foreach (var plan in Defaults)
+        {
+            _plans[plan.Name] = plan;
+        }
+
+        foreach (var (name, settings) in options.Value.Items)
+        {
+            var existing = _plans.GetValueOrDefault(name);
+            var payAsYouGo = settings.PayAsYouGo ?? existing?.UsesCredits ?? false;
+            var quota = payAsYouGo ? null : settings.MonthlyQuota ?? existing?.MonthlyQuota;
+            var perMinute = settings.PerMinute ?? existing?.PerMinute;
+            if ((!payAsYouGo && quota is null or < 0) || perMinute is null or < 1)
+            {
+                throw new InvalidOperationException(
+                    $"Plans:{name} needs PerMinute >= 1 and either MonthlyQuota >= 0 or PayAsYouGo=true.");
+            }
+
+            _plans[name] = new Plan(existing?.Name ?? name, quota, perMinute.Value);
+        }
+
+        Names = [.. _plans.Keys.Order(StringComparer.Ordinal)];
+    }
+
+    public IReadOnlyList<string> Names { get; }
+
+    public bool TryGet(string? name, out Plan plan) =>
+        _plans.TryGetValue(name ?? string.Empty, out plan!);
+
+    public Plan Get(string name) =>
+        _plans.TryGetValue(name, out var plan)
+            ? plan
+            : throw new KeyNotFoundException($"Plan '{name}' is not configured.");
+}

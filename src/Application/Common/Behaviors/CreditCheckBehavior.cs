@@ -1,0 +1,129 @@
+using FapiHub.Application.Abstractions.Accounts;
+using FapiHub.Application.Accounts.Plans;
+using FapiHub.Domain.Accounts;
+using FapiHub.Domain.Common;
+using FapiHub.Domain.Errors;
+using Mediator;
+using Microsoft.Extensions.Logging;
+
+namespace FapiHub.Application.Common.Behaviors;
+
+/// <summary>
+/// Charges chargeable commands exactly once, and only for success: reserve one unit atomically before the handler
+/// (refusing with 429 quota / 402 credits), commit it when the handler succeeds, release it when the handler fails,
+/// throws or is cancelled. Runs after validation, so a malformed request never even reserves.
+/// </summary>
+internal sealed partial class CreditCheckBehavior<TMessage, TResponse>(
+    ICallerContext caller,
+    IAccountStore accounts,
+    IUsageLedger ledger,
+    PlanCatalog plans,
+    TimeProvider clock,
+    ILogger<CreditCheckBehavior<TMessage, TResponse>> logger)
+    : IPipelineBehavior<TMessage, TResponse>
+    where TMessage : IMessage, IChargeable
+    where TResponse : IResult, IFailureFactory<TResponse>
+{
+    public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
+    {
+        // Fail closed: a chargeable command that reached us without a caller is a wiring bug, never free work.
+        var accountId = caller.AccountId
+            ?? throw new InvalidOperationException($"{typeof(TMessage).Name} is chargeable but the request has no authenticated caller.");
+
+        var now = clock.GetUtcNow();
+        Reservation reservation;
+        try
+        {
+            var account = await accounts.GetAsync(accountId, cancellationToken);
+            if (account is null || account.Revoked)
+            {
+                return TResponse.Failure(Errors.Auth.InvalidApiKey);
+            }
+
+            var plan = plans.Get(account.Plan);
+            var outcome = await ledger.ReserveAsync(accountId, BillingPeriod.Key(now), plan.MonthlyQuota, cancellationToken);
+            switch (outcome.Status)
+            {
+                case ReservationStatus.Reserved:
+                    reservation = outcome.Reservation!;
+                    break;
+                case ReservationStatus.QuotaExhausted:
+                    return TResponse.Failure(Errors.Accounts.QuotaExhausted(plan.MonthlyQuota ?? 0, BillingPeriod.NextReset(now), BillingPeriod.SecondsToReset(now)));
+                case ReservationStatus.InsufficientCredits:
+                    return TResponse.Failure(Errors.Accounts.InsufficientCredits);
+                default:
+                    return TResponse.Failure(Errors.Auth.InvalidApiKey);
+            }
+        }
+        catch (StoreUnavailableException ex)
+        {
+            LogStoreUnavailable(ex, "reserve");
+            return TResponse.Failure(Errors.Accounts.StoreUnavailable);
+        }
+
+        TResponse response;
+        try
+        {
+            response = await next(message, cancellationToken);
+        }
+        catch
+        {
+            await ReleaseQuietly(reservation);
+            throw;
+        }
+
+        if (!response.IsSuccess)
+        {
+            await ReleaseQuietly(reservation);
+            return response;
+        }
+
+        await Commit(reservation);
+        return response;
+    }
+
+    /// <summary>
+    /// Settles a successful request. Runs even if the client has gone (the work is done). If the store is unreachable
+    /// now, the hold lapses uncharged and the client still gets the image it waited for: we never charge twice and
+    /// never throw away finished work.
+    /// </summary>
+    private async ValueTask Commit(Reservation reservation)
+    {
+        try
+        {
+            var usage = await ledger.CommitAsync(reservation, CancellationToken.None);
+            if (usage is null)
+            {
+                LogLapsed(reservation.AccountId);
+                return;
+            }
+
+            caller.RecordCharge(reservation.MonthlyQuota is { } quota
+                ? new ChargeReceipt(1, Math.Max(0, quota - usage.Used - usage.Pending), null)
+                : new ChargeReceipt(1, null, Math.Max(0, usage.Credits - usage.Pending)));
+        }
+        catch (StoreUnavailableException ex)
+        {
+            LogStoreUnavailable(ex, "commit");
+        }
+    }
+
+    private async ValueTask ReleaseQuietly(Reservation reservation)
+    {
+        try
+        {
+            await ledger.ReleaseAsync(reservation, CancellationToken.None);
+        }
+        catch (StoreUnavailableException ex)
+        {
+            // The hold lapses by itself; nothing is charged either way.
+            LogStoreUnavailable(ex, "release");
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Account store unavailable during {Step}; nothing charged")]
+    private partial void LogStoreUnavailable(Exception exception, string step);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reservation of {AccountId} lapsed before commit; the image was not charged")]
+    private partial void LogLapsed(string accountId);
+}

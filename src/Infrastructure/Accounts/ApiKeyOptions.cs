@@ -1,0 +1,40 @@
+namespace FapiHub.Infrastructure.Accounts;
+
+/// <summary>API keys known at start-up (section <c>ApiKeys</c>).</summary>
+public sealed class ApiKeyOptions
+{
+    public const string SectionName = "ApiKeys";
+
+    /// <summary>Keys seeded from configuration (<c>ApiKeys:Bootstrap:N:{Key,Plan,Credits,Name}</c>).</summary>
+    public List<BootstrapApiKey> Bootstrap { get; set; } = [];
+}
+
+public sealed class BootstrapApiKey
+{
+    /// <summary>The secret itself; the stores keep only its SHA-256 digest.</summary>
+    public string Key { get; set; } = string.Empty;
+
+    public string Plan { get; set; } = "basic";
+
+    /// <summary>Pay-per-use credits given when the account is first created (re-seeding never resets them).</summary>
+    public long Credits { get; set; }
+
+    public string? Name { get; set; }
+}
+
+/// <summary>Account-store settings (section <c>Accounts</c>).</summary>
+public sealed class AccountStoreOptions
+{
+    public const string SectionName = "Accounts";
+
+    /// <summary>
+    /// How long a reservation holds a unit of quota or credit before it lapses uncharged. Longer than any request
+    /// can take; it only matters when an instance dies between reserving and settling.
+    /// </summary>
+    public int ReservationTimeoutSeconds { get; set; } = 600;
+
+    /// <summary>Prefix of every Redis key, so several deployments can share one Redis.</summary>
+    public string RedisKeyPrefix { get; set; } = "fapihub";
+
+    public TimeSpan ReservationTimeout => TimeSpan.FromSeconds(ReservationTimeoutSeconds);
+}

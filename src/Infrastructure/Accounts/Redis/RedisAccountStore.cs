@@ -1,0 +1,157 @@
+using System.Globalization;
+using FapiHub.Application.Abstractions.Accounts;
+using FapiHub.Domain.Accounts;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace FapiHub.Infrastructure.Accounts.Redis;
+
+/// <summary>Accounts and two-phase charging in Redis, shared by every instance (see <see cref="RedisScripts"/>).</summary>
+internal sealed class RedisAccountStore(RedisConnection redis, TimeProvider clock, IOptions<AccountStoreOptions> options)
+    : IAccountStore, IUsageLedger
+{
+    /// <summary>Usage counters outlive their month long enough for end-of-month reports, then expire.</summary>
+    private const int UsageLifetimeSeconds = 70 * 24 * 3600;
+
+    private readonly long _holdTimeoutMs = (long)options.Value.ReservationTimeout.TotalMilliseconds;
+
+    public ValueTask<Account?> FindByDigestAsync(string keyDigest, CancellationToken cancellationToken) =>
+        new(redis.Run(async db =>
+        {
+            var id = await db.StringGetAsync(redis.DigestKey(keyDigest));
+            return id.IsNull ? null : ToAccount(id.ToString(), await db.HashGetAllAsync(redis.AccountKey(id.ToString())));
+        }));
+
+    public ValueTask<Account?> GetAsync(string accountId, CancellationToken cancellationToken) =>
+        new(redis.Run(async db => ToAccount(accountId, await db.HashGetAllAsync(redis.AccountKey(accountId)))));
+
+    public ValueTask<IReadOnlyList<Account>> ListAsync(CancellationToken cancellationToken) =>
+        new(redis.Run<IReadOnlyList<Account>>(async db =>
+        {
+            var ids = await db.SortedSetRangeByRankAsync(redis.AccountsKey);
+            var accounts = new List<Account>(ids.Length);
+            foreach (var id in ids)
+            {
+                if (ToAccount(id.ToString(), await db.HashGetAllAsync(redis.AccountKey(id.ToString()))) is { } account)
+                {
+                    accounts.Add(account);
+                }
+            }
+
+            return accounts;
+        }));
+
+    public ValueTask<Account> CreateAsync(NewAccount account, CancellationToken cancellationToken) => Upsert(account, update: false);
+
+    public ValueTask<Account> SeedAsync(NewAccount account, CancellationToken cancellationToken) => Upsert(account, update: true);
+
+    public ValueTask<Account?> AddCreditsAsync(string accountId, long amount, CancellationToken cancellationToken) =>
+        Update(accountId, "credits", amount.ToString(CultureInfo.InvariantCulture));
+
+    public ValueTask<Account?> ChangePlanAsync(string accountId, string plan, CancellationToken cancellationToken) =>
+        Update(accountId, "plan", plan);
+
+    public async ValueTask<bool> RevokeAsync(string accountId, CancellationToken cancellationToken) =>
+        await Update(accountId, "revoked", "1") is not null;
+
+    public ValueTask<ReservationOutcome> ReserveAsync(string accountId, string period, long? monthlyQuota, CancellationToken cancellationToken) =>
+        new(redis.Run(async db =>
+        {
+            var holdId = Guid.NewGuid().ToString("N");
+            var result = (RedisValue[])(await db.ScriptEvaluateAsync(
+                RedisScripts.Reserve,
+                LedgerKeys(accountId, period),
+                [monthlyQuota ?? -1, holdId, _holdTimeoutMs]))!;
+            return (int)result[0] == 1
+                ? new ReservationOutcome(ReservationStatus.Reserved, new Reservation(accountId, period, holdId, monthlyQuota))
+                : new ReservationOutcome((int)result[1] switch
+                {
+                    2 => ReservationStatus.QuotaExhausted,
+                    3 => ReservationStatus.InsufficientCredits,
+                    _ => ReservationStatus.AccountMissing,
+                });
+        }));
+
+    public ValueTask<UsageSnapshot?> CommitAsync(Reservation reservation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reservation);
+        return new(redis.Run(async db =>
+        {
+            var result = (RedisValue[])(await db.ScriptEvaluateAsync(
+                RedisScripts.Commit,
+                LedgerKeys(reservation.AccountId, reservation.Period),
+                [reservation.MonthlyQuota ?? -1, reservation.Id, UsageLifetimeSeconds]))!;
+            return (int)result[0] == 1 ? new UsageSnapshot((long)result[1], (long)result[2], (long)result[3]) : null;
+        }));
+    }
+
+    public ValueTask ReleaseAsync(Reservation reservation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reservation);
+        return new(redis.Run(db => db.SortedSetRemoveAsync(redis.HoldsKey(reservation.AccountId), reservation.Id)));
+    }
+
+    public ValueTask<UsageSnapshot> GetUsageAsync(string accountId, string period, CancellationToken cancellationToken) =>
+        new(redis.Run(async db =>
+        {
+            var result = (RedisValue[])(await db.ScriptEvaluateAsync(RedisScripts.Usage, LedgerKeys(accountId, period)))!;
+            return new UsageSnapshot((long)result[0], (long)result[1], (long)result[2]);
+        }));
+
+    private RedisKey[] LedgerKeys(string accountId, string period) =>
+        [redis.AccountKey(accountId), redis.UsageKey(accountId, period), redis.HoldsKey(accountId)];
+
+    private ValueTask<Account> Upsert(NewAccount account, bool update)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        var id = ApiKeys.IdFromDigest(account.KeyDigest);
+        var created = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        return new(redis.Run(async db =>
+        {
+            // The account hash first: the digest index and the list only ever point at an account that exists.
+            var fields = (RedisValue[])(await db.ScriptEvaluateAsync(
+                RedisScripts.Upsert,
+                [redis.AccountKey(id)],
+                [account.Name, account.Plan, account.Credits, created, account.KeyDigest, update ? 1 : 0]))!;
+            await db.StringSetAsync(redis.DigestKey(account.KeyDigest), id);
+            var stored = ToAccount(id, fields)!;
+            await db.SortedSetAddAsync(redis.AccountsKey, id, stored.CreatedAt.ToUnixTimeMilliseconds(), SortedSetWhen.NotExists);
+            return stored;
+        }));
+    }
+
+    private ValueTask<Account?> Update(string accountId, string field, string value) =>
+        new(redis.Run(async db =>
+        {
+            var fields = (RedisValue[])(await db.ScriptEvaluateAsync(RedisScripts.Update, [redis.AccountKey(accountId)], [field, value]))!;
+            return ToAccount(accountId, fields);
+        }));
+
+    private static Account? ToAccount(string id, RedisValue[] flat)
+    {
+        var entries = new HashEntry[flat.Length / 2];
+        for (var i = 0; i < entries.Length; i++)
+        {
+            entries[i] = new HashEntry(flat[2 * i], flat[(2 * i) + 1]);
+        }
+
+        return ToAccount(id, entries);
+    }
+
+    private static Account? ToAccount(string id, HashEntry[] entries)
+    {
+        if (entries.Length == 0)
+        {
+            return null;
+        }
+
+        var map = entries.ToDictionary(e => e.Name.ToString(), e => e.Value, StringComparer.Ordinal);
+        return new Account(
+            id,
+            map.GetValueOrDefault("name").ToString(),
+            map.GetValueOrDefault("plan").ToString(),
+            (long)map.GetValueOrDefault("credits"),
+            map.GetValueOrDefault("revoked") == "1",
+            DateTimeOffset.FromUnixTimeMilliseconds((long)map.GetValueOrDefault("created")));
+    }
+}

@@ -1,0 +1,140 @@
+namespace FapiHub.Infrastructure.Accounts.Redis;
+
+/// <summary>
+/// The Lua scripts behind the Redis store. Each runs atomically on the server, so concurrent requests from any
+/// number of instances cannot both pass a check that only one may pass. Every key a script touches carries the
+/// account's hash tag (<c>{key_…}</c>), so the scripts also run on Redis Cluster. Times come from Redis
+/// <c>TIME</c>, never from the calling instance's clock. docs/redis.md describes the layout and guarantees.
+/// </summary>
+internal static class RedisScripts
+{
+    /// <summary>Current server time in milliseconds (scripts replicate effects, so TIME is allowed before writes).</summary>
+    private const string Now = """
+        local t = redis.call('TIME')
+        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        """;
+
+    /// <summary>
+    /// Token bucket. KEYS[1] bucket hash {tokens, ts}; ARGV[1] limit, ARGV[2] window in ms.
+    /// Returns {allowed (0/1), remaining whole tokens, retry-after s, reset s}. Mirrors TokenBucket.Take.
+    /// </summary>
+    public const string TakeToken = Now + """
+
+        local limit = tonumber(ARGV[1])
+        local window = tonumber(ARGV[2])
+        local rate = limit / window
+        local state = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
+        local tokens = limit
+        if state[1] then
+          local elapsed = math.max(0, now - tonumber(state[2]))
+          tokens = math.min(limit, tonumber(state[1]) + elapsed * rate)
+        end
+        local allowed = 0
+        if tokens >= 1 then
+          tokens = tokens - 1
+          allowed = 1
+        end
+        local retry = 0
+        if allowed == 0 then
+          retry = math.max(1, math.ceil((1 - tokens) / rate / 1000))
+        end
+        local reset = math.ceil((limit - tokens) / rate / 1000)
+        redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', now)
+        redis.call('PEXPIRE', KEYS[1], math.ceil(window * 2))
+        return {allowed, math.floor(tokens), retry, reset}
+        """;
+
+    /// <summary>
+    /// Reserve one unit. KEYS[1] account hash, KEYS[2] usage counter of the period, KEYS[3] holds (zset: id → lapse ms);
+    /// ARGV[1] monthly quota (-1: pay-per-use), ARGV[2] hold id, ARGV[3] hold timeout ms.
+    /// Returns {1, 0} reserved, {0, 1} account missing or revoked, {0, 2} quota used up, {0, 3} no credits.
+    /// </summary>
+    public const string Reserve = Now + """
+
+        if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('HGET', KEYS[1], 'revoked') == '1' then
+          return {0, 1}
+        end
+        redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
+        local pending = redis.call('ZCARD', KEYS[3])
+        local quota = tonumber(ARGV[1])
+        if quota >= 0 then
+          local used = tonumber(redis.call('GET', KEYS[2]) or '0')
+          if used + pending >= quota then
+            return {0, 2}
+          end
+        else
+          local credits = tonumber(redis.call('HGET', KEYS[1], 'credits') or '0')
+          if credits - pending < 1 then
+            return {0, 3}
+          end
+        end
+        redis.call('ZADD', KEYS[3], now + tonumber(ARGV[3]), ARGV[2])
+        redis.call('PEXPIRE', KEYS[3], tonumber(ARGV[3]) * 2)
+        return {1, 0}
+        """;
+
+    /// <summary>
+    /// Commit a hold. Same KEYS; ARGV[1] quota (-1: pay-per-use), ARGV[2] hold id, ARGV[3] usage-key lifetime s.
+    /// Charges only if the hold still exists (so a commit is applied at most once, and never after it lapsed).
+    /// Returns {charged (0/1), used, pending, credits}.
+    /// </summary>
+    public const string Commit = Now + """
+
+        redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
+        local charged = redis.call('ZREM', KEYS[3], ARGV[2])
+        local used = tonumber(redis.call('GET', KEYS[2]) or '0')
+        local credits = tonumber(redis.call('HGET', KEYS[1], 'credits') or '0')
+        if charged == 1 then
+          used = redis.call('INCR', KEYS[2])
+          redis.call('EXPIRE', KEYS[2], tonumber(ARGV[3]))
+          if tonumber(ARGV[1]) < 0 then
+            credits = redis.call('HINCRBY', KEYS[1], 'credits', -1)
+          end
+        end
+        return {charged, used, redis.call('ZCARD', KEYS[3]), credits}
+        """;
+
+    /// <summary>
+    /// Usage snapshot. KEYS as Reserve. Returns {used, pending, credits}, dropping lapsed holds first.
+    /// </summary>
+    public const string Usage = Now + """
+
+        redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
+        local used = tonumber(redis.call('GET', KEYS[2]) or '0')
+        local credits = tonumber(redis.call('HGET', KEYS[1], 'credits') or '0')
+        return {used, redis.call('ZCARD', KEYS[3]), credits}
+        """;
+
+    /// <summary>
+    /// Create or seed an account. KEYS[1] account hash; ARGV: name, plan, credits, created ms, digest, update (0/1).
+    /// A new account gets every field; an existing one only name and plan when seeding (never credits or revocation).
+    /// Returns the hash as a flat list.
+    /// </summary>
+    public const string Upsert = """
+        if redis.call('EXISTS', KEYS[1]) == 0 then
+          redis.call('HSET', KEYS[1], 'name', ARGV[1], 'plan', ARGV[2], 'credits', ARGV[3], 'created', ARGV[4], 'digest', ARGV[5], 'revoked', '0')
+        elseif ARGV[6] == '1' then
+          redis.call('HSET', KEYS[1], 'name', ARGV[1], 'plan', ARGV[2])
+        end
+        return redis.call('HGETALL', KEYS[1])
+        """;
+
+    /// <summary>
+    /// Change one field of an existing account. KEYS[1] account hash; ARGV[1] field ('credits' adds, clamped at 0;
+    /// others set), ARGV[2] value. Returns the hash as a flat list, or an empty list when there is no such account.
+    /// </summary>
+    public const string Update = """
+        if redis.call('EXISTS', KEYS[1]) == 0 then
+          return {}
+        end
+        if ARGV[1] == 'credits' then
+          local credits = redis.call('HINCRBY', KEYS[1], 'credits', tonumber(ARGV[2]))
+          if credits < 0 then
+            redis.call('HSET', KEYS[1], 'credits', 0)
+          end
+        else
+          redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+        end
+        return redis.call('HGETALL', KEYS[1])
+        """;
+}

@@ -1,0 +1,93 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using FapiHub.Application.Abstractions.BackgroundRemoval;
+using FapiHub.Domain.Common;
+using FapiHub.Domain.Imaging;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace FapiHub.FunctionalTests.Accounts;
+
+/// <summary>
+/// The real application for account tests: real authentication, rate limiting, charging pipeline, codec and store
+/// (Redis or embedded), with the model replaced by an instant fake so hundreds of requests take seconds. The fake
+/// throws for images 13 pixels wide, to test that a failure inside the handler is never charged.
+/// </summary>
+public sealed class AccountsHost(string? redis, string keyPrefix, IReadOnlyDictionary<string, string> settings) : WebApplicationFactory<Program>
+{
+    public const string AdminKey = "admin-key-for-tests-only";
+    public const int FailingWidth = 13;
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Admin:ApiKey", AdminKey);
+        builder.UseSetting("Accounts:RedisKeyPrefix", keyPrefix);
+        if (redis is not null)
+        {
+            builder.UseSetting("ConnectionStrings:Redis", redis);
+        }
+
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<IBackgroundRemover, InstantRemover>();
+
+            // No model is loaded in these tests: drop the loader so no ONNX session competes for the CPU.
+            var loader = services.Single(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType?.Name == "ModelLoaderService");
+            services.Remove(loader);
+        });
+    }
+
+    public HttpClient Client(string? apiKey = null)
+    {
+        var client = CreateClient();
+        if (apiKey is not null)
+        {
+            client.DefaultRequestHeaders.Add("ApiKey", apiKey);
+        }
+
+        return client;
+    }
+
+    public HttpClient AdminClient(string adminKey = AdminKey)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Add("AdminKey", adminKey);
+        return client;
+    }
+
+    /// <summary>Creates a key through the admin API and returns (id, key).</summary>
+    public async Task<(string Id, string Key)> CreateKeyAsync(string plan, long credits = 0)
+    {
+        using var admin = AdminClient();
+        using var response = await admin.PostAsJsonAsync("/v2/admin/keys", new { name = "test", plan, credits }, Json);
+        response.EnsureSuccessStatusCode();
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return (body.RootElement.GetProperty("id").GetString()!, body.RootElement.GetProperty("key").GetString()!);
+    }
+
+    private sealed class InstantRemover : IBackgroundRemover
+    {
+        public ValueTask<Result<AlphaMask>> PredictAsync(RgbaImage image, string model, CancellationToken cancellationToken)
+        {
+            if (image.Width == FailingWidth)
+            {
+                throw new InvalidOperationException("The fake model fails on purpose.");
+            }
+
+            var mask = new AlphaMask(image.Width, image.Height);
+            mask.Span.Fill(255);
+            return ValueTask.FromResult(Result<AlphaMask>.Success(mask));
+        }
+    }
+}
