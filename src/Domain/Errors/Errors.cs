@@ -85,9 +85,6 @@ public static class Errors
             ErrorType.Unavailable)
         { RetryAfterSeconds = 5 };
 
-        public static Error UnknownPlan(string field, string plan, IEnumerable<string> plans) =>
-            Request.InvalidField(field, $"Unknown plan '{plan}' in field '{field}'; allowed: {string.Join(", ", plans)}.");
-
         public static Error NotFound(string id) =>
             new("not_found", $"No API key with id '{id}'.", ErrorType.NotFound);
 
@@ -110,10 +107,5 @@ public static class Errors
             "An unexpected error occurred; it has been logged. Quote the request_id when reporting it.",
             ErrorType.Unexpected);
 
-        public static readonly Error NotReady = new(
-            "service_unavailable",
-            "The service is starting and its models are not loaded yet; retry shortly.",
-            ErrorType.Unavailable)
-        { RetryAfterSeconds = 5 };
     }
 }

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace FapiHub.Infrastructure.BackgroundRemoval;
 
 /// <summary>
@@ -13,45 +15,51 @@ internal static class MaskResampler
         var rows = Taps.Create(sh, dh);
         for (var y = 0; y < dh; y++)
         {
-            var top = source.Slice(rows.Lower[y] * sw, sw);
-            var bottom = source.Slice(rows.Upper[y] * sw, sw);
-            var fy = rows.Fraction[y];
-            var output = destination.Slice(y * dw, dw);
-            for (var x = 0; x < dw; x++)
-            {
-                output[x] = Sample(top, bottom, columns, x, fy);
-            }
+            SampleRow(source, sw, rows, y, columns, destination.Slice(y * dw, dw));
         }
     }
 
-    /// <summary>Resamples and quantises to bytes in one pass (values are clamped to 0–1 first).</summary>
+    /// <summary>Resamples and quantises to bytes (values clamped to 0–1), one float row at a time.</summary>
     public static void ResizeToBytes(ReadOnlySpan<float> source, int sw, int sh, Span<byte> destination, int dw, int dh)
     {
         var columns = Taps.Create(sw, dw);
         var rows = Taps.Create(sh, dh);
-        for (var y = 0; y < dh; y++)
+        var row = ArrayPool<float>.Shared.Rent(dw);
+        try
         {
-            var top = source.Slice(rows.Lower[y] * sw, sw);
-            var bottom = source.Slice(rows.Upper[y] * sw, sw);
-            var fy = rows.Fraction[y];
-            var output = destination.Slice(y * dw, dw);
-            for (var x = 0; x < dw; x++)
+            var values = row.AsSpan(0, dw);
+            for (var y = 0; y < dh; y++)
             {
-                output[x] = ToByte(Sample(top, bottom, columns, x, fy));
+                SampleRow(source, sw, rows, y, columns, values);
+                var output = destination.Slice(y * dw, dw);
+                for (var x = 0; x < dw; x++)
+                {
+                    output[x] = ToByte(values[x]);
+                }
             }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(row);
         }
     }
 
     public static byte ToByte(float value) => (byte)((Math.Clamp(value, 0f, 1f) * 255f) + 0.5f);
 
-    private static float Sample(ReadOnlySpan<float> top, ReadOnlySpan<float> bottom, Taps columns, int x, float fy)
+    /// <summary>Output row <paramref name="y"/>: each value interpolated from the two source rows around it.</summary>
+    private static void SampleRow(ReadOnlySpan<float> source, int sw, Taps rows, int y, Taps columns, Span<float> output)
     {
-        var x0 = columns.Lower[x];
-        var x1 = columns.Upper[x];
-        var fx = columns.Fraction[x];
-        var upper = top[x0] + ((top[x1] - top[x0]) * fx);
-        var lower = bottom[x0] + ((bottom[x1] - bottom[x0]) * fx);
-        return upper + ((lower - upper) * fy);
+        var top = source.Slice(rows.Lower[y] * sw, sw);
+        var bottom = source.Slice(rows.Upper[y] * sw, sw);
+        var fy = rows.Fraction[y];
+        for (var x = 0; x < output.Length; x++)
+        {
+            int x0 = columns.Lower[x], x1 = columns.Upper[x];
+            var fx = columns.Fraction[x];
+            var upper = top[x0] + ((top[x1] - top[x0]) * fx);
+            var lower = bottom[x0] + ((bottom[x1] - bottom[x0]) * fx);
+            output[x] = upper + ((lower - upper) * fy);
+        }
     }
 
     /// <summary>For each destination index: the two source indices around it and the weight of the second.</summary>

@@ -189,11 +189,12 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
     [Fact]
     public async Task Send_WhenTheRemoverFails_ShouldReturnItsError()
     {
-        _remover.Failure = Errors.General.NotReady;
+        _remover.Failure = Errors.Image.TooLarge(1, 1, 0);
 
         var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, OutputKind.Mask));
 
-        Assert.Same(Errors.General.NotReady, result.Error);
+        Assert.Equal("image_too_large", result.Error!.Code);
+        Assert.Equal(new UsageSnapshot(0, 0, 0), await Usage());
     }
 
     private ValueTask<Result<ProcessedImage>> Send(RemoveBackgroundCommand command) =>

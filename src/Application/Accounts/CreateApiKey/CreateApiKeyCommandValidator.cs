@@ -11,10 +11,7 @@ internal sealed class CreateApiKeyCommandValidator : AbstractValidator<CreateApi
             .NotEmpty().MaximumLength(100)
             .OverridePropertyName("name")
             .WithMessage("Field 'name' is required (1 to 100 characters).");
-        RuleFor(c => c.Plan)
-            .Must(plan => plans.TryGet(plan, out _))
-            .OverridePropertyName("plan")
-            .WithMessage(c => $"Unknown plan '{c.Plan}' in field 'plan'; allowed: {string.Join(", ", plans.Names)}.");
+        RuleFor(c => c.Plan).MustBeAPlan(plans);
         RuleFor(c => c.Credits)
             .InclusiveBetween(0, 1_000_000_000)
             .OverridePropertyName("credits")

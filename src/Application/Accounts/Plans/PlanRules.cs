@@ -1,0 +1,13 @@
+using FluentValidation;
+
+namespace FapiHub.Application.Accounts.Plans;
+
+/// <summary>Validation rules shared by the commands that name a plan.</summary>
+internal static class PlanRules
+{
+    /// <summary>The value must name a configured plan; the message lists them.</summary>
+    public static IRuleBuilderOptions<T, string?> MustBeAPlan<T>(this IRuleBuilder<T, string?> rule, PlanCatalog plans) =>
+        rule.Must(plan => plans.TryGet(plan, out _))
+            .OverridePropertyName("plan")
+            .WithMessage((_, plan) => $"Unknown plan '{plan}' in field 'plan'; allowed: {string.Join(", ", plans.Names)}.");
+}
