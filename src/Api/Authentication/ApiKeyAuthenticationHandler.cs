@@ -14,7 +14,7 @@ namespace FapiHub.Api.Authentication;
 /// malformed, unknown or revoked key is challenged with 401 <c>invalid_api_key</c>, an unreachable account store
 /// with 503. The key itself is never logged.
 /// </summary>
-internal sealed class ApiKeyAuthenticationHandler(
+internal sealed partial class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
@@ -45,8 +45,9 @@ internal sealed class ApiKeyAuthenticationHandler(
         {
             account = await accounts.FindByDigestAsync(ApiKeys.Digest(presented), Context.RequestAborted);
         }
-        catch (StoreUnavailableException)
+        catch (StoreUnavailableException ex)
         {
+            LogStoreUnavailable(Logger, ex, Context.TraceIdentifier);
             Context.Items[StoreDownItem] = true;
             return AuthenticateResult.Fail("Account store unavailable.");
         }
@@ -70,4 +71,7 @@ internal sealed class ApiKeyAuthenticationHandler(
         ErrorResponses.WriteAsync(
             Context,
             Context.Items.ContainsKey(StoreDownItem) ? DomainErrors.Accounts.StoreUnavailable : DomainErrors.Auth.InvalidApiKey);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Account store unavailable while authenticating request {RequestId}")]
+    private static partial void LogStoreUnavailable(ILogger logger, Exception exception, string requestId);
 }

@@ -6,8 +6,9 @@ namespace FapiHub.Infrastructure.Accounts.Redis;
 
 /// <summary>
 /// The one multiplexer of the process and the key layout. Connects lazily and never aborts on a failed connect, so
-/// an instance starts while Redis is down and heals by itself when it returns; short timeouts make an outage a fast
-/// 503 instead of a hung request.
+/// an instance starts while Redis is down and heals by itself when it returns. A Redis that is down refuses
+/// connections and fails at once (503); the operation timeout only bounds a Redis that hangs, and stays at the
+/// client's 5 s default because a busy 2-core box running inference can delay replies by more than a second or two.
 /// </summary>
 internal sealed class RedisConnection : IDisposable
 {
@@ -20,8 +21,6 @@ internal sealed class RedisConnection : IDisposable
         var configuration = ConfigurationOptions.Parse(connectionString);
         configuration.AbortOnConnectFail = false;
         configuration.ConnectTimeout = Math.Min(configuration.ConnectTimeout, 2000);
-        configuration.SyncTimeout = Math.Min(configuration.SyncTimeout, 2000);
-        configuration.AsyncTimeout = Math.Min(configuration.AsyncTimeout, 2000);
         configuration.ClientName ??= "fapihub";
         _multiplexer = new Lazy<ConnectionMultiplexer>(() => ConnectionMultiplexer.Connect(configuration));
     }
