@@ -29,7 +29,17 @@ public static class DependencyInjection
 
     private static void AddControllers(IServiceCollection services)
     {
-        services.AddControllers(options => options.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true)
+        services.AddControllers(options =>
+            {
+                options.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true;
+
+                // Requests are validated once, by FluentValidation in the mediator pipeline; the forms' DataAnnotations
+                // only document ranges in OpenAPI. Binding errors (e.g. "abc" for an integer) still reach ModelState.
+                options.ModelValidatorProviders.Clear();
+                options.ModelBindingMessageProvider.SetAttemptedValueIsInvalidAccessor((value, _) => $"the value '{value}' is not valid here.");
+                options.ModelBindingMessageProvider.SetValueIsInvalidAccessor(value => $"the value '{value}' is not valid here.");
+                options.ModelBindingMessageProvider.SetValueMustBeANumberAccessor(_ => "must be a number.");
+            })
             .AddJsonOptions(options => options.JsonSerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
 
         // Model-binding failures use the envelope too, naming the field; a body cut off by the size limit is a 413.
@@ -119,7 +129,7 @@ public static class DependencyInjection
                 Description = "The operator's admin key (`Admin:ApiKey`), sent in the `AdminKey` header. The admin API exists only when it is configured.",
             });
             options.OperationFilter<SecurityRequirementOperationFilter>();
-            options.OperationFilter<ModelEnumOperationFilter>();
+            options.OperationFilter<FormEnumsOperationFilter>();
             options.SupportNonNullableReferenceTypes();
             var xml = Path.Combine(AppContext.BaseDirectory, "FapiHub.Api.xml");
             if (File.Exists(xml))

@@ -128,6 +128,53 @@ public sealed class ErrorResponseTests(FapiHubFactory factory)
     }
 
     [Theory]
+    [InlineData("/v2/rembg/blur/", "radius", "0")]
+    [InlineData("/v2/rembg/blur/", "radius", "51")]
+    [InlineData("/v2/rembg/blur", "radius", "abc")]
+    [InlineData("/v2/rembg/color/", "bgcolor", "orange-ish")]
+    [InlineData("/v2/rembg/gradient/", "top_color", "#12345")]
+    [InlineData("/v2/rembg/shadow/", "blur_radius", "101")]
+    [InlineData("/v2/rembg/shadow/", "shadow_color", "0,0,0,300")]
+    [InlineData("/v2/rembg/", "format", "jpg")]
+    [InlineData("/v2/rembg/", "format", "tiff")]
+    [InlineData("/v2/rembg/mask/", "quality", "0")]
+    [InlineData("/v2/rembg/color", "crop_margin", "-5")]
+    public async Task Post_WhenAnEffectOrOutputFieldIsInvalid_ShouldBe400NamingTheField(string path, string field, string value)
+    {
+        using var client = factory.CreateAuthenticatedClient();
+        using var form = Http.Form(Png);
+        form.Add(new StringContent(value), field);
+        if (path.Contains("/color", StringComparison.Ordinal) && field != "bgcolor")
+        {
+            form.Add(new StringContent("#ffffff"), "bgcolor");
+        }
+
+        if (path.Contains("/gradient", StringComparison.Ordinal))
+        {
+            form.Add(new StringContent("#000000"), "bottom_color");
+        }
+
+        using var response = await client.PostAsync(path, form);
+
+        var message = await Http.AssertEnvelope(response, HttpStatusCode.BadRequest, "invalid_request");
+        Assert.Contains($"'{field}'", message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/v2/rembg/blur/", "radius")]
+    [InlineData("/v2/rembg/color/", "bgcolor")]
+    [InlineData("/v2/rembg/gradient/", "top_color")]
+    public async Task Post_WhenARequiredEffectFieldIsMissing_ShouldBe400NamingTheField(string path, string field)
+    {
+        using var client = factory.CreateAuthenticatedClient();
+
+        using var response = await client.PostAsync(path, Http.Form(Png));
+
+        var message = await Http.AssertEnvelope(response, HttpStatusCode.BadRequest, "invalid_request");
+        Assert.Contains($"'{field}'", message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("/v2/nothing-here")]
     [InlineData("/v1/rembg/")]
     [InlineData("/v2/rembg/unknown/")]

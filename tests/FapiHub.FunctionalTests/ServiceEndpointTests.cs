@@ -68,6 +68,32 @@ public sealed class ServiceEndpointTests(FapiHubFactory factory)
             }
         }
 
+        var effectFields = new Dictionary<string, string[]>
+        {
+            ["/v2/rembg/blur"] = ["radius"],
+            ["/v2/rembg/color"] = ["bgcolor"],
+            ["/v2/rembg/gradient"] = ["top_color", "bottom_color"],
+            ["/v2/rembg/shadow"] = ["offset_x", "offset_y", "blur_radius", "shadow_color"],
+        };
+        foreach (var (path, fields) in effectFields)
+        {
+            var post = root.GetProperty("paths").GetProperty(path).GetProperty("post");
+            var properties = post.GetProperty("requestBody").GetProperty("content").GetProperty("multipart/form-data").GetProperty("schema").GetProperty("properties");
+            foreach (var field in fields.Concat(["image", "format", "quality", "crop", "crop_margin"]))
+            {
+                Assert.True(properties.TryGetProperty(field, out _), $"{path} does not document '{field}'");
+            }
+
+            Assert.False(properties.TryGetProperty("model", out _), $"{path} should not offer 'model'");
+            Assert.Equal(["png", "webp", "jpg"], properties.GetProperty("format").GetProperty("enum").EnumerateArray().Select(e => e.GetString()!).ToArray());
+            var content = post.GetProperty("responses").GetProperty("200").GetProperty("content");
+            Assert.True(content.TryGetProperty("image/png", out _) && content.TryGetProperty("image/webp", out _) && content.TryGetProperty("image/jpeg", out _));
+        }
+
+        var radius = root.GetProperty("paths").GetProperty("/v2/rembg/blur").GetProperty("post").GetProperty("requestBody")
+            .GetProperty("content").GetProperty("multipart/form-data").GetProperty("schema").GetProperty("properties").GetProperty("radius");
+        Assert.Equal((1, 50), (radius.GetProperty("minimum").GetInt32(), radius.GetProperty("maximum").GetInt32()));
+
         var admin = root.GetProperty("components").GetProperty("securitySchemes").GetProperty("AdminKey");
         Assert.Equal("AdminKey", admin.GetProperty("name").GetString());
         var paths = root.GetProperty("paths");

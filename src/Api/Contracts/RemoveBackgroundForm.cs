@@ -1,18 +1,110 @@
 using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using FapiHub.Application.BackgroundRemoval.RemoveBackground;
 using Microsoft.AspNetCore.Mvc;
 
 namespace FapiHub.Api.Contracts;
 
-/// <summary>The multipart form of <c>/v2/rembg/</c> and <c>/v2/rembg/mask/</c>.</summary>
-public sealed class RemoveBackgroundForm
+// The forms only bind and document fields: validation is the Application's (FluentValidation), so DataAnnotations
+// here feed the OpenAPI document and are not enforced by MVC (see AddControllers).
+
+/// <summary>Fields every image endpoint accepts: the image and how to deliver the result.</summary>
+public abstract class ImageForm
 {
-    /// <summary>The photo: JPEG, PNG, WebP, BMP or GIF (first frame).</summary>
     [FromForm(Name = "image")]
-    [Description("The photo: JPEG, PNG, WebP, BMP or GIF (first frame). EXIF orientation is applied.")]
+    [Required]
+    [Description("The photo: JPEG, PNG, WebP, BMP or GIF (first frame), up to 10 MB. EXIF orientation is applied.")]
     public IFormFile? Image { get; set; }
 
-    /// <summary>Model name; see the enum. Omitted or empty: the default model.</summary>
+    [FromForm(Name = "format")]
+    [DefaultValue("png")]
+    [Description("Output format: png (default), webp, or jpg (only for opaque results: mask, blur, opaque colours).")]
+    public string? Format { get; set; }
+
+    [FromForm(Name = "quality")]
+    [Range(1, 100)]
+    [DefaultValue(90)]
+    [Description("Quality of the lossy formats (webp, jpg), 1-100. PNG ignores it.")]
+    public int? Quality { get; set; }
+
+    [FromForm(Name = "crop")]
+    [DefaultValue(false)]
+    [Description("true: crop to the subject's bounding box (plus crop_margin). Off by default, so sizes match the input.")]
+    public bool? Crop { get; set; }
+
+    [FromForm(Name = "crop_margin")]
+    [Range(0, 10_000)]
+    [DefaultValue(0)]
+    [Description("Pixels kept around the subject when crop=true.")]
+    public int? CropMargin { get; set; }
+
+    public OutputRequest ToOutput() => new(Format, Quality, Crop, CropMargin);
+}
+
+/// <summary>The form of <c>/v2/rembg/</c> and <c>/v2/rembg/mask/</c>.</summary>
+public sealed class RemoveBackgroundForm : ImageForm
+{
     [FromForm(Name = "model")]
     [Description("Which model to run. Omitted or empty: the default.")]
     public string? Model { get; set; }
+}
+
+/// <summary>The form of <c>/v2/rembg/blur/</c>.</summary>
+public sealed class BlurForm : ImageForm
+{
+    [FromForm(Name = "radius")]
+    [Required]
+    [Range(1, 50)]
+    [Description("Background blur: the Gaussian's standard deviation in pixels, 1-50.")]
+    public int? Radius { get; set; }
+}
+
+/// <summary>The form of <c>/v2/rembg/color/</c>.</summary>
+public sealed class ColorForm : ImageForm
+{
+    [FromForm(Name = "bgcolor")]
+    [Required]
+    [Description("Background colour: '255, 140, 0', '255,140,0,128', '(255, 255, 255, 255)', '#FF8C00' or '#FF8C0080'. Alpha below 255 keeps the background see-through.")]
+    public string? BgColor { get; set; }
+}
+
+/// <summary>The form of <c>/v2/rembg/gradient/</c>.</summary>
+public sealed class GradientForm : ImageForm
+{
+    [FromForm(Name = "top_color")]
+    [Required]
+    [Description("Colour at the top row (same forms as bgcolor).")]
+    public string? TopColor { get; set; }
+
+    [FromForm(Name = "bottom_color")]
+    [Required]
+    [Description("Colour at the bottom row (same forms as bgcolor).")]
+    public string? BottomColor { get; set; }
+}
+
+/// <summary>The form of <c>/v2/rembg/shadow/</c>.</summary>
+public sealed class ShadowForm : ImageForm
+{
+    [FromForm(Name = "offset_x")]
+    [Range(-1000, 1000)]
+    [DefaultValue(0)]
+    [Description("Horizontal shadow offset in pixels (positive: right).")]
+    public int? OffsetX { get; set; }
+
+    [FromForm(Name = "offset_y")]
+    [Range(-1000, 1000)]
+    [DefaultValue(10)]
+    [Description("Vertical shadow offset in pixels (positive: down).")]
+    public int? OffsetY { get; set; }
+
+    [FromForm(Name = "blur_radius")]
+    [Range(0, 100)]
+    [DefaultValue(15)]
+    [Description("Shadow softness: the Gaussian's standard deviation in pixels, 0-100 (0: hard shadow).")]
+    public int? BlurRadius { get; set; }
+
+    [FromForm(Name = "shadow_color")]
+    [DefaultValue("0, 0, 0, 150")]
+    [Description("Shadow colour with alpha (same forms as bgcolor).")]
+    public string? ShadowColor { get; set; }
 }

@@ -3,18 +3,24 @@ using FapiHub.Api.Contracts;
 using FapiHub.Api.Errors;
 using FapiHub.Api.Http;
 using FapiHub.Application.BackgroundRemoval.RemoveBackground;
-using FapiHub.Domain.BackgroundRemoval;
 using Mediator;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
 namespace FapiHub.Api.Controllers;
 
-/// <summary>FapiHub's v2 background-removal endpoints. Binds the form into a command; the pipeline does the rest.</summary>
+/// <summary>
+/// FapiHub's v2 image endpoints. Each action only binds its form into the one <see cref="RemoveBackgroundCommand"/>
+/// with its effect; the pipeline does the rest. <c>model</c> is bound only where FapiHub supports it (/rembg and /mask);
+/// on the effect endpoints a <c>model</c> field is ignored, as the hosted API does, so clients that always send it keep
+/// working.
+/// </summary>
 [Route("v2/rembg")]
 [Authorize(AuthenticationSchemes = ApiKeyAuthenticationHandler.SchemeName)]
 [PerMinuteRateLimit]
 [Tags("Background removal")]
+[Consumes("multipart/form-data")]
+[ProducesResponseType<FileContentResult>(StatusCodes.Status200OK, "image/png", "image/webp", "image/jpeg")]
 [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status400BadRequest, "application/json")]
 [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status401Unauthorized, "application/json")]
 [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status402PaymentRequired, "application/json")]
@@ -26,25 +32,43 @@ namespace FapiHub.Api.Controllers;
 public sealed class RembgController(ISender sender) : ApiControllerBase
 {
     /// <summary>Remove the background.</summary>
-    /// <remarks>Returns the photo as a PNG with an alpha channel: the subject opaque, the background transparent. Same size as the (EXIF-oriented) input.</remarks>
+    /// <remarks>The photo with a transparent background (RGBA, straight alpha), the size of the (EXIF-oriented) input unless crop=true.</remarks>
     [HttpPost]
-    [Consumes("multipart/form-data")]
-    [ProducesResponseType<FileContentResult>(StatusCodes.Status200OK, "image/png")]
     public Task<IActionResult> RemoveBackground([FromForm] RemoveBackgroundForm form, CancellationToken cancellationToken) =>
-        Send(form, OutputKind.Cutout, cancellationToken);
+        Send(form, form.Model, new CutoutRequest(), cancellationToken);
 
     /// <summary>Predict the mask.</summary>
-    /// <remarks>Returns the alpha matte as an 8-bit grayscale PNG: white = subject, black = background. Same size as the (EXIF-oriented) input.</remarks>
+    /// <remarks>The alpha matte as 8-bit grayscale: white = subject, black = background.</remarks>
     [HttpPost("mask")]
-    [Consumes("multipart/form-data")]
-    [ProducesResponseType<FileContentResult>(StatusCodes.Status200OK, "image/png")]
     public Task<IActionResult> Mask([FromForm] RemoveBackgroundForm form, CancellationToken cancellationToken) =>
-        Send(form, OutputKind.Mask, cancellationToken);
+        Send(form, form.Model, new MaskRequest(), cancellationToken);
 
-    private async Task<IActionResult> Send(RemoveBackgroundForm form, OutputKind output, CancellationToken cancellationToken)
+    /// <summary>Blur the background.</summary>
+    /// <remarks>The subject stays sharp; the background is Gaussian-blurred without the subject's colours bleeding into it. Opaque.</remarks>
+    [HttpPost("blur")]
+    public Task<IActionResult> Blur([FromForm] BlurForm form, CancellationToken cancellationToken) =>
+        Send(form, null, new BlurRequest(form.Radius), cancellationToken);
+
+    /// <summary>Replace the background with a colour.</summary>
+    [HttpPost("color")]
+    public Task<IActionResult> Color([FromForm] ColorForm form, CancellationToken cancellationToken) =>
+        Send(form, null, new ColorRequest(form.BgColor), cancellationToken);
+
+    /// <summary>Replace the background with a vertical gradient.</summary>
+    [HttpPost("gradient")]
+    public Task<IActionResult> Gradient([FromForm] GradientForm form, CancellationToken cancellationToken) =>
+        Send(form, null, new GradientRequest(form.TopColor, form.BottomColor), cancellationToken);
+
+    /// <summary>Cut out with a drop shadow.</summary>
+    /// <remarks>Transparent background with a soft shadow; the canvas grows where needed so the shadow is not clipped.</remarks>
+    [HttpPost("shadow")]
+    public Task<IActionResult> Shadow([FromForm] ShadowForm form, CancellationToken cancellationToken) =>
+        Send(form, null, new ShadowRequest(form.OffsetX, form.OffsetY, form.BlurRadius, form.ShadowColor), cancellationToken);
+
+    private async Task<IActionResult> Send(ImageForm form, string? model, EffectRequest effect, CancellationToken cancellationToken)
     {
         using var upload = await UploadedFile.ReadAsync(form.Image, cancellationToken);
-        var result = await sender.Send(new RemoveBackgroundCommand(upload.Memory, form.Model, output), cancellationToken);
+        var result = await sender.Send(new RemoveBackgroundCommand(upload.Memory, model, effect, form.ToOutput()), cancellationToken);
         return result.IsSuccess ? File(result.Value.Content, result.Value.ContentType) : Failure(result.Error!);
     }
 }

@@ -6,10 +6,10 @@ using Swashbuckle.AspNetCore.SwaggerGen;
 namespace FapiHub.Api.OpenApi;
 
 /// <summary>
-/// Documents the <c>model</c> form field as an enum of the configured catalogue (with its default), so the
-/// document always matches what this server accepts, including models an operator added.
+/// Documents the enumerated form fields: <c>model</c> as the configured catalogue (with its default), so the document
+/// always matches what this server accepts, including models an operator added; <c>format</c> as png/webp/jpg.
 /// </summary>
-internal sealed class ModelEnumOperationFilter(IModelCatalog catalog) : IOperationFilter
+internal sealed class FormEnumsOperationFilter(IModelCatalog catalog) : IOperationFilter
 {
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
     {
@@ -20,10 +20,20 @@ internal sealed class ModelEnumOperationFilter(IModelCatalog catalog) : IOperati
 
         foreach (var media in content.Values)
         {
-            if (media.Schema?.Properties is { } properties && properties.TryGetValue("model", out var model) && model is OpenApiSchema schema)
+            if (media.Schema?.Properties is not { } properties)
             {
-                schema.Enum = [.. catalog.Names.Select(name => (JsonNode)JsonValue.Create(name))];
-                schema.Default = JsonValue.Create(catalog.DefaultModel);
+                continue;
+            }
+
+            if (properties.TryGetValue("model", out var model) && model is OpenApiSchema modelSchema)
+            {
+                modelSchema.Enum = [.. catalog.Names.Select(name => (JsonNode)JsonValue.Create(name))];
+                modelSchema.Default = JsonValue.Create(catalog.DefaultModel);
+            }
+
+            if (properties.TryGetValue("format", out var format) && format is OpenApiSchema formatSchema)
+            {
+                formatSchema.Enum = [JsonValue.Create("png"), JsonValue.Create("webp"), JsonValue.Create("jpg")];
             }
         }
     }

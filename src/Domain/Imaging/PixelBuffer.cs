@@ -32,6 +32,9 @@ public abstract class PixelBuffer : IDisposable
     /// <summary>The rented array, for APIs that need an array or a pinned pointer; only the first <see cref="Length"/> bytes belong to the image.</summary>
     public byte[] Buffer => _buffer ?? throw new ObjectDisposedException(GetType().Name);
 
+    /// <summary>Bytes per pixel: 4 for RGBA, 1 for a matte.</summary>
+    public int BytesPerPixel => Length / (Width * Height);
+
     public void Dispose()
     {
         var buffer = Interlocked.Exchange(ref _buffer, null);

@@ -8,6 +8,9 @@ public sealed class RgbaImage(int width, int height) : PixelBuffer(width, height
 {
     public int RowBytes => Width * 4;
 
+    /// <summary>The smallest box holding every pixel whose alpha is above <paramref name="threshold"/>; <c>null</c> when there is none.</summary>
+    public PixelBox? AlphaBounds(byte threshold) => PixelBounds.Of(Span, Width, Height, 4, 3, threshold);
+
     /// <summary>
     /// Cuts the image out with <paramref name="mask"/>: alpha becomes mask × the input's own alpha, colour is left
     /// untouched (straight alpha). Multiplying rather than replacing keeps a transparent input transparent even where

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using FapiHub.Application.Abstractions.Imaging;
+using FapiHub.Domain.BackgroundRemoval;
 using FapiHub.Domain.Common;
 using FapiHub.Domain.Errors;
 using FapiHub.Domain.Imaging;
@@ -8,7 +9,7 @@ using SkiaSharp;
 
 namespace FapiHub.Infrastructure.Imaging;
 
-/// <summary>SkiaSharp implementation of the codec port. Decodes straight into pooled buffers; never touches disk.</summary>
+/// <summary>SkiaSharp implementation of the image-operations port. Decodes straight into pooled buffers; never touches disk.</summary>
 internal sealed class SkiaImageProcessor(IOptions<ImagingOptions> options) : IImageProcessor
 {
     private readonly ImagingOptions _options = options.Value;
@@ -69,18 +70,44 @@ internal sealed class SkiaImageProcessor(IOptions<ImagingOptions> options) : IIm
         }
     }
 
-    public byte[] EncodePng(RgbaImage image)
+    public RgbaImage Compose(RgbaImage photo, AlphaMask mask, Effect effect) => Compositor.Compose(photo, mask, effect);
+
+    public PixelBuffer Crop(PixelBuffer image, PixelBox box)
     {
         ArgumentNullException.ThrowIfNull(image);
-        var info = new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        return Encode(info, image.Buffer, image.RowBytes);
+        if (box.X < 0 || box.Y < 0 || box.Width <= 0 || box.Height <= 0 || box.X + box.Width > image.Width || box.Y + box.Height > image.Height)
+        {
+            throw new ArgumentOutOfRangeException(nameof(box), box, $"Not inside the {image.Width}x{image.Height} image.");
+        }
+
+        PixelBuffer cropped = image is AlphaMask ? new AlphaMask(box.Width, box.Height) : new RgbaImage(box.Width, box.Height);
+        var bpp = image.BytesPerPixel;
+        var source = image.Span;
+        var target = cropped.Span;
+        for (var y = 0; y < box.Height; y++)
+        {
+            source.Slice((((box.Y + y) * image.Width) + box.X) * bpp, box.Width * bpp)
+                .CopyTo(target.Slice(y * box.Width * bpp, box.Width * bpp));
+        }
+
+        return cropped;
     }
 
-    public byte[] EncodePng(AlphaMask mask)
+    public byte[] Encode(RgbaImage image, OutputOptions output)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(output);
+
+        // JPEG is only asked for opaque results (the validator sees to it), so alpha is dropped, not flattened.
+        var alpha = output.Format == OutputFormat.Jpeg ? SKAlphaType.Opaque : SKAlphaType.Unpremul;
+        return Encode(new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, alpha), image.Buffer, image.RowBytes, output);
+    }
+
+    public byte[] Encode(AlphaMask mask, OutputOptions output)
     {
         ArgumentNullException.ThrowIfNull(mask);
-        var info = new SKImageInfo(mask.Width, mask.Height, SKColorType.Gray8, SKAlphaType.Opaque);
-        return Encode(info, mask.Buffer, mask.Width);
+        ArgumentNullException.ThrowIfNull(output);
+        return Encode(new SKImageInfo(mask.Width, mask.Height, SKColorType.Gray8, SKAlphaType.Opaque), mask.Buffer, mask.Width, output);
     }
 
     private static bool IsAcceptedFormat(SKEncodedImageFormat format) =>
@@ -103,13 +130,17 @@ internal sealed class SkiaImageProcessor(IOptions<ImagingOptions> options) : IIm
         return Errors.Image.Invalid;
     }
 
-    private unsafe byte[] Encode(SKImageInfo info, byte[] pixels, int rowBytes)
+    private unsafe byte[] Encode(SKImageInfo info, byte[] pixels, int rowBytes, OutputOptions output)
     {
         fixed (byte* p = pixels)
         {
             using var pixmap = new SKPixmap(info, (IntPtr)p, rowBytes);
-            using var encoded = pixmap.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.AllFilters, _options.PngCompressionLevel))
-                ?? throw new InvalidOperationException("SkiaSharp failed to encode a PNG.");
+            using var encoded = output.Format switch
+            {
+                OutputFormat.WebP => pixmap.Encode(new SKWebpEncoderOptions(SKWebpEncoderCompression.Lossy, output.Quality)),
+                OutputFormat.Jpeg => pixmap.Encode(new SKJpegEncoderOptions(output.Quality)),
+                _ => pixmap.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.AllFilters, _options.PngCompressionLevel)),
+            } ?? throw new InvalidOperationException($"SkiaSharp failed to encode {output.Format}.");
             return encoded.ToArray();
         }
     }

@@ -1,5 +1,4 @@
 using FapiHub.Application.BackgroundRemoval.RemoveBackground;
-using FapiHub.Domain.BackgroundRemoval;
 
 namespace FapiHub.UnitTests.Application;
 
@@ -11,7 +10,7 @@ public sealed class RemoveBackgroundCommandValidatorTests
     [Fact]
     public void Validate_WhenImageIsEmpty_ShouldFailNamingTheImageField()
     {
-        var result = _validator.Validate(new RemoveBackgroundCommand(ReadOnlyMemory<byte>.Empty, null, OutputKind.Cutout));
+        var result = _validator.Validate(new RemoveBackgroundCommand(ReadOnlyMemory<byte>.Empty, null, new CutoutRequest(), OutputRequest.Default));
 
         var failure = Assert.Single(result.Errors);
         Assert.Equal("image", failure.PropertyName);
@@ -21,7 +20,7 @@ public sealed class RemoveBackgroundCommandValidatorTests
     [Fact]
     public void Validate_WhenModelIsUnknown_ShouldFailListingTheAllowedModels()
     {
-        var result = _validator.Validate(new RemoveBackgroundCommand(SomeBytes, "phantom", OutputKind.Cutout));
+        var result = _validator.Validate(new RemoveBackgroundCommand(SomeBytes, "phantom", new CutoutRequest(), OutputRequest.Default));
 
         var failure = Assert.Single(result.Errors);
         Assert.Equal("model", failure.PropertyName);
@@ -38,7 +37,7 @@ public sealed class RemoveBackgroundCommandValidatorTests
     [InlineData("GHOST")]
     public void Validate_WhenModelIsKnownOrOmitted_ShouldPass(string? model)
     {
-        var result = _validator.Validate(new RemoveBackgroundCommand(SomeBytes, model, OutputKind.Mask));
+        var result = _validator.Validate(new RemoveBackgroundCommand(SomeBytes, model, new MaskRequest(), OutputRequest.Default));
 
         Assert.True(result.IsValid);
     }
@@ -46,8 +45,100 @@ public sealed class RemoveBackgroundCommandValidatorTests
     [Fact]
     public void Validate_WhenBothFieldsAreBad_ShouldReportBoth()
     {
-        var result = _validator.Validate(new RemoveBackgroundCommand(ReadOnlyMemory<byte>.Empty, "phantom", OutputKind.Cutout));
+        var result = _validator.Validate(new RemoveBackgroundCommand(ReadOnlyMemory<byte>.Empty, "phantom", new CutoutRequest(), OutputRequest.Default));
 
         Assert.Equal(["image", "model"], result.Errors.Select(e => e.PropertyName));
     }
+
+    [Theory]
+    [InlineData("255, 140, 0")]
+    [InlineData("255,140,0,128")]
+    [InlineData("(255, 255, 255, 255)")]
+    [InlineData("#FF8C00")]
+    [InlineData("#ff8c0080")]
+    public void Validate_WhenColourUsesAnyFapiHubForm_ShouldPass(string color)
+    {
+        var result = _validator.Validate(Command(new ColorRequest(color)));
+
+        Assert.True(result.IsValid, string.Join("; ", result.Errors));
+    }
+
+    [Theory]
+    [InlineData(null, "bgcolor", "required")]
+    [InlineData("red", "bgcolor", "unreadable")]
+    [InlineData("256, 0, 0", "bgcolor", "unreadable")]
+    [InlineData("#FF8C0", "bgcolor", "unreadable")]
+    [InlineData("1, 2", "bgcolor", "unreadable")]
+    public void Validate_WhenColourIsMissingOrMalformed_ShouldNameTheField(string? color, string field, string words)
+    {
+        var failure = Assert.Single(_validator.Validate(Command(new ColorRequest(color))).Errors);
+
+        Assert.Equal(field, Field(failure));
+        Assert.Contains(words, failure.ErrorMessage, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData(0)]
+    [InlineData(51)]
+    public void Validate_WhenBlurRadiusIsMissingOrOutOfRange_ShouldFailOnRadius(int? radius)
+    {
+        var failure = Assert.Single(_validator.Validate(Command(new BlurRequest(radius))).Errors);
+
+        Assert.Equal("radius", Field(failure));
+        Assert.Contains("1 to 50", failure.ErrorMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_WhenShadowFieldsAreOutOfRange_ShouldNameEach()
+    {
+        var result = _validator.Validate(Command(new ShadowRequest(5000, -5000, 101, "nope")));
+
+        Assert.Equal(["offset_x", "offset_y", "blur_radius", "shadow_color"], result.Errors.Select(Field));
+    }
+
+    [Theory]
+    [InlineData("cutout")]
+    [InlineData("shadow")]
+    [InlineData("translucent colour")]
+    public void Validate_WhenJpgIsAskedForATransparentResult_ShouldFailOnFormat(string kind)
+    {
+        EffectRequest effect = kind switch
+        {
+            "cutout" => new CutoutRequest(),
+            "shadow" => new ShadowRequest(null, null, null, null),
+            _ => new ColorRequest("255,255,255,128"),
+        };
+
+        var failure = Assert.Single(_validator.Validate(Command(effect, new OutputRequest("jpg"))).Errors);
+
+        Assert.Equal("format", failure.PropertyName);
+        Assert.Contains("transparen", failure.ErrorMessage, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("jpg")]
+    [InlineData("JPEG")]
+    [InlineData("webp")]
+    public void Validate_WhenJpgOrWebpIsAskedForAnOpaqueResult_ShouldPass(string format)
+    {
+        Assert.True(_validator.Validate(Command(new BlurRequest(10), new OutputRequest(format))).IsValid);
+        Assert.True(_validator.Validate(Command(new MaskRequest(), new OutputRequest(format))).IsValid);
+        Assert.True(_validator.Validate(Command(new GradientRequest("#000", "#fff"), new OutputRequest(format))).IsValid);
+    }
+
+    [Fact]
+    public void Validate_WhenOutputFieldsAreBad_ShouldNameEach()
+    {
+        var result = _validator.Validate(Command(new CutoutRequest(), new OutputRequest("gif", 0, true, -1)));
+
+        Assert.Equal(["format", "quality", "crop_margin"], result.Errors.Select(e => e.PropertyName));
+    }
+
+    /// <summary>The field name as the validation behavior reports it to the client.</summary>
+    private static string Field(FluentValidation.Results.ValidationFailure failure) =>
+        FapiHub.Application.Common.Behaviors.ValidationBehavior<RemoveBackgroundCommand, FapiHub.Domain.Common.Result<ProcessedImage>>.FieldName(failure.PropertyName);
+
+    private static RemoveBackgroundCommand Command(EffectRequest effect, OutputRequest? output = null) =>
+        new(SomeBytes, null, effect, output ?? OutputRequest.Default);
 }

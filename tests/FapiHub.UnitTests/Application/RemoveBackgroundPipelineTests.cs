@@ -53,7 +53,7 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
     [Fact]
     public async Task Send_WhenCommandSucceeds_ShouldChargeOneImageAndReportWhatIsLeft()
     {
-        var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, OutputKind.Mask));
+        var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, new MaskRequest(), OutputRequest.Default));
 
         Assert.True(result.IsSuccess);
         Assert.Equal(new ChargeReceipt(1, 7_499, null), Assert.Single(_caller.Receipts));
@@ -65,8 +65,8 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
     {
         _images.DecodeResult = Errors.Image.Invalid;
 
-        await Send(new RemoveBackgroundCommand(new byte[] { 1 }, "phantom", OutputKind.Mask));
-        await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, OutputKind.Mask));
+        await Send(new RemoveBackgroundCommand(new byte[] { 1 }, "phantom", new MaskRequest(), OutputRequest.Default));
+        await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, new MaskRequest(), OutputRequest.Default));
 
         Assert.Equal(new UsageSnapshot(0, 0, 0), await Usage());
         Assert.Empty(_caller.Receipts);
@@ -77,7 +77,7 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
     {
         _remover.Throw = true;
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, OutputKind.Mask)).AsTask());
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, new MaskRequest(), OutputRequest.Default)).AsTask());
 
         Assert.Equal(new UsageSnapshot(0, 0, 0), await Usage());
     }
@@ -87,7 +87,7 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
     {
         _caller.AccountId = CreateAccount("payg", 0);
 
-        var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, OutputKind.Mask));
+        var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, new MaskRequest(), OutputRequest.Default));
 
         Assert.Equal("insufficient_credits", result.Error!.Code);
         Assert.Equal(0, _images.Decodes);
@@ -98,7 +98,7 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
     {
         _caller.AccountId = CreateAccount("payg", 3);
 
-        await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, OutputKind.Mask));
+        await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, new MaskRequest(), OutputRequest.Default));
 
         Assert.Equal(new ChargeReceipt(1, null, 2), Assert.Single(_caller.Receipts));
     }
@@ -107,9 +107,9 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
     public async Task Send_WhenTheMonthlyQuotaIsUsedUp_ShouldBe429WithSecondsToNextMonth()
     {
         _caller.AccountId = CreateAccount("tiny", 0);
-        await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, OutputKind.Mask));
+        await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, new MaskRequest(), OutputRequest.Default));
 
-        var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, OutputKind.Mask));
+        var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, new MaskRequest(), OutputRequest.Default));
 
         Assert.Equal("rate_limit_exceeded", result.Error!.Code);
         Assert.InRange(result.Error.RetryAfterSeconds!.Value, 1, 31 * 24 * 3600);
@@ -121,7 +121,7 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
     {
         await _store.RevokeAsync(_caller.AccountId!, default);
 
-        var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, OutputKind.Mask));
+        var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, new MaskRequest(), OutputRequest.Default));
 
         Assert.Equal("invalid_api_key", result.Error!.Code);
     }
@@ -131,7 +131,7 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
     {
         _caller.AccountId = null;
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, OutputKind.Mask)).AsTask());
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, new MaskRequest(), OutputRequest.Default)).AsTask());
         Assert.Empty(_remover.Models);
     }
 
@@ -144,7 +144,7 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
     [Fact]
     public async Task Send_WhenModelIsUnknown_ShouldFailValidationWithoutDecodingOrInference()
     {
-        var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, "phantom", OutputKind.Cutout));
+        var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, "phantom", new CutoutRequest(), OutputRequest.Default));
 
         Assert.False(result.IsSuccess);
         Assert.Equal("invalid_request", result.Error!.Code);
@@ -158,7 +158,7 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
     {
         _images.DecodeResult = Errors.Image.Invalid;
 
-        var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, OutputKind.Cutout));
+        var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, new CutoutRequest(), OutputRequest.Default));
 
         Assert.Equal("invalid_image", result.Error!.Code);
         Assert.Empty(_remover.Models);
@@ -167,7 +167,7 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
     [Fact]
     public async Task Send_WhenCutoutSucceeds_ShouldApplyTheMaskAsAlphaWithTheResolvedModel()
     {
-        var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, "AURORA", OutputKind.Cutout));
+        var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, "AURORA", new CutoutRequest(), OutputRequest.Default));
 
         Assert.True(result.IsSuccess);
         Assert.Equal("image/png", result.Value.ContentType);
@@ -180,7 +180,7 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
     [Fact]
     public async Task Send_WhenMaskIsAsked_ShouldEncodeTheMaskWithTheDefaultModel()
     {
-        var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, OutputKind.Mask));
+        var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, new MaskRequest(), OutputRequest.Default));
 
         Assert.Equal(new byte[] { 200, 0 }, result.Value.Content);
         Assert.Equal(["falcon"], _remover.Models);
@@ -191,7 +191,7 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
     {
         _remover.Failure = Errors.Image.TooLarge(1, 1, 0);
 
-        var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, OutputKind.Mask));
+        var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, new MaskRequest(), OutputRequest.Default));
 
         Assert.Equal("image_too_large", result.Error!.Code);
         Assert.Equal(new UsageSnapshot(0, 0, 0), await Usage());
@@ -219,9 +219,17 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
             return image;
         }
 
-        public byte[] EncodePng(RgbaImage image) => image.Span.ToArray();
+        public RgbaImage Compose(RgbaImage photo, AlphaMask mask, Effect effect)
+        {
+            photo.ApplyAlpha(mask);
+            return photo;
+        }
 
-        public byte[] EncodePng(AlphaMask mask) => mask.Span.ToArray();
+        public PixelBuffer Crop(PixelBuffer image, PixelBox box) => throw new NotSupportedException();
+
+        public byte[] Encode(RgbaImage image, OutputOptions output) => image.Span.ToArray();
+
+        public byte[] Encode(AlphaMask mask, OutputOptions output) => mask.Span.ToArray();
     }
 
     private sealed class TestCaller : ICallerContext

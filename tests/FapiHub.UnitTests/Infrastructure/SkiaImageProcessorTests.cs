@@ -1,3 +1,4 @@
+using FapiHub.Domain.Imaging;
 using FapiHub.Infrastructure.Imaging;
 using FapiHub.Tests.Shared;
 using Microsoft.Extensions.Options;
@@ -94,7 +95,7 @@ public sealed class SkiaImageProcessorTests
             mask.Span[i] = (byte)(i * 17);
         }
 
-        var png = _processor.EncodePng(mask);
+        var png = _processor.Encode(mask, OutputOptions.Default);
 
         Assert.Equal((5, 3, 8, 0), TestImages.PngHeader(png));
         using var decoded = SKBitmap.Decode(png);
@@ -107,7 +108,7 @@ public sealed class SkiaImageProcessorTests
         using var image = new FapiHub.Domain.Imaging.RgbaImage(2, 1);
         new byte[] { 200, 100, 50, 128, 10, 20, 30, 0 }.CopyTo(image.Span);
 
-        var png = _processor.EncodePng(image);
+        var png = _processor.Encode(image, OutputOptions.Default);
 
         Assert.Equal((2, 1, 8, 6), TestImages.PngHeader(png));
         var roundTrip = _processor.Decode(png).Value;

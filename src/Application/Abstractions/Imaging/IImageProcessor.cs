@@ -1,9 +1,10 @@
+using FapiHub.Domain.BackgroundRemoval;
 using FapiHub.Domain.Common;
 using FapiHub.Domain.Imaging;
 
 namespace FapiHub.Application.Abstractions.Imaging;
 
-/// <summary>Decoding and encoding of images: the codec side of the pipeline.</summary>
+/// <summary>The image operations of the pipeline: decode, compose an effect, crop, encode.</summary>
 public interface IImageProcessor
 {
     /// <summary>
@@ -12,9 +13,18 @@ public interface IImageProcessor
     /// </summary>
     Result<RgbaImage> Decode(ReadOnlyMemory<byte> encoded);
 
-    /// <summary>Encodes an RGBA image with straight alpha as PNG.</summary>
-    byte[] EncodePng(RgbaImage image);
+    /// <summary>
+    /// Applies <paramref name="effect"/> (anything but <see cref="MaskEffect"/>) to the photo with its matte. The result
+    /// has the photo's size, except a shadow, whose canvas grows so the shadow is not clipped. The photo may be reused.
+    /// </summary>
+    RgbaImage Compose(RgbaImage photo, AlphaMask mask, Effect effect);
 
-    /// <summary>Encodes a matte as an 8-bit grayscale PNG.</summary>
-    byte[] EncodePng(AlphaMask mask);
+    /// <summary>A copy of the <paramref name="box"/> region (an <see cref="RgbaImage"/> or an <see cref="AlphaMask"/>).</summary>
+    PixelBuffer Crop(PixelBuffer image, PixelBox box);
+
+    /// <summary>Encodes an RGBA image with straight alpha (PNG, WebP; JPEG only for opaque images).</summary>
+    byte[] Encode(RgbaImage image, OutputOptions output);
+
+    /// <summary>Encodes a matte as 8-bit grayscale (PNG) or its nearest equivalent in the other formats.</summary>
+    byte[] Encode(AlphaMask mask, OutputOptions output);
 }

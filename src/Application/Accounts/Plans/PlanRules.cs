@@ -1,3 +1,4 @@
+using FapiHub.Application.Common;
 using FluentValidation;
 
 namespace FapiHub.Application.Accounts.Plans;
@@ -9,5 +10,5 @@ internal static class PlanRules
     public static IRuleBuilderOptions<T, string?> MustBeAPlan<T>(this IRuleBuilder<T, string?> rule, PlanCatalog plans) =>
         rule.Must(plan => plans.TryGet(plan, out _))
             .OverridePropertyName("plan")
-            .WithMessage((_, plan) => $"Unknown plan '{plan}' in field 'plan'; allowed: {string.Join(", ", plans.Names)}.");
+            .WithMessage((_, plan) => $"Unknown plan '{Echo.Value(plan)}' in field 'plan'; allowed: {string.Join(", ", plans.Names)}.");
 }

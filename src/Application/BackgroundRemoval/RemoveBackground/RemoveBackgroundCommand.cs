@@ -1,17 +1,18 @@
 using FapiHub.Application.Common;
-using FapiHub.Domain.BackgroundRemoval;
 using FapiHub.Domain.Common;
 using Mediator;
 
 namespace FapiHub.Application.BackgroundRemoval.RemoveBackground;
 
 /// <summary>
-/// Remove the background of one uploaded image.
+/// Remove the background of one uploaded image and deliver it with an effect. Every image endpoint sends this one
+/// command; they differ only in <paramref name="Effect"/>.
 /// </summary>
 /// <param name="Image">The uploaded file's bytes, still encoded; empty when the client sent no file.</param>
 /// <param name="Model">The model name as the client sent it (<c>null</c> or empty: the default).</param>
-/// <param name="Output">Cut-out or matte.</param>
-public sealed record RemoveBackgroundCommand(ReadOnlyMemory<byte> Image, string? Model, OutputKind Output)
+/// <param name="Effect">What to do with the subject (cut-out, mask, blur, colour, gradient, shadow).</param>
+/// <param name="Output">Format, quality and crop.</param>
+public sealed record RemoveBackgroundCommand(ReadOnlyMemory<byte> Image, string? Model, EffectRequest Effect, OutputRequest Output)
     : ICommand<Result<ProcessedImage>>, IChargeable;
 
 /// <summary>An encoded result image ready to send.</summary>

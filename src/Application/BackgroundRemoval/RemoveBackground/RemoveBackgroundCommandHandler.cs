@@ -2,25 +2,28 @@ using FapiHub.Application.Abstractions.BackgroundRemoval;
 using FapiHub.Application.Abstractions.Imaging;
 using FapiHub.Domain.BackgroundRemoval;
 using FapiHub.Domain.Common;
+using FapiHub.Domain.Imaging;
 using Mediator;
 
 namespace FapiHub.Application.BackgroundRemoval.RemoveBackground;
 
+/// <summary>decode → predict the matte → compose the effect → crop → encode. The same path for every endpoint.</summary>
 internal sealed class RemoveBackgroundCommandHandler(
     IImageProcessor images,
     IBackgroundRemover remover,
     IModelCatalog catalog)
     : ICommandHandler<RemoveBackgroundCommand, Result<ProcessedImage>>
 {
-    private const string Png = "image/png";
-
     public async ValueTask<Result<ProcessedImage>> Handle(RemoveBackgroundCommand command, CancellationToken cancellationToken)
     {
-        // The validator has already accepted the name; resolving again only normalises case and the default.
+        // The validator has already accepted these; building them again only normalises (case, defaults).
         if (!catalog.TryResolve(command.Model, out var model))
         {
             throw new InvalidOperationException($"Model '{command.Model}' passed validation but is not in the catalogue.");
         }
+
+        var effect = command.Effect.Create();
+        var output = command.Output.Create();
 
         var decoded = images.Decode(command.Image);
         if (!decoded.IsSuccess)
@@ -28,20 +31,35 @@ internal sealed class RemoveBackgroundCommandHandler(
             return decoded.Error!;
         }
 
-        using var image = decoded.Value;
-        var predicted = await remover.PredictAsync(image, model, cancellationToken);
+        using var photo = decoded.Value;
+        var predicted = await remover.PredictAsync(photo, model, cancellationToken);
         if (!predicted.IsSuccess)
         {
             return predicted.Error!;
         }
 
         using var mask = predicted.Value;
-        if (command.Output == OutputKind.Mask)
+        if (effect is MaskEffect)
         {
-            return new ProcessedImage(images.EncodePng(mask), Png, mask.Width, mask.Height);
+            using var matte = CropToSubject(mask, mask.Bounds(OutputOptions.CropAlphaThreshold), output);
+            return new ProcessedImage(images.Encode(matte, output), output.ContentType, matte.Width, matte.Height);
         }
 
-        image.ApplyAlpha(mask);
-        return new ProcessedImage(images.EncodePng(image), Png, image.Width, image.Height);
+        using var composed = images.Compose(photo, mask, effect);
+
+        // A shadow extends the subject; everything else is cropped to the subject the model found.
+        var subject = effect is ShadowEffect ? composed.AlphaBounds(OutputOptions.CropAlphaThreshold) : mask.Bounds(OutputOptions.CropAlphaThreshold);
+        using var result = CropToSubject(composed, subject, output);
+        return new ProcessedImage(images.Encode(result, output), output.ContentType, result.Width, result.Height);
     }
+
+    /// <summary>
+    /// The crop the client asked for, or the image itself (a new reference the caller may dispose twice safely).
+    /// An image with no subject at all is returned whole rather than as an empty picture.
+    /// </summary>
+    private T CropToSubject<T>(T image, PixelBox? subject, OutputOptions output)
+        where T : PixelBuffer =>
+        output.Crop && subject is { } box
+            ? (T)images.Crop(image, box.Inflate(output.CropMargin, image.Width, image.Height))
+            : image;
 }

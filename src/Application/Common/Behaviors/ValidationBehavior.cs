@@ -25,10 +25,17 @@ internal sealed class ValidationBehavior<TMessage, TResponse>(IEnumerable<IValid
             {
                 // One field at a time: the first failure is the one a client has to fix first.
                 var failure = result.Errors[0];
-                return TResponse.Failure(Errors.Request.InvalidField(failure.PropertyName, failure.ErrorMessage));
+                return TResponse.Failure(Errors.Request.InvalidField(FieldName(failure.PropertyName), failure.ErrorMessage));
             }
         }
 
         return await next(message, cancellationToken);
     }
+
+    /// <summary>
+    /// The wire field of a failure: rules of nested validators (an effect's fields) come prefixed with the property
+    /// path ("Effect.bgcolor"), but clients only know the form field.
+    /// </summary>
+    internal static string FieldName(string propertyName) =>
+        propertyName[(propertyName.LastIndexOf('.') + 1)..];
 }

@@ -1,0 +1,43 @@
+namespace FapiHub.Domain.Imaging;
+
+public enum OutputFormat
+{
+    Png,
+    WebP,
+    Jpeg,
+}
+
+/// <summary>How the result is delivered.</summary>
+/// <param name="Quality">1–100, for the lossy formats (WebP, JPEG); PNG is lossless and ignores it.</param>
+/// <param name="Crop">Crop to the subject's bounding box (plus <paramref name="CropMargin"/> px), for tight product shots.</param>
+public sealed record OutputOptions(OutputFormat Format = OutputFormat.Png, int Quality = OutputOptions.DefaultQuality, bool Crop = false, int CropMargin = 0)
+{
+    public const int DefaultQuality = 90;
+    public const int MaxCropMargin = 10_000;
+
+    /// <summary>Pixels with alpha above this (of 255) count as subject when cropping: faint halo and noise do not stretch the box.</summary>
+    public const byte CropAlphaThreshold = 8;
+
+    public static readonly OutputOptions Default = new();
+
+    public string ContentType => Format switch
+    {
+        OutputFormat.WebP => "image/webp",
+        OutputFormat.Jpeg => "image/jpeg",
+        _ => "image/png",
+    };
+}
+
+/// <summary>A rectangle of pixels: [X, X + Width) × [Y, Y + Height).</summary>
+public readonly record struct PixelBox(int X, int Y, int Width, int Height)
+{
+    /// <summary>This box grown by <paramref name="margin"/> on every side, clipped to a <paramref name="width"/> × <paramref name="height"/> image.</summary>
+    public PixelBox Inflate(int margin, int width, int height)
+    {
+        var left = Math.Max(0, X - margin);
+        var top = Math.Max(0, Y - margin);
+        var right = Math.Min(width, X + Width + margin);
+        var bottom = Math.Min(height, Y + Height + margin);
+        return new PixelBox(left, top, right - left, bottom - top);
+    }
+}

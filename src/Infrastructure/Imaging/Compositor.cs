@@ -1,0 +1,202 @@
+using FapiHub.Domain.BackgroundRemoval;
+using FapiHub.Domain.Imaging;
+using SkiaSharp;
+
+namespace FapiHub.Infrastructure.Imaging;
+
+/// <summary>
+/// The effects. Per-pixel "over" compositing is done here in straight-alpha arithmetic; blurs and drop shadows go
+/// through Skia on premultiplied buffers (where blurring is correct) and come back unpremultiplied.
+/// </summary>
+internal static class Compositor
+{
+    public static RgbaImage Compose(RgbaImage photo, AlphaMask mask, Effect effect)
+    {
+        ArgumentNullException.ThrowIfNull(photo);
+        ArgumentNullException.ThrowIfNull(mask);
+        switch (effect)
+        {
+            case CutoutEffect:
+                photo.ApplyAlpha(mask);
+                return photo;
+            case ColorEffect color:
+                return Over(photo, mask, _ => color.Color);
+            case GradientEffect gradient:
+                return Over(photo, mask, y => Lerp(gradient.Top, gradient.Bottom, photo.Height == 1 ? 0 : y / (float)(photo.Height - 1)));
+            case BlurEffect blur:
+                return BlurBackground(photo, mask, blur.Radius);
+            case ShadowEffect shadow:
+                return DropShadow(photo, mask, shadow);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(effect), effect, "The effect has no composition (a mask is encoded directly).");
+        }
+    }
+
+    /// <summary>
+    /// The subject (alpha = matte × the photo's own alpha) over a background whose colour depends on the row: Porter–Duff
+    /// "over" in straight alpha, so a semi-transparent background colour stays semi-transparent in the output.
+    /// </summary>
+    private static RgbaImage Over(RgbaImage photo, AlphaMask mask, Func<int, Rgba> backgroundOfRow)
+    {
+        var result = new RgbaImage(photo.Width, photo.Height);
+        var source = photo.Span;
+        var matte = mask.Span;
+        var target = result.Span;
+        for (var y = 0; y < photo.Height; y++)
+        {
+            var background = backgroundOfRow(y);
+            var ab = background.A / 255f;
+            for (var x = 0; x < photo.Width; x++)
+            {
+                var i = (y * photo.Width) + x;
+                var p = i * 4;
+                var a = matte[i] * source[p + 3] / (255f * 255f);
+                var wb = ab * (1 - a); // the background's share
+                var ao = a + wb;
+                if (ao <= 0)
+                {
+                    target.Slice(p, 4).Clear();
+                    continue;
+                }
+
+                target[p] = Blend(source[p], background.R, a, wb, ao);
+                target[p + 1] = Blend(source[p + 1], background.G, a, wb, ao);
+                target[p + 2] = Blend(source[p + 2], background.B, a, wb, ao);
+                target[p + 3] = (byte)((ao * 255f) + 0.5f);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Subject sharp, background blurred with standard deviation <paramref name="sigma"/>. The blur sees only the
+    /// background (normalised convolution: blur(colour × (1 − matte)) / blur(1 − matte)), so the subject's colours do
+    /// not bleed into the blurred background as a halo around it.
+    /// </summary>
+    private static unsafe RgbaImage BlurBackground(RgbaImage photo, AlphaMask mask, int sigma)
+    {
+        int w = photo.Width, h = photo.Height;
+        using var background = new RgbaImage(w, h); // premultiplied: colour × (1 − matte)
+        var source = photo.Span;
+        var matte = mask.Span;
+        var premultiplied = background.Span;
+        for (var i = 0; i < matte.Length; i++)
+        {
+            var p = i * 4;
+            var keep = 255 - matte[i];
+            premultiplied[p] = (byte)(((source[p] * keep) + 127) / 255);
+            premultiplied[p + 1] = (byte)(((source[p + 1] * keep) + 127) / 255);
+            premultiplied[p + 2] = (byte)(((source[p + 2] * keep) + 127) / 255);
+            premultiplied[p + 3] = (byte)keep;
+        }
+
+        var info = new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Premul);
+        var blurred = new RgbaImage(w, h);
+        try
+        {
+            fixed (byte* input = background.Buffer)
+            fixed (byte* output = blurred.Buffer)
+            {
+                using var image = SKImage.FromPixels(info, (IntPtr)input, w * 4);
+                using var surface = SKSurface.Create(info, (IntPtr)output, w * 4)
+                    ?? throw new InvalidOperationException("SkiaSharp could not create a raster surface.");
+                using var paint = new SKPaint { ImageFilter = SKImageFilter.CreateBlur(sigma, sigma, SKShaderTileMode.Clamp), BlendMode = SKBlendMode.Src };
+                surface.Canvas.DrawImage(image, 0, 0, SKSamplingOptions.Default, paint);
+                surface.Flush();
+            }
+
+            // Un-premultiply the blurred background and lay the subject over it; the result is opaque.
+            var blur = blurred.Span;
+            for (var i = 0; i < matte.Length; i++)
+            {
+                var p = i * 4;
+                var m = matte[i] / 255f;
+                var coverage = blur[p + 3];
+                for (var c = 0; c < 3; c++)
+                {
+                    // Deep inside a large subject no background reaches the pixel (coverage 0); its weight 1 − m is 0 there anyway.
+                    var back = coverage > 0 ? Math.Min(255f, blur[p + c] * 255f / coverage) : source[p + c];
+                    blur[p + c] = (byte)((source[p + c] * m) + (back * (1 - m)) + 0.5f);
+                }
+
+                blur[p + 3] = 255;
+            }
+
+            return blurred;
+        }
+        catch
+        {
+            blurred.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The cut-out over its own soft shadow on a transparent canvas. The canvas is the photo grown only as far as the
+    /// shadow (the subject's box moved by the offset and widened by 3σ, which holds 99.7 % of a Gaussian) reaches past it.
+    /// </summary>
+    private static unsafe RgbaImage DropShadow(RgbaImage photo, AlphaMask mask, ShadowEffect shadow)
+    {
+        photo.ApplyAlpha(mask);
+        var subject = photo.AlphaBounds(OutputOptions.CropAlphaThreshold);
+        int w = photo.Width, h = photo.Height;
+        int left = 0, top = 0, right = w, bottom = h;
+        if (subject is { } box)
+        {
+            var reach = (int)Math.Ceiling(3.0 * shadow.BlurRadius);
+            left = Math.Min(0, box.X + shadow.OffsetX - reach);
+            top = Math.Min(0, box.Y + shadow.OffsetY - reach);
+            right = Math.Max(w, box.X + box.Width + shadow.OffsetX + reach);
+            bottom = Math.Max(h, box.Y + box.Height + shadow.OffsetY + reach);
+        }
+
+        int cw = right - left, ch = bottom - top;
+        var premulInfo = new SKImageInfo(cw, ch, SKColorType.Rgba8888, SKAlphaType.Premul);
+        using var canvasPixels = new RgbaImage(cw, ch);
+        var result = new RgbaImage(cw, ch);
+        try
+        {
+            fixed (byte* source = photo.Buffer)
+            fixed (byte* drawn = canvasPixels.Buffer)
+            fixed (byte* output = result.Buffer)
+            {
+                using var cutout = SKImage.FromPixels(new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Unpremul), (IntPtr)source, w * 4);
+                using (var surface = SKSurface.Create(premulInfo, (IntPtr)drawn, cw * 4)
+                    ?? throw new InvalidOperationException("SkiaSharp could not create a raster surface."))
+                {
+                    var color = new SKColor(shadow.Color.R, shadow.Color.G, shadow.Color.B, shadow.Color.A);
+                    using var paint = new SKPaint
+                    {
+                        ImageFilter = SKImageFilter.CreateDropShadow(shadow.OffsetX, shadow.OffsetY, shadow.BlurRadius, shadow.BlurRadius, color),
+                    };
+                    surface.Canvas.Clear(SKColors.Transparent);
+                    surface.Canvas.DrawImage(cutout, -left, -top, SKSamplingOptions.Default, paint);
+                    surface.Flush();
+                }
+
+                using var premultiplied = new SKPixmap(premulInfo, (IntPtr)drawn, cw * 4);
+                if (!premultiplied.ReadPixels(new SKImageInfo(cw, ch, SKColorType.Rgba8888, SKAlphaType.Unpremul), (IntPtr)output, cw * 4))
+                {
+                    throw new InvalidOperationException("SkiaSharp could not un-premultiply the shadow canvas.");
+                }
+            }
+
+            return result;
+        }
+        catch
+        {
+            result.Dispose();
+            throw;
+        }
+    }
+
+    private static byte Blend(byte subject, byte background, float subjectWeight, float backgroundWeight, float alpha) =>
+        (byte)((((subject * subjectWeight) + (background * backgroundWeight)) / alpha) + 0.5f);
+
+    private static Rgba Lerp(Rgba from, Rgba to, float t) => new(
+        (byte)(from.R + ((to.R - from.R) * t) + 0.5f),
+        (byte)(from.G + ((to.G - from.G) * t) + 0.5f),
+        (byte)(from.B + ((to.B - from.B) * t) + 0.5f),
+        (byte)(from.A + ((to.A - from.A) * t) + 0.5f));
+}

@@ -1,0 +1,126 @@
+using System.Net;
+using FapiHub.Tests.Shared;
+using SkiaSharp;
+
+namespace FapiHub.FunctionalTests;
+
+/// <summary>The effect endpoints on real photos with the real model: one inference per test.</summary>
+[Collection(ApiTestGroup.Name)]
+public sealed class EffectTests(FapiHubFactory factory)
+{
+    private readonly HttpClient _client = factory.CreateAuthenticatedClient();
+
+    [Fact]
+    public async Task Blur_WhenRadiusIsGiven_ShouldFlattenTheBackgroundKeepTheSubjectAndIgnoreModel()
+    {
+        var photo = await File.ReadAllBytesAsync(Http.Fixture("astronaut.png"));
+        using var input = SKBitmap.Decode(photo);
+        using var form = Http.Form(photo, "astronaut.png", model: "phantom"); // model is not a field of /blur: ignored
+        form.Add(new StringContent("20"), "radius");
+
+        using var response = await _client.PostAsync("/v2/rembg/blur/", form);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("image/png", response.Content.Headers.ContentType?.MediaType);
+        using var output = SKBitmap.Decode(await response.Content.ReadAsByteArrayAsync());
+        Assert.Equal((input.Width, input.Height), (output.Width, output.Height));
+        Assert.True(Variance(output, 0, 40, 40) < Variance(input, 0, 40, 40) / 10, "the flag behind her should lose most of its detail");
+        var face = (input.GetPixel(230, 120), output.GetPixel(230, 120));
+        Assert.InRange(Math.Abs(face.Item1.Red - face.Item2.Red), 0, 2);
+        Assert.InRange(Math.Abs(face.Item1.Green - face.Item2.Green), 0, 2);
+        Assert.Equal((byte)255, output.GetPixel(5, 5).Alpha); // opaque
+    }
+
+    [Fact]
+    public async Task Color_WhenCropped_ShouldPaintTheBackgroundExactlyAndTightenTheBox()
+    {
+        var photo = await File.ReadAllBytesAsync(Http.Fixture("coffee.png"));
+        using var form = Http.Form(photo, "coffee.png");
+        form.Add(new StringContent("#FF8C00"), "bgcolor");
+        form.Add(new StringContent("true"), "crop");
+        form.Add(new StringContent("12"), "crop_margin");
+
+        using var response = await _client.PostAsync("/v2/rembg/color", form);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var output = SKBitmap.Decode(await response.Content.ReadAsByteArrayAsync());
+        Assert.True(output.Width < 600 && output.Height <= 400, $"crop should tighten 600x400, got {output.Width}x{output.Height}");
+        Assert.True(output.Width > 300 && output.Height > 300, "the cup itself must stay");
+        var corner = output.GetPixel(2, 2);
+        Assert.InRange(corner.Red, 253, 255);
+        Assert.InRange(corner.Green, 138, 142);
+        Assert.InRange(corner.Blue, 0, 2);
+        Assert.Equal((byte)255, corner.Alpha);
+    }
+
+    [Fact]
+    public async Task Gradient_WhenJpg_ShouldRunFromTopColourToBottomColour()
+    {
+        var photo = await File.ReadAllBytesAsync(Http.Fixture("astronaut.png"));
+        using var form = Http.Form(photo, "astronaut.png");
+        form.Add(new StringContent("(20, 40, 200)"), "top_color");
+        form.Add(new StringContent("250, 250, 250"), "bottom_color");
+        form.Add(new StringContent("jpg"), "format");
+        form.Add(new StringContent("95"), "quality");
+
+        using var response = await _client.PostAsync("/v2/rembg/gradient/", form);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("image/jpeg", response.Content.Headers.ContentType?.MediaType);
+        var jpeg = await response.Content.ReadAsByteArrayAsync();
+        using var codec = SKCodec.Create(new SKMemoryStream(jpeg));
+        Assert.Equal(SKEncodedImageFormat.Jpeg, codec.EncodedFormat);
+        using var output = SKBitmap.Decode(jpeg);
+        Assert.Equal((512, 512), (output.Width, output.Height));
+        var top = output.GetPixel(480, 2);
+        Assert.True(Math.Abs(top.Red - 20) <= 8 && Math.Abs(top.Green - 40) <= 8 && Math.Abs(top.Blue - 200) <= 8, $"top {top}");
+        // Low down, the background left of the suit: 88 % of the way from top_color to bottom_color.
+        var low = output.GetPixel(2, 452);
+        Assert.True(Math.Abs(low.Red - 223) <= 10 && Math.Abs(low.Green - 226) <= 10 && Math.Abs(low.Blue - 244) <= 10, $"low {low}");
+    }
+
+    [Fact]
+    public async Task Shadow_WhenWebp_ShouldCastAnOffsetShadowOnATransparentGrownCanvas()
+    {
+        var photo = await File.ReadAllBytesAsync(Http.Fixture("coffee.png"));
+        using var form = Http.Form(photo, "coffee.png");
+        form.Add(new StringContent("0"), "offset_x");
+        form.Add(new StringContent("24"), "offset_y");
+        form.Add(new StringContent("4"), "blur_radius");
+        form.Add(new StringContent("0, 0, 0, 200"), "shadow_color");
+        form.Add(new StringContent("webp"), "format");
+
+        using var response = await _client.PostAsync("/v2/rembg/shadow/", form);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("image/webp", response.Content.Headers.ContentType?.MediaType);
+        var webp = await response.Content.ReadAsByteArrayAsync();
+        using var codec = SKCodec.Create(new SKMemoryStream(webp));
+        Assert.Equal(SKEncodedImageFormat.Webp, codec.EncodedFormat);
+        using var output = SKBitmap.Decode(webp);
+        Assert.Equal(600, output.Width);
+        Assert.True(output.Height > 400, $"the shadow below the cup should grow the canvas, got {output.Height}");
+        Assert.InRange(output.GetPixel(5, 5).Alpha, 0, 5);        // background transparent
+        Assert.InRange(output.GetPixel(280, 200).Alpha, 250, 255); // the cup
+        // Just below the cup, where the cut-out alone is transparent, the shadow is.
+        var shadow = output.GetPixel(280, 405);
+        Assert.InRange(shadow.Alpha, 60, 220);
+        Assert.InRange(shadow.Red, 0, 30);
+    }
+
+    private static double Variance(SKBitmap bitmap, int x0, int y0, int size)
+    {
+        var values = new List<double>();
+        for (var y = y0; y < y0 + size; y++)
+        {
+            for (var x = x0; x < x0 + size; x++)
+            {
+                var c = bitmap.GetPixel(x, y);
+                values.Add((c.Red + c.Green + c.Blue) / 3.0);
+            }
+        }
+
+        var mean = values.Average();
+        return values.Sum(v => (v - mean) * (v - mean)) / values.Count;
+    }
+}

@@ -1,0 +1,162 @@
+using FapiHub.Domain.BackgroundRemoval;
+using FapiHub.Domain.Imaging;
+using FapiHub.Infrastructure.Imaging;
+using Microsoft.Extensions.Options;
+using SkiaSharp;
+
+namespace FapiHub.UnitTests.Infrastructure;
+
+/// <summary>Effects on synthetic images with known answers: a subject square (mask 255) on a patterned background.</summary>
+public sealed class CompositorTests
+{
+    private const int Size = 64;
+    private readonly SkiaImageProcessor _processor = new(Options.Create(new ImagingOptions()));
+
+    [Fact]
+    public void Compose_WhenSolidColour_ShouldKeepTheSubjectAndPaintTheBackground()
+    {
+        using var photo = Photo();
+        using var mask = SquareMask();
+
+        using var result = _processor.Compose(photo, mask, new ColorEffect(new Rgba(10, 200, 30)));
+
+        Assert.Equal([10, 200, 30, 255], Pixel(result, 2, 2));
+        Assert.Equal([220, 20, 20, 255], Pixel(result, 32, 32));
+    }
+
+    [Fact]
+    public void Compose_WhenColourIsTranslucent_ShouldKeepTheBackgroundTranslucentAndTheSubjectOpaque()
+    {
+        using var photo = Photo();
+        using var mask = SquareMask();
+
+        using var result = _processor.Compose(photo, mask, new ColorEffect(new Rgba(0, 0, 255, 128)));
+
+        Assert.Equal([0, 0, 255, 128], Pixel(result, 2, 2));
+        Assert.Equal((byte)255, Pixel(result, 32, 32)[3]);
+    }
+
+    [Fact]
+    public void Compose_WhenGradient_ShouldRunFromTopColourToBottomColour()
+    {
+        using var photo = Photo();
+        using var mask = SquareMask();
+
+        using var result = _processor.Compose(photo, mask, new GradientEffect(new Rgba(0, 0, 0), new Rgba(255, 255, 255)));
+
+        Assert.Equal([0, 0, 0, 255], Pixel(result, 1, 0));
+        Assert.Equal([255, 255, 255, 255], Pixel(result, 1, Size - 1));
+        Assert.InRange(Pixel(result, 1, Size / 2)[0], 120, 135);
+    }
+
+    [Fact]
+    public void Compose_WhenBlur_ShouldSmoothTheBackgroundKeepTheSubjectAndNotBleedItsColour()
+    {
+        using var photo = Photo();
+        using var mask = SquareMask();
+        var before = Variance(photo, 0, 0, 12);
+
+        using var result = _processor.Compose(photo, mask, new BlurEffect(4));
+
+        Assert.True(Variance(result, 0, 0, 12) < before / 10, "the checkerboard background should be blurred flat");
+        Assert.Equal(Pixel(Photo(), 32, 32), Pixel(result, 32, 32)); // subject untouched
+        // Right outside the subject the blurred background is still grey, not pulled towards the subject's red.
+        var outside = Pixel(result, 14, 32);
+        Assert.InRange(outside[0] - outside[1], -20, 20);
+        Assert.All(Enumerable.Range(0, Size * Size), i => Assert.Equal(255, result.Span[(i * 4) + 3]));
+    }
+
+    [Fact]
+    public void Compose_WhenShadowReachesPastTheEdge_ShouldGrowTheCanvasAndOffsetTheShadow()
+    {
+        using var photo = Photo();
+        using var mask = SquareMask(); // subject 16..47
+
+        using var result = _processor.Compose(photo, mask, new ShadowEffect(30, 0, 2, new Rgba(0, 0, 0, 200)));
+
+        // The shadow box reaches 47 + 30 + 6 = 83 > 63, so the canvas grows to the right only.
+        Assert.Equal((84, Size), (result.Width, result.Height));
+        Assert.Equal((byte)0, Pixel(result, 2, 32)[3]);             // background stays transparent
+        Assert.Equal((byte)255, Pixel(result, 32, 32)[3]);          // the subject
+        Assert.InRange(Pixel(result, 70, 32)[3], 150, 210);         // the shadow, 30 px to the right
+        Assert.Equal((byte)0, Pixel(result, 70, 32)[0]);            // in the shadow colour
+    }
+
+    [Fact]
+    public void Crop_WhenGivenABox_ShouldCopyExactlyThatRegion()
+    {
+        using var photo = Photo();
+
+        using var cropped = (RgbaImage)_processor.Crop(photo, new PixelBox(10, 20, 5, 3));
+
+        Assert.Equal((5, 3), (cropped.Width, cropped.Height));
+        Assert.Equal(Pixel(photo, 12, 21), Pixel(cropped, 2, 1));
+        Assert.Equal(new PixelBox(16, 16, 32, 32), SquareMask().Bounds(8));
+    }
+
+    [Fact]
+    public void Encode_WhenWebp_ShouldKeepTransparency()
+    {
+        using var photo = Photo();
+        using var mask = SquareMask();
+        using var cutout = _processor.Compose(photo, mask, new CutoutEffect());
+
+        var webp = _processor.Encode(cutout, new OutputOptions(OutputFormat.WebP, 90));
+
+        using var codec = SKCodec.Create(new SKMemoryStream(webp));
+        Assert.Equal(SKEncodedImageFormat.Webp, codec.EncodedFormat);
+        using var decoded = SKBitmap.Decode(webp);
+        Assert.Equal((byte)0, decoded.GetPixel(2, 2).Alpha);
+        Assert.Equal((byte)255, decoded.GetPixel(32, 32).Alpha);
+    }
+
+    /// <summary>A red square subject (16..47) on a grey/white checkerboard of 2-px cells.</summary>
+    private static RgbaImage Photo()
+    {
+        var photo = new RgbaImage(Size, Size);
+        var pixels = photo.Span;
+        for (var y = 0; y < Size; y++)
+        {
+            for (var x = 0; x < Size; x++)
+            {
+                var p = ((y * Size) + x) * 4;
+                var inside = x is >= 16 and < 48 && y is >= 16 and < 48;
+                var checker = ((x / 2) + (y / 2)) % 2 == 0 ? (byte)90 : (byte)250;
+                pixels[p] = inside ? (byte)220 : checker;
+                pixels[p + 1] = inside ? (byte)20 : checker;
+                pixels[p + 2] = inside ? (byte)20 : checker;
+                pixels[p + 3] = 255;
+            }
+        }
+
+        return photo;
+    }
+
+    private static AlphaMask SquareMask()
+    {
+        var mask = new AlphaMask(Size, Size);
+        for (var y = 16; y < 48; y++)
+        {
+            mask.Span.Slice((y * Size) + 16, 32).Fill(255);
+        }
+
+        return mask;
+    }
+
+    private static byte[] Pixel(RgbaImage image, int x, int y) => image.Span.Slice(((y * image.Width) + x) * 4, 4).ToArray();
+
+    private static double Variance(RgbaImage image, int x0, int y0, int size)
+    {
+        var values = new List<double>();
+        for (var y = y0; y < y0 + size; y++)
+        {
+            for (var x = x0; x < x0 + size; x++)
+            {
+                values.Add(Pixel(image, x, y)[1]);
+            }
+        }
+
+        var mean = values.Average();
+        return values.Sum(v => (v - mean) * (v - mean)) / values.Count;
+    }
+}
