@@ -1,0 +1,95 @@
+using System.Globalization;
+
+namespace FapiHub.Quality;
+
+/// <summary>What the user asked for on the command line.</summary>
+/// <param name="DataDirectory">Evaluation set: images/ and masks/.</param>
+/// <param name="Models">Catalogue names to evaluate, in the order given.</param>
+/// <param name="OutputDirectory">Where predicted masks go (<c>DIR/model/NAME.png</c>); <c>null</c> to write none.</param>
+/// <param name="Limit">Evaluate only the first N images (by name).</param>
+/// <param name="Settings">Configuration overrides (<c>--Section:Key=value</c>), applied over appsettings.json.</param>
+internal sealed record QualityOptions(
+    string DataDirectory,
+    IReadOnlyList<string> Models,
+    string? OutputDirectory,
+    int? Limit,
+    IReadOnlyDictionary<string, string?> Settings);
+
+/// <summary>Thrown for a command line that cannot be understood; the message is shown with the usage text.</summary>
+internal sealed class UsageException(string message) : Exception(message);
+
+/// <summary>Parses <c>--data DIR --models a,b [--out DIR] [--limit N] [--Section:Key=value …]</c>.</summary>
+internal static class CommandLine
+{
+    public const string Usage = """
+        Usage: dotnet run -c Release --project benchmarks/Quality -- --data DIR --models falcon,aurora,ghost [--out DIR] [--limit N] [--Section:Key=value ...]
+
+          --data DIR        evaluation set with images/NAME.ext and masks/NAME.png
+          --models LIST     comma-separated catalogue names (see Models:Catalog in src/Api/appsettings.json)
+          --out DIR         also write the predicted masks as DIR/<model>/NAME.png and per-image scores as DIR/<model>.csv
+          --limit N         only the first N images, by name
+          --Section:Key=V   any configuration override, e.g. --Inference:IntraOpThreads=2 or --Models:Directory=/srv/models
+        """;
+
+    public static QualityOptions Parse(IReadOnlyList<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        string? data = null, models = null, output = null;
+        int? limit = null;
+        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (!arg.StartsWith("--", StringComparison.Ordinal) || arg.Length == 2)
+            {
+                throw new UsageException($"Unexpected argument '{arg}'.");
+            }
+
+            // Both "--key value" and "--key=value" are accepted.
+            var equals = arg.IndexOf('=', StringComparison.Ordinal);
+            var key = equals < 0 ? arg[2..] : arg[2..equals];
+            var value = equals >= 0 ? arg[(equals + 1)..]
+                : i + 1 < args.Count ? args[++i]
+                : throw new UsageException($"'{arg}' needs a value.");
+
+            switch (key.ToUpperInvariant())
+            {
+                case "DATA":
+                    data = value;
+                    break;
+                case "MODELS":
+                    models = value;
+                    break;
+                case "OUT":
+                    output = value;
+                    break;
+                case "LIMIT":
+                    limit = int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
+                        ? n
+                        : throw new UsageException($"--limit needs a positive whole number, not '{value}'.");
+                    break;
+                case var _ when key.Contains(':', StringComparison.Ordinal):
+                    settings[key] = value;
+                    break;
+                default:
+                    throw new UsageException($"Unknown option '--{key}'.");
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(data))
+        {
+            throw new UsageException("--data is required.");
+        }
+
+        var names = (models ?? string.Empty)
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .ToArray();
+        if (names.Length == 0)
+        {
+            throw new UsageException("--models is required: a comma-separated list such as falcon,aurora,ghost.");
+        }
+
+        return new QualityOptions(data, names, output, limit, settings);
+    }
+}

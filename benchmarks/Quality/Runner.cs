@@ -1,0 +1,49 @@
+namespace FapiHub.Quality;
+
+/// <summary>Runs one model over a data set and scores every prediction.</summary>
+internal sealed class Runner(Pipeline pipeline, Dataset dataset, IReadOnlyDictionary<string, GrayMask> truths, string? outputDirectory)
+{
+    public async Task<ModelEvaluation> RunAsync(string model, CancellationToken cancellationToken)
+    {
+        var evaluation = new ModelEvaluation(dataset.Name, model);
+        var modelOutput = outputDirectory is null ? null : Directory.CreateDirectory(Path.Combine(outputDirectory, model)).FullName;
+
+        // Untimed first call: it loads the weights (lazily, since no host runs the loader service) and lets ONNX
+        // Runtime size its arenas, neither of which a request to a warm server pays for.
+        if (dataset.Samples.Count > 0)
+        {
+            _ = await pipeline.PredictAsync(await File.ReadAllBytesAsync(dataset.Samples[0].ImagePath, cancellationToken), model, cancellationToken);
+        }
+
+        for (var i = 0; i < dataset.Samples.Count; i++)
+        {
+            var sample = dataset.Samples[i];
+            var image = await File.ReadAllBytesAsync(sample.ImagePath, cancellationToken);
+            var result = await pipeline.PredictAsync(image, model, cancellationToken);
+            if (!result.IsSuccess)
+            {
+                evaluation.Skip(sample.Name, $"pipeline returned {result.Error!.Code}: {result.Error.Message}");
+                continue;
+            }
+
+            var prediction = result.Value;
+            if (modelOutput is not null)
+            {
+                await File.WriteAllBytesAsync(Path.Combine(modelOutput, sample.Name + ".png"), prediction.Png, cancellationToken);
+            }
+
+            evaluation.Add(sample.Name, GrayMask.Decode(prediction.Png), truths[sample.Name], prediction.Milliseconds);
+            if ((i + 1) % 10 == 0 || i + 1 == dataset.Samples.Count)
+            {
+                await Console.Error.WriteLineAsync($"{dataset.Name}/{model}: {i + 1}/{dataset.Samples.Count}");
+            }
+        }
+
+        if (outputDirectory is not null)
+        {
+            Report.WriteCsv(Path.Combine(outputDirectory, model + ".csv"), evaluation);
+        }
+
+        return evaluation;
+    }
+}
