@@ -69,6 +69,7 @@ internal sealed class Pipeline : IAsyncDisposable
             .SetMinimumLevel(LogLevel.Warning)
             .AddSimpleConsole(console => console.SingleLine = true)
             .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace));
+        services.AddMetrics();
         services.AddApplication().AddInfrastructure(configuration);
 
         // The pipeline charges every image to the caller; the tool is a caller with a quota larger than any run.

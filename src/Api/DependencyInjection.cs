@@ -4,12 +4,14 @@ using FapiHub.Api.Errors;
 using FapiHub.Api.Http;
 using FapiHub.Api.OpenApi;
 using FapiHub.Application.Abstractions.Accounts;
+using FapiHub.Application.Common.Telemetry;
 using FapiHub.Domain.Common;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
+using OpenTelemetry.Metrics;
 using DomainErrors = FapiHub.Domain.Errors.Errors;
 
 namespace FapiHub.Api;
@@ -24,7 +26,35 @@ public static class DependencyInjection
         AddAuthentication(services, configuration);
         AddLimits(services, configuration);
         AddOpenApi(services);
+        AddObservability(services);
+        AddCors(services, configuration);
         return services;
+    }
+
+    /// <summary>Prometheus metrics at /metrics: ASP.NET Core's request metrics (by route and status) plus the FapiHub meter.</summary>
+    private static void AddObservability(IServiceCollection services) =>
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddAspNetCoreInstrumentation()
+            .AddMeter(FapiHubMetrics.MeterName)
+            // No scrape cache: a scrape is cheap, and a cached one would hide what just happened.
+            .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
+
+    /// <summary>CORS only when origins are configured: by default browsers on other origins get no access at all.</summary>
+    private static void AddCors(IServiceCollection services, IConfiguration configuration)
+    {
+        var origins = configuration.GetSection(CorsSettings.SectionName).Get<CorsSettings>()?.AllowedOrigins ?? [];
+        if (origins.Length == 0)
+        {
+            return;
+        }
+
+        services.AddCors(options => options.AddDefaultPolicy(policy => policy
+            .WithOrigins(origins)
+            .WithMethods("GET", "POST", "PATCH", "DELETE")
+            .WithHeaders("ApiKey", "AdminKey", "Content-Type")
+            .WithExposedHeaders(
+                "X-Request-Id", "Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset",
+                "X-Credits-Charged", "X-Credits-Remaining", "X-Quota-Remaining", "X-Inference-Ms", "X-Processing-Ms")));
     }
 
     private static void AddControllers(IServiceCollection services)

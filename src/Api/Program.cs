@@ -4,6 +4,7 @@ using FapiHub.Api.Http;
 using FapiHub.Application;
 using FapiHub.Infrastructure;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -12,18 +13,26 @@ builder.Services
     .AddInfrastructure(builder.Configuration)
     .AddApi(builder.Configuration);
 
-builder.WebHost.ConfigureKestrel((context, kestrel) =>
+var limits = builder.Configuration.GetSection(LimitsOptions.SectionName).Get<LimitsOptions>() ?? new LimitsOptions();
+builder.WebHost.ConfigureKestrel(kestrel =>
 {
+    // No "Server: Kestrel" banner; slow and stuck clients are cut off instead of holding connections.
     kestrel.AddServerHeader = false;
-    var limits = context.Configuration.GetSection(LimitsOptions.SectionName).Get<LimitsOptions>() ?? new LimitsOptions();
     kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes;
+    kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(limits.RequestHeadersTimeoutSeconds);
+    kestrel.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(limits.KeepAliveTimeoutSeconds);
+    kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(limits.MinRequestBodyBytesPerSecond, TimeSpan.FromSeconds(limits.MinRequestBodyGraceSeconds));
 });
+
+// SIGTERM: stop accepting, let in-flight requests finish (and be charged once) for up to the drain timeout.
+builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(limits.DrainTimeoutSeconds));
 
 var app = builder.Build();
 
 // Order matters: the id first (everything after can log and report it), errors next (they wrap everything after),
 // then the size gate before authentication, so an oversized body is refused before any work.
 app.UseMiddleware<RequestIdMiddleware>();
+app.UseMiddleware<SecurityHeadersMiddleware>();
 app.UseExceptionHandler(_ => { });
 app.UseStatusCodePages(context =>
 {
@@ -33,6 +42,10 @@ app.UseStatusCodePages(context =>
         : ErrorResponses.WriteAsync(http, ErrorResponses.ForStatusCode(http, http.Response.StatusCode), http.Response.StatusCode);
 });
 app.UseMiddleware<UploadLimitMiddleware>();
+if (app.Services.GetService<Microsoft.AspNetCore.Cors.Infrastructure.ICorsService>() is not null)
+{
+    app.UseCors();
+}
 
 app.UseSwagger();
 app.UseSwaggerUI(options =>
@@ -46,6 +59,7 @@ app.UseAuthorization();
 
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponses.WriteAsync });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = HealthResponses.WriteAsync });
+app.MapPrometheusScrapingEndpoint("/metrics");
 app.MapControllers();
 
 await app.RunAsync();

@@ -1,5 +1,7 @@
 using FapiHub.Application.Accounts.Plans;
+using FapiHub.Application.BackgroundRemoval;
 using FapiHub.Application.Common.Behaviors;
+using FapiHub.Application.Common.Telemetry;
 using FluentValidation;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -14,10 +16,12 @@ public static class DependencyInjection
         AddMediatorPipeline(services);
         AddValidation(services);
         services.AddOptions<PerformanceOptions>();
+        services.AddOptions<BackgroundRemovalOptions>();
         services.AddOptions<PlansOptions>();
         services.AddOptions<RateLimitingOptions>();
         services.AddSingleton<PlanCatalog>();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<FapiHubMetrics>(); // needs the host's IMeterFactory (AddMetrics)
         return services;
     }
 

@@ -2,6 +2,7 @@ using FapiHub.Application.Abstractions.Accounts;
 using FapiHub.Application.Abstractions.BackgroundRemoval;
 using FapiHub.Application.Abstractions.Imaging;
 using FapiHub.Application.Accounts.Plans;
+using FapiHub.Application.BackgroundRemoval;
 using FapiHub.Infrastructure.Accounts;
 using FapiHub.Infrastructure.Accounts.InMemory;
 using FapiHub.Infrastructure.Accounts.Redis;
@@ -29,13 +30,17 @@ public static class DependencyInjection
 
     private static void AddImaging(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ImagingOptions>().Bind(configuration.GetSection(ImagingOptions.SectionName));
+        // MaxPixels sits with the other request limits (Limits:MaxPixels); the encoder settings under Imaging.
+        services.AddOptions<ImagingOptions>()
+            .Bind(configuration.GetSection(ImagingOptions.SectionName))
+            .Bind(configuration.GetSection("Limits"));
         services.AddSingleton<IImageProcessor, SkiaImageProcessor>();
     }
 
     private static void AddBackgroundRemoval(IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<InferenceOptions>().Bind(configuration.GetSection(InferenceOptions.SectionName));
+        services.AddOptions<BackgroundRemovalOptions>().Bind(configuration.GetSection(BackgroundRemovalOptions.SectionName));
         services.AddOptions<ModelCatalogOptions>()
             .Bind(configuration.GetSection(ModelCatalogOptions.SectionName))
             .ValidateOnStart();

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using FapiHub.Api.Http;
+using FapiHub.Application.Common.Telemetry;
 using FapiHub.Domain.Common;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -75,6 +76,7 @@ public static class ErrorResponses
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(error);
+        context.RequestServices.GetService<FapiHubMetrics>()?.Error(error.Code);
         var response = context.Response;
         response.StatusCode = statusCode;
         if (error.RetryAfterSeconds is { } retryAfter)

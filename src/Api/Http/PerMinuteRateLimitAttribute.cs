@@ -4,6 +4,7 @@ using FapiHub.Api.Authentication;
 using FapiHub.Api.Errors;
 using FapiHub.Application.Abstractions.Accounts;
 using FapiHub.Application.Accounts.Plans;
+using FapiHub.Application.Common.Telemetry;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.Extensions.Options;
@@ -23,7 +24,11 @@ internal sealed class PerMinuteRateLimitAttribute : TypeFilterAttribute
     {
     }
 
-    private sealed class PerMinuteRateLimitFilter(IRateLimiter limiter, PlanCatalog plans, IOptions<RateLimitingOptions> options) : IAsyncResourceFilter
+    private sealed class PerMinuteRateLimitFilter(
+        IRateLimiter limiter,
+        PlanCatalog plans,
+        IOptions<RateLimitingOptions> options,
+        FapiHubMetrics metrics) : IAsyncResourceFilter
     {
         public async Task OnResourceExecutionAsync(ResourceExecutingContext context, ResourceExecutionDelegate next)
         {
@@ -52,6 +57,7 @@ internal sealed class PerMinuteRateLimitAttribute : TypeFilterAttribute
             headers["X-RateLimit-Reset"] = decision.ResetSeconds.ToString(CultureInfo.InvariantCulture);
             if (!decision.Allowed)
             {
+                metrics.RateLimited("per_minute");
                 context.Result = ErrorResponses.ToActionResult(DomainErrors.Accounts.RateLimited(plan.PerMinute, decision.RetryAfterSeconds));
                 return;
             }

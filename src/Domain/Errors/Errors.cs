@@ -46,6 +46,16 @@ public static class Errors
                 ErrorType.Validation);
     }
 
+    public static class Inference
+    {
+        public static Error Timeout(int seconds) =>
+            new(
+                "timeout",
+                string.Create(CultureInfo.InvariantCulture, $"Processing took longer than {seconds} s and was stopped; nothing was charged. Retry, or send a smaller image."),
+                ErrorType.Unavailable)
+            { RetryAfterSeconds = 5 };
+    }
+
     public static class Auth
     {
         public static readonly Error InvalidApiKey = new(

@@ -1,6 +1,6 @@
 namespace FapiHub.Infrastructure.Imaging;
 
-/// <summary>Limits and encoder settings of the SkiaSharp codec (section <c>Imaging</c>).</summary>
+/// <summary>Limits and encoder settings of the SkiaSharp codec (section <c>Imaging</c>; <c>MaxPixels</c> also from <c>Limits</c>).</summary>
 public sealed class ImagingOptions
 {
     public const string SectionName = "Imaging";

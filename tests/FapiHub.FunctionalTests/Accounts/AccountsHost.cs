@@ -8,18 +8,26 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace FapiHub.FunctionalTests.Accounts;
 
 /// <summary>
-/// The real application for account tests: real authentication, rate limiting, charging pipeline, codec and store
-/// (Redis or embedded), with the model replaced by an instant fake so hundreds of requests take seconds. The fake
-/// throws for images 13 pixels wide, to test that a failure inside the handler is never charged.
+/// The real application for account and reliability tests: real authentication, rate limiting, charging pipeline,
+/// codec and store (Redis or embedded), with the model replaced by an instant fake so hundreds of requests take
+/// seconds. The fake misbehaves on purpose for images of particular widths: 13 px throws (a failure inside the
+/// handler), 17 px never finishes (until cancelled: the inference timeout), 19 px takes 1.5 s (in flight at shutdown).
 /// </summary>
-public sealed class AccountsHost(string? redis, string keyPrefix, IReadOnlyDictionary<string, string> settings) : WebApplicationFactory<Program>
+public sealed class AccountsHost(
+    string? redis,
+    string keyPrefix,
+    IReadOnlyDictionary<string, string> settings,
+    Action<ILoggingBuilder>? logging = null) : WebApplicationFactory<Program>
 {
     public const string AdminKey = "admin-key-for-tests-only";
     public const int FailingWidth = 13;
+    public const int HangingWidth = 17;
+    public const int SlowWidth = 19;
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
@@ -36,6 +44,11 @@ public sealed class AccountsHost(string? redis, string keyPrefix, IReadOnlyDicti
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (logging is not null)
+        {
+            builder.ConfigureLogging(logging);
         }
 
         builder.ConfigureTestServices(services =>
@@ -78,16 +91,25 @@ public sealed class AccountsHost(string? redis, string keyPrefix, IReadOnlyDicti
 
     private sealed class InstantRemover : IBackgroundRemover
     {
-        public ValueTask<Result<AlphaMask>> PredictAsync(RgbaImage image, string model, CancellationToken cancellationToken)
+        public async ValueTask<Result<AlphaMask>> PredictAsync(RgbaImage image, string model, CancellationToken cancellationToken)
         {
-            if (image.Width == FailingWidth)
+            switch (image.Width)
             {
-                throw new InvalidOperationException("The fake model fails on purpose.");
+                case FailingWidth:
+                    throw new InvalidOperationException("The fake model fails on purpose.");
+                case HangingWidth:
+                    await Task.Delay(Timeout.Infinite, cancellationToken);
+                    break;
+                case SlowWidth:
+                    await Task.Delay(TimeSpan.FromSeconds(1.5), CancellationToken.None);
+                    break;
+                default:
+                    break;
             }
 
             var mask = new AlphaMask(image.Width, image.Height);
             mask.Span.Fill(255);
-            return ValueTask.FromResult(Result<AlphaMask>.Success(mask));
+            return Result<AlphaMask>.Success(mask);
         }
     }
 }

@@ -33,6 +33,7 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
     {
         var services = new ServiceCollection();
         services.AddLogging();
+        services.AddMetrics();
         services.AddApplication();
         services.AddSingleton<IModelCatalog>(new FakeModelCatalog("falcon", "aurora", "ghost"));
         services.AddSingleton<IImageProcessor>(_images);

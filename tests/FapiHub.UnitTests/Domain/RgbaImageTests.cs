@@ -35,4 +35,18 @@ public sealed class RgbaImageTests
 
         Assert.Throws<ObjectDisposedException>(() => image.Buffer);
     }
+
+    [Fact]
+    public void Constructor_WhenThePoolHandsBackADirtyArray_ShouldStartCleared()
+    {
+        for (var i = 0; i < 4; i++)
+        {
+            using var dirty = new AlphaMask(300, 300);
+            dirty.Span.Fill(0xAB);
+        }
+
+        using var fresh = new AlphaMask(300, 300);
+
+        Assert.True(fresh.Span.IndexOfAnyExcept((byte)0) < 0);
+    }
 }

@@ -2,8 +2,10 @@ using FapiHub.Application.Abstractions.BackgroundRemoval;
 using FapiHub.Application.Abstractions.Imaging;
 using FapiHub.Domain.BackgroundRemoval;
 using FapiHub.Domain.Common;
+using FapiHub.Domain.Errors;
 using FapiHub.Domain.Imaging;
 using Mediator;
+using Microsoft.Extensions.Options;
 
 namespace FapiHub.Application.BackgroundRemoval.RemoveBackground;
 
@@ -11,7 +13,8 @@ namespace FapiHub.Application.BackgroundRemoval.RemoveBackground;
 internal sealed class RemoveBackgroundCommandHandler(
     IImageProcessor images,
     IBackgroundRemover remover,
-    IModelCatalog catalog)
+    IModelCatalog catalog,
+    IOptions<BackgroundRemovalOptions> options)
     : ICommandHandler<RemoveBackgroundCommand, Result<ProcessedImage>>
 {
     public async ValueTask<Result<ProcessedImage>> Handle(RemoveBackgroundCommand command, CancellationToken cancellationToken)
@@ -32,7 +35,20 @@ internal sealed class RemoveBackgroundCommandHandler(
         }
 
         using var photo = decoded.Value;
-        var predicted = await remover.PredictAsync(photo, model, cancellationToken);
+        var timeoutSeconds = options.Value.TimeoutSeconds;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(timeoutSeconds));
+        Result<AlphaMask> predicted;
+        try
+        {
+            predicted = await remover.PredictAsync(photo, model, deadline.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Our deadline, not the client's disconnect: a value, so the charge is released and the client told why.
+            return Errors.Inference.Timeout(timeoutSeconds);
+        }
+
         if (!predicted.IsSuccess)
         {
             return predicted.Error!;

@@ -1,5 +1,6 @@
 using FapiHub.Application.Abstractions.Accounts;
 using FapiHub.Application.Accounts.Plans;
+using FapiHub.Application.Common.Telemetry;
 using FapiHub.Domain.Accounts;
 using FapiHub.Domain.Common;
 using FapiHub.Domain.Errors;
@@ -19,6 +20,7 @@ internal sealed partial class CreditCheckBehavior<TMessage, TResponse>(
     IUsageLedger ledger,
     PlanCatalog plans,
     TimeProvider clock,
+    FapiHubMetrics metrics,
     ILogger<CreditCheckBehavior<TMessage, TResponse>> logger)
     : IPipelineBehavior<TMessage, TResponse>
     where TMessage : IMessage, IChargeable
@@ -48,6 +50,7 @@ internal sealed partial class CreditCheckBehavior<TMessage, TResponse>(
                     reservation = outcome.Reservation!;
                     break;
                 case ReservationStatus.QuotaExhausted:
+                    metrics.RateLimited("monthly_quota");
                     return TResponse.Failure(Errors.Accounts.QuotaExhausted(plan.MonthlyQuota ?? 0, BillingPeriod.NextReset(now), BillingPeriod.SecondsToReset(now)));
                 case ReservationStatus.InsufficientCredits:
                     return TResponse.Failure(Errors.Accounts.InsufficientCredits);
@@ -98,6 +101,7 @@ internal sealed partial class CreditCheckBehavior<TMessage, TResponse>(
                 return;
             }
 
+            metrics.Charged(credits: reservation.MonthlyQuota is null);
             caller.RecordCharge(reservation.MonthlyQuota is { } quota
                 ? new ChargeReceipt(1, Math.Max(0, quota - usage.Used - usage.Pending), null)
                 : new ChargeReceipt(1, null, Math.Max(0, usage.Credits - usage.Pending)));

@@ -1,0 +1,45 @@
+using System.Diagnostics.Metrics;
+
+namespace FapiHub.Application.Common.Telemetry;
+
+/// <summary>
+/// The service's own metrics (meter <c>FapiHub</c>), next to ASP.NET Core's request metrics. Exported in Prometheus
+/// text at <c>/metrics</c>: dots become underscores and counters get <c>_total</c>, e.g. <c>fapihub_charges_total</c>.
+/// </summary>
+public sealed class FapiHubMetrics
+{
+    public const string MeterName = "FapiHub";
+
+    private readonly Counter<long> _charges;
+    private readonly Counter<long> _errors;
+    private readonly Counter<long> _rateLimitRefusals;
+    private readonly Histogram<double> _inference;
+
+    public FapiHubMetrics(IMeterFactory meterFactory)
+    {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        var meter = meterFactory.Create(MeterName);
+        _charges = meter.CreateCounter<long>("fapihub.charges", "{image}", "Images charged (quota units or credits), by plan kind.");
+        _errors = meter.CreateCounter<long>("fapihub.errors", "{response}", "Error answers, by error code (invalid_image, rate_limit_exceeded, server_busy, …).");
+        _rateLimitRefusals = meter.CreateCounter<long>("fapihub.rate_limit.refusals", "{request}", "Requests refused by a per-minute limit or a used-up monthly quota.");
+        _inference = meter.CreateHistogram<double>(
+            "fapihub.inference.duration",
+            "s",
+            "Model time per image (ONNX Runtime run), by model.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.25, 0.5, 1, 1.5, 2, 3, 5, 8, 13, 21] });
+        QueueLength = () => 0;
+        meter.CreateObservableGauge("fapihub.inference.queue", () => QueueLength(), "{request}", "Requests waiting for an inference slot.");
+    }
+
+    /// <summary>Reads the inference queue's length when the gauge is scraped (set by the scheduler).</summary>
+    public Func<int> QueueLength { get; set; }
+
+    public void Charged(bool credits) => _charges.Add(1, new KeyValuePair<string, object?>("kind", credits ? "credit" : "quota"));
+
+    public void Error(string code) => _errors.Add(1, new KeyValuePair<string, object?>("code", code));
+
+    public void RateLimited(string reason) => _rateLimitRefusals.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void Inference(string model, TimeSpan elapsed) =>
+        _inference.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("model", model));
+}

@@ -1,0 +1,173 @@
+using System.Collections.Concurrent;
+using System.Net;
+using FapiHub.FunctionalTests.Accounts;
+using FapiHub.Tests.Shared;
+using Microsoft.Extensions.Logging;
+using SkiaSharp;
+
+namespace FapiHub.FunctionalTests.Reliability;
+
+/// <summary>Hostile traffic over HTTP, secrets in logs, metrics, and the response hygiene headers.</summary>
+public sealed class ObservabilityAndFuzzTests : ReliabilityHostTests
+{
+    private static readonly byte[] Png = TestImages.Encode(24, 16, (_, y) => y < 8 ? SKColors.Navy : SKColors.Salmon);
+
+    [Fact]
+    public async Task Post_WhenFedTwoHundredMutatedUploads_ShouldNeverAnswer5xxAndStillServeAfterwards()
+    {
+        var host = Host();
+        using var client = await PayingClient(host);
+        var statuses = new List<HttpStatusCode>();
+
+        foreach (var upload in Mutations.Generate(200, seed: 7))
+        {
+            using var response = await client.PostAsync("/v2/rembg/mask/", Http.Form(upload, "fuzz.bin", mediaType: "application/octet-stream"));
+            statuses.Add(response.StatusCode);
+        }
+
+        using var valid = await client.PostAsync("/v2/rembg/", Http.Form(Png));
+
+        Assert.DoesNotContain(statuses, s => (int)s >= 500);
+        Assert.Contains(HttpStatusCode.BadRequest, statuses);
+        Assert.Equal(HttpStatusCode.OK, valid.StatusCode);
+    }
+
+    [Fact]
+    public async Task Logs_WhenKeysAndImagesPassThrough_ShouldNeverContainAKeyOrImageBytes()
+    {
+        var lines = new ConcurrentQueue<string>();
+        var host = Host(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(new CapturingLoggerProvider(lines)));
+        var (_, key) = await host.CreateKeyAsync("payg", 5);
+        const string WrongKey = "fh_live_WrongKeyThatLooksRight000000000000";
+        var secretPayload = "SECRET-IMAGE-PAYLOAD-0123456789"u8.ToArray();
+
+        using (var client = host.Client(key))
+        {
+            (await client.PostAsync("/v2/rembg/", Http.Form(Png))).Dispose();
+            (await client.PostAsync("/v2/rembg/", Http.Form(secretPayload, "secret.png"))).Dispose();
+            (await client.PostAsync("/v2/rembg/", Http.Form(TestImages.Encode(AccountsHost.FailingWidth, 4, (_, _) => SKColors.Red)))).Dispose();
+            (await client.GetAsync("/v2/usage")).Dispose();
+        }
+
+        using (var wrong = host.Client(WrongKey))
+        {
+            (await wrong.PostAsync("/v2/rembg/", Http.Form(Png))).Dispose();
+        }
+
+        using (var badAdmin = host.AdminClient("admin-key-guess"))
+        {
+            (await badAdmin.GetAsync("/v2/admin/keys")).Dispose();
+        }
+
+        Assert.NotEmpty(lines);
+        Assert.Contains(lines, line => line.Contains("req_", StringComparison.Ordinal)); // request ids do reach the logs
+        foreach (var secret in new[] { key, WrongKey, AccountsHost.AdminKey, "admin-key-guess", "SECRET-IMAGE-PAYLOAD" })
+        {
+            Assert.DoesNotContain(lines, line => line.Contains(secret, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task Metrics_WhenScraped_ShouldExposeRequestsErrorsChargesAndRefusalsThatMove()
+    {
+        var host = Host(("Plans:tiny:MonthlyQuota", "1000"), ("Plans:tiny:PerMinute", "1"));
+        using var paying = await PayingClient(host);
+        var (_, tinyKey) = await host.CreateKeyAsync("tiny");
+        using var tiny = host.Client(tinyKey);
+        using var anonymous = host.Client();
+        var before = await anonymous.GetStringAsync("/metrics");
+
+        (await paying.PostAsync("/v2/rembg/", Http.Form(Png))).Dispose();
+        (await paying.PostAsync("/v2/rembg/", Http.Form("nope"u8.ToArray()))).Dispose();
+        (await tiny.PostAsync("/v2/rembg/", Http.Form(Png))).Dispose();
+        (await tiny.PostAsync("/v2/rembg/", Http.Form(Png))).Dispose(); // over 1 per minute
+        var after = await anonymous.GetStringAsync("/metrics");
+
+        Assert.Contains("http_server_request_duration_seconds_count{", after, StringComparison.Ordinal);
+        Assert.Contains("http_route=\"v2/rembg\"", after, StringComparison.Ordinal);
+        Assert.Contains("fapihub_inference_queue", after, StringComparison.Ordinal);
+        Assert.True(Counter(after, "fapihub_charges_total", "kind=\"credit\"") > Counter(before, "fapihub_charges_total", "kind=\"credit\""));
+        Assert.True(Counter(after, "fapihub_errors_total", "code=\"invalid_image\"") > Counter(before, "fapihub_errors_total", "code=\"invalid_image\""));
+        Assert.True(Counter(after, "fapihub_rate_limit_refusals_total", "reason=\"per_minute\"") > Counter(before, "fapihub_rate_limit_refusals_total", "reason=\"per_minute\""));
+    }
+
+    [Fact]
+    public async Task Responses_WhenAnyAnswerIsSent_ShouldCarryNosniffAndNoCorsUnlessConfigured()
+    {
+        var closed = Host();
+        var open = Host(("Cors:AllowedOrigins:0", "https://app.example.com"));
+        using var closedClient = closed.Client();
+        using var openClient = open.Client();
+
+        using var notFound = await closedClient.GetAsync("/nothing");
+        using var closedPreflight = await closedClient.SendAsync(Preflight());
+        using var openPreflight = await openClient.SendAsync(Preflight());
+
+        Assert.Equal("nosniff", Assert.Single(notFound.Headers.GetValues("X-Content-Type-Options")));
+        Assert.False(notFound.Headers.Contains("Server"));
+        Assert.False(closedPreflight.Headers.Contains("Access-Control-Allow-Origin"));
+        Assert.Equal("https://app.example.com", Assert.Single(openPreflight.Headers.GetValues("Access-Control-Allow-Origin")));
+    }
+
+    private static HttpRequestMessage Preflight() => new(HttpMethod.Options, "/v2/rembg/")
+    {
+        Headers =
+        {
+            { "Origin", "https://app.example.com" },
+            { "Access-Control-Request-Method", "POST" },
+            { "Access-Control-Request-Headers", "ApiKey" },
+        },
+    };
+
+    /// <summary>Sum of a Prometheus counter's samples whose labels contain <paramref name="label"/> (0 when absent).</summary>
+    private static double Counter(string scrape, string name, string label) =>
+        scrape.Split('\n')
+            .Where(line => line.StartsWith(name + "{", StringComparison.Ordinal) && line.Contains(label, StringComparison.Ordinal))
+            .Sum(line => double.Parse(
+                line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0],
+                System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>Keeps every log line, its scopes and any exception text, as a log shipper would see them.</summary>
+    private sealed class CapturingLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider, ISupportExternalScope
+    {
+        private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
+
+        public ILogger CreateLogger(string categoryName) => new Capturing(categoryName, lines, () => _scopes);
+
+        public void SetScopeProvider(IExternalScopeProvider scopeProvider) => _scopes = scopeProvider;
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Capturing(string category, ConcurrentQueue<string> lines, Func<IExternalScopeProvider> scopes) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => scopes().Push(state);
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                var line = new System.Text.StringBuilder($"{logLevel} {category}: {formatter(state, exception)} {exception}");
+                scopes().ForEachScope((scope, builder) => builder.Append(" | ").Append(Describe(scope)), line);
+                if (state is IEnumerable<KeyValuePair<string, object?>> values)
+                {
+                    foreach (var (k, v) in values)
+                    {
+                        line.Append(" | ").Append(k).Append('=').Append(v);
+                    }
+                }
+
+                lines.Enqueue(line.ToString());
+            }
+
+            private static string Describe(object? scope) =>
+                scope is IEnumerable<KeyValuePair<string, object?>> pairs
+                    ? string.Join(", ", pairs.Select(p => $"{p.Key}={p.Value}"))
+                    : scope is IEnumerable<KeyValuePair<string, object>> objects
+                        ? string.Join(", ", objects.Select(p => $"{p.Key}={p.Value}"))
+                        : scope?.ToString() ?? string.Empty;
+        }
+    }
+}

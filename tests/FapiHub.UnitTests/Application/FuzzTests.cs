@@ -1,0 +1,85 @@
+using FapiHub.Application;
+using FapiHub.Application.Abstractions.Accounts;
+using FapiHub.Application.Abstractions.BackgroundRemoval;
+using FapiHub.Application.BackgroundRemoval.RemoveBackground;
+using FapiHub.Domain.Accounts;
+using FapiHub.Domain.Common;
+using FapiHub.Domain.Imaging;
+using FapiHub.Infrastructure;
+using FapiHub.Tests.Shared;
+using Mediator;
+using Xunit.Abstractions;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FapiHub.UnitTests.Application;
+
+/// <summary>
+/// 5,000 seeded hostile uploads through the real validation, decoding and charging pipeline (only the model is a
+/// fake): every one must end as a result, success or a 4xx-type error, never an exception.
+/// </summary>
+public sealed class FuzzTests(ITestOutputHelper output)
+{
+    private const int Seed = 20261124;
+
+    [Fact]
+    public async Task Send_WhenFedFiveThousandMutatedUploads_ShouldNeverThrowAndOnlyAnswerClientErrors()
+    {
+        await using var services = Services(out var caller);
+        var sender = services.GetRequiredService<ISender>();
+        var outcomes = new Dictionary<string, int>(StringComparer.Ordinal);
+
+        foreach (var upload in Mutations.Generate(5_000, Seed))
+        {
+            var result = await sender.Send(new RemoveBackgroundCommand(upload, null, new MaskRequest(), OutputRequest.Default));
+            var outcome = result.IsSuccess ? "ok" : result.Error!.Code;
+            outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
+            if (!result.IsSuccess)
+            {
+                Assert.Equal(ErrorType.Validation, result.Error!.Type);
+            }
+        }
+
+        output.WriteLine(string.Join(", ", outcomes.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key}: {o.Value}")));
+        Assert.Equal(5_000, outcomes.Values.Sum());
+        Assert.Subset(new HashSet<string>(["ok", "invalid_image", "image_too_large", "invalid_request"]), outcomes.Keys.ToHashSet());
+        Assert.True(outcomes.GetValueOrDefault("invalid_image") > 1_000, string.Join(", ", outcomes));
+    }
+
+    private static ServiceProvider Services(out FixedCaller caller)
+    {
+        var configuration = new ConfigurationBuilder().Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddMetrics();
+        services.AddApplication().AddInfrastructure(configuration);
+        services.AddSingleton<IModelCatalog>(new FakeModelCatalog("falcon"));
+        services.AddSingleton<IBackgroundRemover, InstantRemover>();
+        caller = new FixedCaller();
+        services.AddSingleton<ICallerContext>(caller);
+        var provider = services.BuildServiceProvider();
+        var account = provider.GetRequiredService<IAccountStore>()
+            .CreateAsync(new NewAccount(ApiKeys.Digest(ApiKeys.Generate()), "fuzz", "payg", 1_000_000), default).AsTask().Result;
+        caller.AccountId = account.Id;
+        return provider;
+    }
+
+    private sealed class FixedCaller : ICallerContext
+    {
+        public string? AccountId { get; set; }
+
+        public void RecordCharge(ChargeReceipt receipt)
+        {
+        }
+    }
+
+    private sealed class InstantRemover : IBackgroundRemover
+    {
+        public ValueTask<Result<AlphaMask>> PredictAsync(RgbaImage image, string model, CancellationToken cancellationToken)
+        {
+            var mask = new AlphaMask(image.Width, image.Height);
+            mask.Span.Fill(200);
+            return ValueTask.FromResult(Result<AlphaMask>.Success(mask));
+        }
+    }
+}
