@@ -87,7 +87,7 @@ public static class DependencyInjection
                 : "is invalid.";
             return ErrorResponses.ToActionResult(
                 string.IsNullOrEmpty(field)
-                    ? new Error(DomainErrors.Request.InvalidRequestCode, "The request could not be read: " + message, ErrorType.Validation)
+                    ? DomainErrors.Request.Malformed(message)
                     : DomainErrors.Request.InvalidField(field, $"Field '{field}': {message}"));
         });
     }
@@ -160,7 +160,12 @@ public static class DependencyInjection
             });
             options.OperationFilter<SecurityRequirementOperationFilter>();
             options.OperationFilter<FormEnumsOperationFilter>();
+            options.OperationFilter<ErrorExamplesOperationFilter>();
+            options.SchemaFilter<ErrorCodeSchemaFilter>();
             options.SupportNonNullableReferenceTypes();
+
+            // Stable, readable operation ids (the action names) become the method names of generated clients.
+            options.CustomOperationIds(api => api.ActionDescriptor.RouteValues["action"]);
             var xml = Path.Combine(AppContext.BaseDirectory, "FapiHub.Api.xml");
             if (File.Exists(xml))
             {

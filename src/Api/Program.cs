@@ -47,6 +47,10 @@ if (app.Services.GetService<Microsoft.AspNetCore.Cors.Infrastructure.ICorsServic
     app.UseCors();
 }
 
+// The demo page (wwwroot/index.html at "/"): plain static files, no build step, no CDN.
+app.UseDefaultFiles();
+app.UseStaticFiles();
+
 app.UseSwagger();
 app.UseSwaggerUI(options =>
 {

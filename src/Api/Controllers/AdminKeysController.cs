@@ -31,7 +31,7 @@ public sealed class AdminKeysController(ISender sender) : ApiControllerBase
     [HttpPost]
     [Consumes("application/json")]
     [ProducesResponseType<CreatedApiKey>(StatusCodes.Status201Created, "application/json")]
-    public async Task<IActionResult> Create([FromBody] CreateKeyRequest request, CancellationToken cancellationToken)
+    public async Task<IActionResult> CreateApiKey([FromBody] CreateKeyRequest request, CancellationToken cancellationToken)
     {
         var result = await sender.Send(new CreateApiKeyCommand(request.Name, request.Plan, request.Credits), cancellationToken);
         return result.IsSuccess ? StatusCode(StatusCodes.Status201Created, result.Value) : Failure(result.Error!);
@@ -40,7 +40,7 @@ public sealed class AdminKeysController(ISender sender) : ApiControllerBase
     /// <summary>List API keys (no secrets).</summary>
     [HttpGet]
     [ProducesResponseType<IReadOnlyList<ApiKeySummary>>(StatusCodes.Status200OK, "application/json")]
-    public async Task<IActionResult> List(CancellationToken cancellationToken) =>
+    public async Task<IActionResult> ListApiKeys(CancellationToken cancellationToken) =>
         Reply(await sender.Send(new ListApiKeysQuery(), cancellationToken));
 
     /// <summary>Add credits to a key.</summary>
@@ -61,6 +61,6 @@ public sealed class AdminKeysController(ISender sender) : ApiControllerBase
     /// <remarks>Its next request answers 401. Revocation is permanent.</remarks>
     [HttpDelete("{id}")]
     [ProducesResponseType<ApiKeySummary>(StatusCodes.Status200OK, "application/json")]
-    public async Task<IActionResult> Revoke(string id, CancellationToken cancellationToken) =>
+    public async Task<IActionResult> RevokeApiKey(string id, CancellationToken cancellationToken) =>
         Reply(await sender.Send(new RevokeApiKeyCommand(id), cancellationToken));
 }

@@ -20,6 +20,6 @@ public sealed class UsageController(ISender sender) : ApiControllerBase
     [ProducesResponseType<UsageReport>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status401Unauthorized, "application/json")]
     [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status503ServiceUnavailable, "application/json")]
-    public async Task<IActionResult> Get(CancellationToken cancellationToken) =>
+    public async Task<IActionResult> GetUsage(CancellationToken cancellationToken) =>
         Reply(await sender.Send(new GetUsageQuery(User.FindFirstValue(ClaimTypes.NameIdentifier)!), cancellationToken));
 }

@@ -36,7 +36,7 @@ internal sealed partial class EnvelopeExceptionHandler(ILogger<EnvelopeException
             case BadHttpRequestException bad:
                 await ErrorResponses.WriteAsync(
                     httpContext,
-                    new Error(DomainErrors.Request.InvalidRequestCode, "The request is malformed: " + bad.Message, ErrorType.Validation),
+                    DomainErrors.Request.Malformed(bad.Message),
                     bad.StatusCode is >= 400 and < 500 ? bad.StatusCode : StatusCodes.Status400BadRequest);
                 return true;
             default:

@@ -60,10 +60,7 @@ public static class ErrorResponses
             StatusCodes.Status413PayloadTooLarge => DomainErrors.Request.FileTooLarge(context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value.MaxUploadBytes),
             StatusCodes.Status415UnsupportedMediaType => DomainErrors.Request.UnsupportedMediaType(context.Request.ContentType),
             >= 500 => DomainErrors.General.Internal,
-            _ => new Error(
-                DomainErrors.Request.InvalidRequestCode,
-                string.Create(CultureInfo.InvariantCulture, $"The request was rejected with status {statusCode}."),
-                ErrorType.Validation),
+            _ => DomainErrors.Request.Malformed(string.Create(CultureInfo.InvariantCulture, $"it was rejected with status {statusCode}.")),
         };
     }
 

@@ -11,21 +11,23 @@ public static class Errors
 {
     public static class Request
     {
-        public const string InvalidRequestCode = "invalid_request";
-
         /// <summary>A field the client must fix; <paramref name="message"/> is a whole sentence that names the field.</summary>
         public static Error InvalidField(string field, string message) =>
-            new(InvalidRequestCode, message, ErrorType.Validation) { Field = field };
+            new(ErrorCodes.InvalidRequest, message, ErrorType.Validation) { Field = field };
+
+        /// <summary>A request the framework could not read at all (broken multipart, malformed JSON, bad HTTP).</summary>
+        public static Error Malformed(string detail) =>
+            new(ErrorCodes.InvalidRequest, "The request could not be read: " + detail, ErrorType.Validation);
 
         public static Error UnsupportedMediaType(string? contentType) =>
             new(
-                "unsupported_media_type",
+                ErrorCodes.UnsupportedMediaType,
                 $"Content-Type '{contentType ?? "(none)"}' is not supported; send multipart/form-data with the image in the field 'image'.",
                 ErrorType.UnsupportedMediaType);
 
         public static Error FileTooLarge(long limitBytes) =>
             new(
-                "file_too_large",
+                ErrorCodes.FileTooLarge,
                 string.Create(CultureInfo.InvariantCulture, $"The request body is larger than the limit of {limitBytes} bytes."),
                 ErrorType.PayloadTooLarge);
     }
@@ -33,13 +35,13 @@ public static class Errors
     public static class Image
     {
         public static readonly Error Invalid = new(
-            "invalid_image",
+            ErrorCodes.InvalidImage,
             "The field 'image' is not a decodable image; send a JPEG, PNG, WebP, BMP or GIF file.",
             ErrorType.Validation);
 
         public static Error TooLarge(int width, int height, long maxPixels) =>
             new(
-                "image_too_large",
+                ErrorCodes.ImageTooLarge,
                 string.Create(
                     CultureInfo.InvariantCulture,
                     $"The image is {width}x{height} pixels; the limit is {maxPixels} pixels (width x height)."),
@@ -50,7 +52,7 @@ public static class Errors
     {
         public static Error Timeout(int seconds) =>
             new(
-                "timeout",
+                ErrorCodes.Timeout,
                 string.Create(CultureInfo.InvariantCulture, $"Processing took longer than {seconds} s and was stopped; nothing was charged. Retry, or send a smaller image."),
                 ErrorType.Unavailable)
             { RetryAfterSeconds = 5 };
@@ -59,25 +61,23 @@ public static class Errors
     public static class Auth
     {
         public static readonly Error InvalidApiKey = new(
-            "invalid_api_key",
+            ErrorCodes.InvalidApiKey,
             "Missing or invalid API key; send it in the 'ApiKey' header.",
             ErrorType.Unauthorized);
     }
 
     public static class Accounts
     {
-        public const string RateLimitedCode = "rate_limit_exceeded";
-
         public static Error RateLimited(int perMinute, int retryAfterSeconds) =>
             new(
-                RateLimitedCode,
+                ErrorCodes.RateLimitExceeded,
                 string.Create(CultureInfo.InvariantCulture, $"Rate limit of {perMinute} requests per minute exceeded; retry in {retryAfterSeconds} s."),
                 ErrorType.RateLimited)
             { RetryAfterSeconds = retryAfterSeconds };
 
         public static Error QuotaExhausted(long monthlyQuota, DateTimeOffset resetAt, int retryAfterSeconds) =>
             new(
-                RateLimitedCode,
+                ErrorCodes.RateLimitExceeded,
                 string.Create(
                     CultureInfo.InvariantCulture,
                     $"Monthly quota of {monthlyQuota} images used up; it resets at {resetAt:yyyy-MM-ddTHH:mm:ssZ}."),
@@ -85,21 +85,21 @@ public static class Errors
             { RetryAfterSeconds = retryAfterSeconds };
 
         public static readonly Error InsufficientCredits = new(
-            "insufficient_credits",
+            ErrorCodes.InsufficientCredits,
             "This pay-per-use key has no credits left; top it up to continue.",
             ErrorType.PaymentRequired);
 
         public static readonly Error StoreUnavailable = new(
-            "service_unavailable",
+            ErrorCodes.ServiceUnavailable,
             "The account store is unreachable, so usage cannot be metered; nothing was charged. Retry shortly.",
             ErrorType.Unavailable)
         { RetryAfterSeconds = 5 };
 
         public static Error NotFound(string id) =>
-            new("not_found", $"No API key with id '{id}'.", ErrorType.NotFound);
+            new(ErrorCodes.NotFound, $"No API key with id '{id}'.", ErrorType.NotFound);
 
         public static readonly Error InvalidAdminKey = new(
-            "invalid_admin_key",
+            ErrorCodes.InvalidAdminKey,
             "Missing or invalid admin key; send it in the 'AdminKey' header.",
             ErrorType.Unauthorized);
     }
@@ -107,13 +107,13 @@ public static class Errors
     public static class General
     {
         public static Error NotFound(string path) =>
-            new("not_found", $"No endpoint at '{path}'.", ErrorType.NotFound);
+            new(ErrorCodes.NotFound, $"No endpoint at '{path}'.", ErrorType.NotFound);
 
         public static Error MethodNotAllowed(string method, string path) =>
-            new("method_not_allowed", $"Method {method} is not allowed on '{path}'.", ErrorType.MethodNotAllowed);
+            new(ErrorCodes.MethodNotAllowed, $"Method {method} is not allowed on '{path}'.", ErrorType.MethodNotAllowed);
 
         public static readonly Error Internal = new(
-            "internal_error",
+            ErrorCodes.InternalError,
             "An unexpected error occurred; it has been logged. Quote the request_id when reporting it.",
             ErrorType.Unexpected);
 

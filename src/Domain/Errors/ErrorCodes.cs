@@ -1,0 +1,31 @@
+namespace FapiHub.Domain.Errors;
+
+/// <summary>
+/// Every <c>error.code</c> the API can answer: part of the public contract (the OpenAPI document lists them as an
+/// enum), so a code is added here, never invented at a call site.
+/// </summary>
+public static class ErrorCodes
+{
+    public const string InvalidRequest = "invalid_request";
+    public const string InvalidImage = "invalid_image";
+    public const string ImageTooLarge = "image_too_large";
+    public const string InvalidApiKey = "invalid_api_key";
+    public const string InvalidAdminKey = "invalid_admin_key";
+    public const string InsufficientCredits = "insufficient_credits";
+    public const string NotFound = "not_found";
+    public const string MethodNotAllowed = "method_not_allowed";
+    public const string FileTooLarge = "file_too_large";
+    public const string UnsupportedMediaType = "unsupported_media_type";
+    public const string RateLimitExceeded = "rate_limit_exceeded";
+    public const string ServerBusy = "server_busy";
+    public const string Timeout = "timeout";
+    public const string ServiceUnavailable = "service_unavailable";
+    public const string InternalError = "internal_error";
+
+    public static readonly IReadOnlyList<string> All =
+    [
+        InvalidRequest, InvalidImage, ImageTooLarge, InvalidApiKey, InvalidAdminKey, InsufficientCredits, NotFound,
+        MethodNotAllowed, FileTooLarge, UnsupportedMediaType, RateLimitExceeded, ServerBusy, Timeout, ServiceUnavailable,
+        InternalError,
+    ];
+}
