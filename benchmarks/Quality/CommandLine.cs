@@ -8,25 +8,29 @@ namespace FapiHub.Quality;
 /// <param name="OutputDirectory">Where predicted masks go (<c>DIR/model/NAME.png</c>); <c>null</c> to write none.</param>
 /// <param name="Limit">Evaluate only the first N images (by name).</param>
 /// <param name="Settings">Configuration overrides (<c>--Section:Key=value</c>), applied over appsettings.json.</param>
+/// <param name="OverColor">With <paramref name="OutputDirectory"/>: also write each cut-out composited over this colour.</param>
 internal sealed record QualityOptions(
     string DataDirectory,
     IReadOnlyList<string> Models,
     string? OutputDirectory,
     int? Limit,
-    IReadOnlyDictionary<string, string?> Settings);
+    IReadOnlyDictionary<string, string?> Settings,
+    string? OverColor = null);
 
 /// <summary>Thrown for a command line that cannot be understood; the message is shown with the usage text.</summary>
 internal sealed class UsageException(string message) : Exception(message);
 
-/// <summary>Parses <c>--data DIR --models a,b [--out DIR] [--limit N] [--Section:Key=value …]</c>.</summary>
+/// <summary>Parses <c>--data DIR --models a,b [--out DIR [--over COLOR]] [--limit N] [--Section:Key=value …]</c>.</summary>
 internal static class CommandLine
 {
     public const string Usage = """
-        Usage: dotnet run -c Release --project benchmarks/Quality -- --data DIR --models falcon,aurora,ghost [--out DIR] [--limit N] [--Section:Key=value ...]
+        Usage: dotnet run -c Release --project benchmarks/Quality -- --data DIR --models falcon,aurora,ghost [--out DIR [--over COLOR]] [--limit N] [--Section:Key=value ...]
 
           --data DIR        evaluation set with images/NAME.ext and masks/NAME.png
           --models LIST     comma-separated catalogue names (see Models:Catalog in src/Api/appsettings.json)
           --out DIR         also write the predicted masks as DIR/<model>/NAME.png and per-image scores as DIR/<model>.csv
+          --over COLOR      with --out: also write each cut-out over a solid colour (as POST /v2/rembg/color/ with
+                            bgcolor=COLOR, e.g. "#00FF00") as DIR/<model>-over/NAME.png; an extra, untimed, unscored run
           --limit N         only the first N images, by name
           --Section:Key=V   any configuration override, e.g. --Inference:IntraOpThreads=2 or --Models:Directory=/srv/models
         """;
@@ -34,7 +38,7 @@ internal static class CommandLine
     public static QualityOptions Parse(IReadOnlyList<string> args)
     {
         ArgumentNullException.ThrowIfNull(args);
-        string? data = null, models = null, output = null;
+        string? data = null, models = null, output = null, over = null;
         int? limit = null;
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < args.Count; i++)
@@ -63,6 +67,9 @@ internal static class CommandLine
                 case "OUT":
                     output = value;
                     break;
+                case "OVER":
+                    over = value;
+                    break;
                 case "LIMIT":
                     limit = int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
                         ? n
@@ -90,6 +97,11 @@ internal static class CommandLine
             throw new UsageException("--models is required: a comma-separated list such as falcon,aurora,ghost.");
         }
 
-        return new QualityOptions(data, names, output, limit, settings);
+        if (over is not null && output is null)
+        {
+            throw new UsageException("--over needs --out: the composites are written next to the masks.");
+        }
+
+        return new QualityOptions(data, names, output, limit, settings, over);
     }
 }

@@ -104,6 +104,17 @@ internal sealed class Pipeline : IAsyncDisposable
             : result.Error!;
     }
 
+    /// <summary>
+    /// The cut-out laid over a solid <paramref name="color"/>, as <c>POST /v2/rembg/color/</c> would return it for this
+    /// model (PNG): for looking at edges and colour fringes, not for scoring.
+    /// </summary>
+    public async Task<Result<byte[]>> ComposeOverAsync(byte[] image, string model, string color, CancellationToken cancellationToken)
+    {
+        var command = new RemoveBackgroundCommand(image, model, new ColorRequest(color), OutputRequest.Default);
+        var result = await _sender.Send(command, cancellationToken);
+        return result.IsSuccess ? result.Value.Content : result.Error!;
+    }
+
     public ValueTask DisposeAsync() => _services.DisposeAsync();
 
     /// <summary>The tool's own account in the embedded store (the appsettings.json it reads sets no Redis).</summary>

@@ -60,7 +60,7 @@ internal static class Program
 
             // Ground truth is decoded once per set, not once per model.
             var truths = dataset.Samples.ToDictionary(s => s.Name, s => GrayMask.Decode(File.ReadAllBytes(s.MaskPath)), StringComparer.Ordinal);
-            var runner = new Runner(pipeline, dataset, truths, options.OutputDirectory);
+            var runner = new Runner(pipeline, dataset, truths, options.OutputDirectory, options.OverColor);
             var evaluations = new List<ModelEvaluation>();
             try
             {

@@ -1,12 +1,13 @@
 namespace FapiHub.Quality;
 
 /// <summary>Runs one model over a data set and scores every prediction.</summary>
-internal sealed class Runner(Pipeline pipeline, Dataset dataset, IReadOnlyDictionary<string, GrayMask> truths, string? outputDirectory)
+internal sealed class Runner(Pipeline pipeline, Dataset dataset, IReadOnlyDictionary<string, GrayMask> truths, string? outputDirectory, string? overColor = null)
 {
     public async Task<ModelEvaluation> RunAsync(string model, CancellationToken cancellationToken)
     {
         var evaluation = new ModelEvaluation(dataset.Name, model);
         var modelOutput = outputDirectory is null ? null : Directory.CreateDirectory(Path.Combine(outputDirectory, model)).FullName;
+        var overOutput = outputDirectory is null || overColor is null ? null : Directory.CreateDirectory(Path.Combine(outputDirectory, model + "-over")).FullName;
 
         // Untimed first call: it loads the weights (lazily, since no host runs the loader service) and lets ONNX
         // Runtime size its arenas, neither of which a request to a warm server pays for.
@@ -33,6 +34,19 @@ internal sealed class Runner(Pipeline pipeline, Dataset dataset, IReadOnlyDictio
             }
 
             evaluation.Add(sample.Name, GrayMask.Decode(prediction.Png), truths[sample.Name], prediction.Milliseconds);
+            if (overOutput is not null)
+            {
+                var composite = await pipeline.ComposeOverAsync(image, model, overColor!, cancellationToken);
+                if (composite.IsSuccess)
+                {
+                    await File.WriteAllBytesAsync(Path.Combine(overOutput, sample.Name + ".png"), composite.Value, cancellationToken);
+                }
+                else
+                {
+                    await Console.Error.WriteLineAsync($"{sample.Name}: no composite ({composite.Error!.Code}: {composite.Error.Message})");
+                }
+            }
+
             if ((i + 1) % 10 == 0 || i + 1 == dataset.Samples.Count)
             {
                 await Console.Error.WriteLineAsync($"{dataset.Name}/{model}: {i + 1}/{dataset.Samples.Count}");

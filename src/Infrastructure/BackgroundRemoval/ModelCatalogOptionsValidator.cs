@@ -54,6 +54,16 @@ internal sealed class ModelCatalogOptionsValidator : IValidateOptions<ModelCatal
             {
                 failures.Add($"{prefix}: GuidedFilterRadius must be >= 1 and GuidedFilterEpsilon > 0.");
             }
+
+            if (definition.ConfidenceSnap is < 0f or > 0.25f || float.IsNaN(definition.ConfidenceSnap))
+            {
+                failures.Add($"{prefix}:ConfidenceSnap must be between 0 (off) and 0.25 (was {definition.ConfidenceSnap}).");
+            }
+
+            if (definition.ConfidenceSnap > 0f && definition.Refinement == MaskRefinement.None)
+            {
+                failures.Add($"{prefix}:ConfidenceSnap applies to a refinement; set Refinement too, or remove ConfidenceSnap.");
+            }
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

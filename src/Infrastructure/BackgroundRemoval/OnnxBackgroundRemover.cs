@@ -94,18 +94,33 @@ internal sealed class OnnxBackgroundRemover(ModelCatalog catalog, ModelSessions 
         }
     }
 
+    /// <summary>
+    /// The matte at the photo's size: bilinear, or edge-aware (guided by the photo) for a refined model. A model with
+    /// colour decontamination then rewrites the photo's semi-transparent edge pixels with their estimated foreground
+    /// colour, in place: the handler composes the cut-out from this same photo, and the mask itself is not changed.
+    /// </summary>
     private static AlphaMask Postprocess(RgbaImage image, ModelDefinition definition, ReadOnlySpan<float> matte, int side)
     {
         var mask = new AlphaMask(image.Width, image.Height);
         try
         {
-            if (definition.Refinement == MaskRefinement.GuidedFilter)
+            if (definition.Refinement is MaskRefinement.GuidedFilter or MaskRefinement.ColorGuidedFilter)
             {
-                EdgeAwareUpsampler.Apply(image, matte, side, side, definition.GuidedFilterRadius, definition.GuidedFilterEpsilon, mask);
+                var settings = new EdgeAwareSettings(
+                    definition.Refinement == MaskRefinement.ColorGuidedFilter,
+                    definition.GuidedFilterRadius,
+                    definition.GuidedFilterEpsilon,
+                    definition.ConfidenceSnap);
+                EdgeAwareUpsampler.Apply(image, matte, side, side, settings, mask);
             }
             else
             {
                 MaskResampler.ResizeToBytes(matte, side, side, mask.Span, image.Width, image.Height);
+            }
+
+            if (definition.DecontaminateColors)
+            {
+                ForegroundEstimator.Decontaminate(image, mask);
             }
 
             return mask;

@@ -1,0 +1,119 @@
+using System.Buffers;
+
+namespace FapiHub.Infrastructure.BackgroundRemoval;
+
+/// <summary>
+/// The colour-guide guided filter of He, Sun and Tang (ECCV 2010 / TPAMI 2013, eq. 14–16): the output is locally a
+/// linear function of the photo's three channels, <c>q = a_R·R + a_G·G + a_B·B + b</c>. Unlike the grey guide it
+/// follows an edge between two colours of the same brightness (a red subject on a green background has almost no
+/// luma edge), and it needs a smaller ε to do so because colour edges carry more contrast in some channel.
+/// </summary>
+internal static class ColorGuidedFilter
+{
+    /// <summary>
+    /// Box-averaged coefficients (<paramref name="meanRed"/>, <paramref name="meanGreen"/>, <paramref name="meanBlue"/>,
+    /// <paramref name="meanOffset"/>) of the filter for the planar guide (<paramref name="red"/>, <paramref name="green"/>,
+    /// <paramref name="blue"/>, 0–1) and <paramref name="input"/>, all <paramref name="width"/> × <paramref name="height"/>.
+    /// Evaluating them against a guide of another resolution is the fast guided filter (He and Sun, 2015).
+    /// </summary>
+    public static void Coefficients(
+        ReadOnlySpan<float> red,
+        ReadOnlySpan<float> green,
+        ReadOnlySpan<float> blue,
+        ReadOnlySpan<float> input,
+        int width,
+        int height,
+        int radius,
+        float epsilon,
+        Span<float> meanRed,
+        Span<float> meanGreen,
+        Span<float> meanBlue,
+        Span<float> meanOffset)
+    {
+        var n = width * height;
+        var pool = ArrayPool<float>.Shared;
+
+        // Ten statistics per pixel: the covariance matrix of the guide (6) and its covariance with the input (3) need the
+        // means of the guide (3) and input (1) first. The four output spans hold four of them until a and b are known.
+        var buffers = new float[12][];
+        for (var i = 0; i < buffers.Length; i++)
+        {
+            buffers[i] = pool.Rent(n);
+        }
+
+        try
+        {
+            var scratch = buffers[0].AsSpan(0, n);
+            var product = buffers[1].AsSpan(0, n);
+            Span<float> muR = buffers[2].AsSpan(0, n), muG = buffers[3].AsSpan(0, n), muB = buffers[4].AsSpan(0, n), muP = buffers[5].AsSpan(0, n);
+            Span<float> rr = buffers[6].AsSpan(0, n), rg = buffers[7].AsSpan(0, n), rb = buffers[8].AsSpan(0, n);
+            Span<float> gg = buffers[9].AsSpan(0, n), gb = buffers[10].AsSpan(0, n), bb = buffers[11].AsSpan(0, n);
+            Span<float> rp = meanRed, gp = meanGreen, bp = meanBlue;
+
+            GuidedFilter.BoxMean(red, muR, width, height, radius, scratch);
+            GuidedFilter.BoxMean(green, muG, width, height, radius, scratch);
+            GuidedFilter.BoxMean(blue, muB, width, height, radius, scratch);
+            GuidedFilter.BoxMean(input, muP, width, height, radius, scratch);
+            MeanOfProduct(red, red, rr, width, height, radius, product, scratch);
+            MeanOfProduct(red, green, rg, width, height, radius, product, scratch);
+            MeanOfProduct(red, blue, rb, width, height, radius, product, scratch);
+            MeanOfProduct(green, green, gg, width, height, radius, product, scratch);
+            MeanOfProduct(green, blue, gb, width, height, radius, product, scratch);
+            MeanOfProduct(blue, blue, bb, width, height, radius, product, scratch);
+            MeanOfProduct(red, input, rp, width, height, radius, product, scratch);
+            MeanOfProduct(green, input, gp, width, height, radius, product, scratch);
+            MeanOfProduct(blue, input, bp, width, height, radius, product, scratch);
+
+            // a = (Σ + εU)⁻¹ · cov(I, p) by the adjugate of the symmetric 3×3 matrix (in double: with a small ε the
+            // matrix of a flat patch is nearly singular), b = mean(p) − a·mean(I). a's three planes overwrite the
+            // guide's variances, b overwrites mean(p).
+            for (var i = 0; i < n; i++)
+            {
+                double mr = muR[i], mg = muG[i], mb = muB[i], mp = muP[i];
+                double cr = rp[i] - (mr * mp), cg = gp[i] - (mg * mp), cb = bp[i] - (mb * mp);
+                double s11 = rr[i] - (mr * mr) + epsilon, s12 = rg[i] - (mr * mg), s13 = rb[i] - (mr * mb);
+                double s22 = gg[i] - (mg * mg) + epsilon, s23 = gb[i] - (mg * mb), s33 = bb[i] - (mb * mb) + epsilon;
+                double c11 = (s22 * s33) - (s23 * s23), c12 = (s13 * s23) - (s12 * s33), c13 = (s12 * s23) - (s13 * s22);
+                double c22 = (s11 * s33) - (s13 * s13), c23 = (s13 * s12) - (s11 * s23), c33 = (s11 * s22) - (s12 * s12);
+                var inverse = 1.0 / ((s11 * c11) + (s12 * c12) + (s13 * c13));
+                var ar = ((c11 * cr) + (c12 * cg) + (c13 * cb)) * inverse;
+                var ag = ((c12 * cr) + (c22 * cg) + (c23 * cb)) * inverse;
+                var ab = ((c13 * cr) + (c23 * cg) + (c33 * cb)) * inverse;
+                rr[i] = (float)ar;
+                gg[i] = (float)ag;
+                bb[i] = (float)ab;
+                muP[i] = (float)(mp - (ar * mr) - (ag * mg) - (ab * mb));
+            }
+
+            GuidedFilter.BoxMean(rr, meanRed, width, height, radius, scratch);
+            GuidedFilter.BoxMean(gg, meanGreen, width, height, radius, scratch);
+            GuidedFilter.BoxMean(bb, meanBlue, width, height, radius, scratch);
+            GuidedFilter.BoxMean(muP, meanOffset, width, height, radius, scratch);
+        }
+        finally
+        {
+            foreach (var buffer in buffers)
+            {
+                pool.Return(buffer);
+            }
+        }
+    }
+
+    private static void MeanOfProduct(
+        ReadOnlySpan<float> left,
+        ReadOnlySpan<float> right,
+        Span<float> destination,
+        int width,
+        int height,
+        int radius,
+        Span<float> product,
+        Span<float> scratch)
+    {
+        for (var i = 0; i < product.Length; i++)
+        {
+            product[i] = left[i] * right[i];
+        }
+
+        GuidedFilter.BoxMean(product, destination, width, height, radius, scratch);
+    }
+}

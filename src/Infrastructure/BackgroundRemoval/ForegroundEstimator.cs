@@ -1,0 +1,433 @@
+using System.Buffers;
+using FapiHub.Domain.Imaging;
+using FapiHub.Infrastructure.Imaging;
+
+namespace FapiHub.Infrastructure.BackgroundRemoval;
+
+/// <summary>
+/// Colour decontamination of a cut-out: a semi-transparent edge pixel of the photo is a mix
+/// <c>I = α·F + (1 − α)·B</c> of the subject's colour F and the old background's colour B. Keeping I as the cut-out's
+/// colour (straight alpha) lays a fringe of the old background around the subject on any new background. This class
+/// estimates F with the fast multilevel foreground estimation of Germer, Uelwer, Conrad and Harmeling (2020,
+/// arXiv:2006.14970): for each pixel, F and B are the least-squares solution of the compositing equation plus a
+/// smoothness term tying them to the neighbours' F and B (weighted by how much α changes towards that neighbour),
+/// solved coarse to fine with a few Gauss–Seidel sweeps per level, so the cost is O(pixels).
+/// </summary>
+/// <remarks>
+/// The levels run on a working grid of at most <see cref="EdgeAwareUpsampler.WorkingSide"/> pixels a side, which for
+/// most photos is the photo itself. For a larger photo a last streaming pass solves each semi-transparent
+/// full-resolution pixel's own 2×2 system against the working grid's F and B interpolated at that pixel: one
+/// Jacobi sweep of the finest level, so memory stays bounded by the working grid, never the photo.
+/// </remarks>
+internal static class ForegroundEstimator
+{
+    /// <summary>Germer et al.'s defaults: a tiny ridge so flat-α neighbourhoods still propagate colour.</summary>
+    private const float Regularization = 1e-5f;
+
+    /// <summary>Weight of the α difference to a neighbour: where α changes, F and B are tied to the neighbours.</summary>
+    private const float GradientWeight = 1f;
+
+    /// <summary>Sweeps per level: many on the tiny levels (cheap, they carry colour far), two on the large ones.</summary>
+    private const int SmallIterations = 10;
+
+    private const int BigIterations = 2;
+
+    /// <summary>Levels up to this many pixels a side count as small.</summary>
+    private const int SmallSize = 32;
+
+    /// <summary>
+    /// Replaces the colour of every pixel whose <paramref name="mask"/> value is strictly between 0 and 255 with its
+    /// estimated foreground colour. Opaque pixels keep the photo's own colour exactly, and fully transparent ones are
+    /// left alone (they are invisible in a cut-out).
+    /// </summary>
+    public static void Decontaminate(RgbaImage photo, AlphaMask mask)
+    {
+        ArgumentNullException.ThrowIfNull(photo);
+        ArgumentNullException.ThrowIfNull(mask);
+        if (mask.Width != photo.Width || mask.Height != photo.Height)
+        {
+            throw new ArgumentException($"Mask is {mask.Width}x{mask.Height}, photo is {photo.Width}x{photo.Height}.", nameof(mask));
+        }
+
+        if (!HasSemiTransparentPixel(mask.Span))
+        {
+            return;
+        }
+
+        var (ww, wh) = EdgeAwareUpsampler.WorkingSize(photo.Width, photo.Height);
+        var n = ww * wh;
+        var floats = ArrayPool<float>.Shared;
+        var image = floats.Rent(3 * n);
+        var alpha = floats.Rent(n);
+        var foreground = floats.Rent(3 * n);
+        var background = floats.Rent(3 * n);
+        try
+        {
+            WorkingInputs(photo, mask, ww, wh, image.AsSpan(0, 3 * n), alpha.AsSpan(0, n));
+            Estimate(image.AsSpan(0, 3 * n), alpha.AsSpan(0, n), ww, wh, foreground.AsSpan(0, 3 * n), background.AsSpan(0, 3 * n));
+            if (ww == photo.Width && wh == photo.Height)
+            {
+                WriteForeground(photo, mask, foreground.AsSpan(0, 3 * n));
+            }
+            else
+            {
+                RefineAtFullResolution(photo, mask, foreground.AsSpan(0, 3 * n), background.AsSpan(0, 3 * n), ww, wh);
+            }
+        }
+        finally
+        {
+            floats.Return(image);
+            floats.Return(alpha);
+            floats.Return(foreground);
+            floats.Return(background);
+        }
+    }
+
+    /// <summary>
+    /// The multilevel estimate for an interleaved RGB <paramref name="image"/> (0–1) and its matte
+    /// <paramref name="alpha"/> (0–1), both <paramref name="width"/> × <paramref name="height"/>; writes interleaved RGB
+    /// <paramref name="foreground"/> and <paramref name="background"/>.
+    /// </summary>
+    public static void Estimate(
+        ReadOnlySpan<float> image,
+        ReadOnlySpan<float> alpha,
+        int width,
+        int height,
+        Span<float> foreground,
+        Span<float> background)
+    {
+        var levels = (int)Math.Ceiling(Math.Log2(Math.Max(Math.Max(width, height), 2)));
+        var floats = ArrayPool<float>.Shared;
+        int previousWidth = 1, previousHeight = 1;
+
+        // Level 0 is a single pixel; starting from the mean colour makes its ten sweeps converge at once.
+        var previousF = floats.Rent(3);
+        var previousB = floats.Rent(3);
+        MeanColour(image, previousF.AsSpan(0, 3));
+        previousF.AsSpan(0, 3).CopyTo(previousB);
+        try
+        {
+            for (var level = 0; level <= levels; level++)
+            {
+                // Level sizes grow geometrically from 1×1 to the full size, as in the paper.
+                var w = level == levels ? width : Math.Max(1, (int)Math.Round(Math.Pow(width, level / (double)levels)));
+                var h = level == levels ? height : Math.Max(1, (int)Math.Round(Math.Pow(height, level / (double)levels)));
+                var n = w * h;
+                var levelImage = level == levels ? null : floats.Rent(3 * n);
+                var levelAlpha = level == levels ? null : floats.Rent(n);
+                var f = level == levels ? null : floats.Rent(3 * n);
+                var b = level == levels ? null : floats.Rent(3 * n);
+                try
+                {
+                    var img = levelImage is null ? image : levelImage.AsSpan(0, 3 * n);
+                    var a = levelAlpha is null ? alpha : levelAlpha.AsSpan(0, n);
+                    var fg = f is null ? foreground[..(3 * n)] : f.AsSpan(0, 3 * n);
+                    var bg = b is null ? background[..(3 * n)] : b.AsSpan(0, 3 * n);
+                    if (levelImage is not null)
+                    {
+                        Nearest(image, width, height, 3, levelImage.AsSpan(0, 3 * n), w, h);
+                        Nearest(alpha, width, height, 1, levelAlpha.AsSpan(0, n), w, h);
+                    }
+
+                    Nearest(previousF.AsSpan(0, 3 * previousWidth * previousHeight), previousWidth, previousHeight, 3, fg, w, h);
+                    Nearest(previousB.AsSpan(0, 3 * previousWidth * previousHeight), previousWidth, previousHeight, 3, bg, w, h);
+                    var iterations = w <= SmallSize && h <= SmallSize ? SmallIterations : BigIterations;
+                    for (var i = 0; i < iterations; i++)
+                    {
+                        Sweep(img, a, w, h, fg, bg);
+                    }
+
+                    if (level < levels)
+                    {
+                        floats.Return(previousF);
+                        floats.Return(previousB);
+                        previousF = f!;
+                        previousB = b!;
+                        f = null;
+                        b = null;
+                        previousWidth = w;
+                        previousHeight = h;
+                    }
+                }
+                finally
+                {
+                    ReturnIfRented(floats, levelImage);
+                    ReturnIfRented(floats, levelAlpha);
+                    ReturnIfRented(floats, f);
+                    ReturnIfRented(floats, b);
+                }
+            }
+        }
+        finally
+        {
+            floats.Return(previousF);
+            floats.Return(previousB);
+        }
+    }
+
+    /// <summary>
+    /// One Gauss–Seidel sweep: each pixel's F and B minimise
+    /// <c>|α·F + (1−α)·B − I|² + Σ_neighbours d·(|F − F_n|² + |B − B_n|²)</c> with <c>d = ε + |α − α_n|</c>,
+    /// a 2×2 system per colour channel sharing one matrix.
+    /// </summary>
+    private static void Sweep(ReadOnlySpan<float> image, ReadOnlySpan<float> alpha, int w, int h, Span<float> fg, Span<float> bg)
+    {
+        for (var y = 0; y < h; y++)
+        {
+            var up = Math.Max(0, y - 1) * w;
+            var down = Math.Min(h - 1, y + 1) * w;
+            for (var x = 0; x < w; x++)
+            {
+                var i = (y * w) + x;
+                var a0 = alpha[i];
+                var a1 = 1f - a0;
+                float a00 = a0 * a0, a01 = a0 * a1, a11 = a1 * a1;
+                var p = 3 * i;
+                float f0 = a0 * image[p], f1 = a0 * image[p + 1], f2 = a0 * image[p + 2];
+                float b0 = a1 * image[p], b1 = a1 * image[p + 1], b2 = a1 * image[p + 2];
+                Span<int> neighbours = [(y * w) + Math.Max(0, x - 1), (y * w) + Math.Min(w - 1, x + 1), up + x, down + x];
+                foreach (var j in neighbours)
+                {
+                    var d = Regularization + (GradientWeight * MathF.Abs(a0 - alpha[j]));
+                    a00 += d;
+                    a11 += d;
+                    var q = 3 * j;
+                    f0 += d * fg[q];
+                    f1 += d * fg[q + 1];
+                    f2 += d * fg[q + 2];
+                    b0 += d * bg[q];
+                    b1 += d * bg[q + 1];
+                    b2 += d * bg[q + 2];
+                }
+
+                var inverse = 1f / ((a00 * a11) - (a01 * a01));
+                float m00 = inverse * a11, m01 = -inverse * a01, m11 = inverse * a00;
+                fg[p] = Clamp01((m00 * f0) + (m01 * b0));
+                fg[p + 1] = Clamp01((m00 * f1) + (m01 * b1));
+                fg[p + 2] = Clamp01((m00 * f2) + (m01 * b2));
+                bg[p] = Clamp01((m01 * f0) + (m11 * b0));
+                bg[p + 1] = Clamp01((m01 * f1) + (m11 * b1));
+                bg[p + 2] = Clamp01((m01 * f2) + (m11 * b2));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The finest level for a photo larger than the working grid, streamed: each semi-transparent pixel solves its own
+    /// 2×2 system with its four full-resolution α differences, tied to the working grid's F and B interpolated at the
+    /// pixel (the neighbours a pixel apart at full resolution share that value to well under a working-grid pixel).
+    /// </summary>
+    private static void RefineAtFullResolution(RgbaImage photo, AlphaMask mask, ReadOnlySpan<float> foreground, ReadOnlySpan<float> background, int ww, int wh)
+    {
+        int w = photo.Width, h = photo.Height;
+        var columns = MaskResampler.Taps.Create(ww, w);
+        var rows = MaskResampler.Taps.Create(wh, h);
+        var pixels = photo.Span;
+        var matte = mask.Span;
+        Span<float> f = stackalloc float[3];
+        Span<float> b = stackalloc float[3];
+        for (var y = 0; y < h; y++)
+        {
+            int top = rows.Lower[y] * ww, bottom = rows.Upper[y] * ww;
+            var fy = rows.Fraction[y];
+            var up = Math.Max(0, y - 1) * w;
+            var down = Math.Min(h - 1, y + 1) * w;
+            for (var x = 0; x < w; x++)
+            {
+                var i = (y * w) + x;
+                var value = matte[i];
+                if (value is 0 or 255)
+                {
+                    continue;
+                }
+
+                int x0 = columns.Lower[x], x1 = columns.Upper[x];
+                var fx = columns.Fraction[x];
+                Interpolate(foreground, top, bottom, x0, x1, fx, fy, f);
+                Interpolate(background, top, bottom, x0, x1, fx, fy, b);
+                var a0 = value / 255f;
+                var a1 = 1f - a0;
+                var d = (4 * Regularization) + (GradientWeight / 255f * (
+                    Math.Abs(value - matte[(y * w) + Math.Max(0, x - 1)]) + Math.Abs(value - matte[(y * w) + Math.Min(w - 1, x + 1)])
+                    + Math.Abs(value - matte[up + x]) + Math.Abs(value - matte[down + x])));
+                float a00 = (a0 * a0) + d, a01 = a0 * a1, a11 = (a1 * a1) + d;
+                var inverse = 1f / ((a00 * a11) - (a01 * a01));
+                float m00 = inverse * a11, m01 = -inverse * a01;
+                var p = 4 * i;
+                for (var c = 0; c < 3; c++)
+                {
+                    var colour = pixels[p + c] / 255f;
+                    var rhsF = (a0 * colour) + (d * f[c]);
+                    var rhsB = (a1 * colour) + (d * b[c]);
+                    pixels[p + c] = ToByte((m00 * rhsF) + (m01 * rhsB));
+                }
+            }
+        }
+    }
+
+    private static void Interpolate(ReadOnlySpan<float> plane, int top, int bottom, int x0, int x1, float fx, float fy, Span<float> result)
+    {
+        for (var c = 0; c < 3; c++)
+        {
+            var upper = plane[(3 * (top + x0)) + c] + ((plane[(3 * (top + x1)) + c] - plane[(3 * (top + x0)) + c]) * fx);
+            var lower = plane[(3 * (bottom + x0)) + c] + ((plane[(3 * (bottom + x1)) + c] - plane[(3 * (bottom + x0)) + c]) * fx);
+            result[c] = upper + ((lower - upper) * fy);
+        }
+    }
+
+    /// <summary>The photo (colour resized with mipmaps when it is larger than the grid) and the mask, as 0–1 floats.</summary>
+    private static void WorkingInputs(RgbaImage photo, AlphaMask mask, int ww, int wh, Span<float> image, Span<float> alpha)
+    {
+        var n = ww * wh;
+        if (ww == photo.Width && wh == photo.Height)
+        {
+            ToRgb(photo.Span, image);
+            var values = mask.Span;
+            for (var i = 0; i < n; i++)
+            {
+                alpha[i] = values[i] / 255f;
+            }
+
+            return;
+        }
+
+        var bytes = ArrayPool<byte>.Shared.Rent(n * 4);
+        try
+        {
+            SkiaResampler.Resize(photo, bytes, ww, wh);
+            ToRgb(bytes.AsSpan(0, n * 4), image);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
+        }
+
+        AreaAverage(mask.Span, photo.Width, photo.Height, alpha, ww, wh);
+    }
+
+    /// <summary>
+    /// α of each working pixel as the mean of the full-resolution pixels it covers: the coarse matte is the coverage,
+    /// not an aliased sample, and no full-resolution float copy is needed.
+    /// </summary>
+    private static void AreaAverage(ReadOnlySpan<byte> mask, int w, int h, Span<float> alpha, int ww, int wh)
+    {
+        var sums = ArrayPool<float>.Shared.Rent(ww);
+        try
+        {
+            for (var wy = 0; wy < wh; wy++)
+            {
+                var y0 = (int)((long)wy * h / wh);
+                var y1 = Math.Max(y0 + 1, (int)((long)(wy + 1) * h / wh));
+                var row = sums.AsSpan(0, ww);
+                row.Clear();
+                for (var y = y0; y < y1; y++)
+                {
+                    var line = mask.Slice(y * w, w);
+                    for (var wx = 0; wx < ww; wx++)
+                    {
+                        var x0 = (int)((long)wx * w / ww);
+                        var x1 = Math.Max(x0 + 1, (int)((long)(wx + 1) * w / ww));
+                        var sum = 0;
+                        for (var x = x0; x < x1; x++)
+                        {
+                            sum += line[x];
+                        }
+
+                        row[wx] += sum / (255f * (x1 - x0));
+                    }
+                }
+
+                for (var wx = 0; wx < ww; wx++)
+                {
+                    alpha[(wy * ww) + wx] = row[wx] / (y1 - y0);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(sums);
+        }
+    }
+
+    private static void WriteForeground(RgbaImage photo, AlphaMask mask, ReadOnlySpan<float> foreground)
+    {
+        var pixels = photo.Span;
+        var matte = mask.Span;
+        for (var i = 0; i < matte.Length; i++)
+        {
+            if (matte[i] is 0 or 255)
+            {
+                continue;
+            }
+
+            pixels[4 * i] = ToByte(foreground[3 * i]);
+            pixels[(4 * i) + 1] = ToByte(foreground[(3 * i) + 1]);
+            pixels[(4 * i) + 2] = ToByte(foreground[(3 * i) + 2]);
+        }
+    }
+
+    private static bool HasSemiTransparentPixel(ReadOnlySpan<byte> mask)
+    {
+        foreach (var value in mask)
+        {
+            if (value is not (0 or 255))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static void ToRgb(ReadOnlySpan<byte> rgba, Span<float> rgb)
+    {
+        for (int i = 0, p = 0; i < rgb.Length; i += 3, p += 4)
+        {
+            rgb[i] = rgba[p] / 255f;
+            rgb[i + 1] = rgba[p + 1] / 255f;
+            rgb[i + 2] = rgba[p + 2] / 255f;
+        }
+    }
+
+    private static void MeanColour(ReadOnlySpan<float> image, Span<float> mean)
+    {
+        double r = 0, g = 0, b = 0;
+        for (var i = 0; i < image.Length; i += 3)
+        {
+            r += image[i];
+            g += image[i + 1];
+            b += image[i + 2];
+        }
+
+        var count = Math.Max(1, image.Length / 3);
+        mean[0] = (float)(r / count);
+        mean[1] = (float)(g / count);
+        mean[2] = (float)(b / count);
+    }
+
+    /// <summary>Nearest-neighbour resampling of interleaved planes, pixel-centre aligned.</summary>
+    private static void Nearest(ReadOnlySpan<float> source, int sw, int sh, int channels, Span<float> destination, int dw, int dh)
+    {
+        for (var y = 0; y < dh; y++)
+        {
+            var sy = Math.Min(sh - 1, (int)((y + 0.5) * sh / dh));
+            for (var x = 0; x < dw; x++)
+            {
+                var sx = Math.Min(sw - 1, (int)((x + 0.5) * sw / dw));
+                source.Slice(((sy * sw) + sx) * channels, channels).CopyTo(destination.Slice(((y * dw) + x) * channels, channels));
+            }
+        }
+    }
+
+    private static void ReturnIfRented(ArrayPool<float> pool, float[]? array)
+    {
+        if (array is not null)
+        {
+            pool.Return(array);
+        }
+    }
+
+    private static float Clamp01(float value) => Math.Clamp(value, 0f, 1f);
+
+    private static byte ToByte(float value) => (byte)((Clamp01(value) * 255f) + 0.5f);
+}
