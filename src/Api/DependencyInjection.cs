@@ -31,11 +31,12 @@ public static class DependencyInjection
         return services;
     }
 
-    /// <summary>Prometheus metrics at /metrics: ASP.NET Core's request metrics (by route and status) plus the FapiHub meter.</summary>
+    /// <summary>Prometheus metrics at /metrics: ASP.NET Core's request metrics (by route and status), the FapiHub meter and the runtime's.</summary>
     private static void AddObservability(IServiceCollection services) =>
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddAspNetCoreInstrumentation()
             .AddMeter(FapiHubMetrics.MeterName)
+            .AddMeter("System.Runtime") // .NET's own: GC heap, working set, thread pool queue
             // No scrape cache: a scrape is cheap, and a cached one would hide what just happened.
             .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
 

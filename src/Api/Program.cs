@@ -6,6 +6,11 @@ using FapiHub.Infrastructure;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
+// A model run holds a pool thread for ~2 s. With the pool's default minimum (one thread per core) a burst of requests,
+// quick 503 refusals included, would queue behind the pool's slow growth; a larger minimum keeps them answering.
+ThreadPool.GetMinThreads(out var minWorkers, out var minIo);
+ThreadPool.SetMinThreads(Math.Max(minWorkers, 8 * Environment.ProcessorCount), minIo);
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services
@@ -31,6 +36,7 @@ var app = builder.Build();
 
 // Order matters: the id first (everything after can log and report it), errors next (they wrap everything after),
 // then the size gate before authentication, so an oversized body is refused before any work.
+app.UseMiddleware<ProcessingTimeMiddleware>();
 app.UseMiddleware<RequestIdMiddleware>();
 app.UseMiddleware<SecurityHeadersMiddleware>();
 app.UseExceptionHandler(_ => { });

@@ -50,6 +50,8 @@ public static class DependencyInjection
         services.AddSingleton<IModelCatalog>(sp => sp.GetRequiredService<ModelCatalog>());
         services.AddSingleton<OnnxSessionFactory>();
         services.AddSingleton<ModelSessions>();
+        services.AddSingleton<InferenceScheduler>();
+        services.AddSingleton<IInferenceScheduler>(sp => sp.GetRequiredService<InferenceScheduler>());
         services.AddSingleton<IBackgroundRemover, OnnxBackgroundRemover>();
         services.AddHostedService<ModelLoaderService>();
         services.AddHealthChecks().AddCheck<ModelsHealthCheck>(ModelsHealthCheckName, tags: ["ready"]);

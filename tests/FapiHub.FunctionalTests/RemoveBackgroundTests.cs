@@ -25,6 +25,9 @@ public sealed class RemoveBackgroundTests(FapiHubFactory factory)
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("image/png", response.Content.Headers.ContentType?.MediaType);
+        var inferenceMs = double.Parse(Assert.Single(response.Headers.GetValues("X-Inference-Ms")), System.Globalization.CultureInfo.InvariantCulture);
+        var processingMs = double.Parse(Assert.Single(response.Headers.GetValues("X-Processing-Ms")), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(inferenceMs > 0 && inferenceMs <= processingMs, $"inference {inferenceMs} ms, processing {processingMs} ms");
         var png = await response.Content.ReadAsByteArrayAsync();
         var (width, height, bitDepth, colorType) = TestImages.PngHeader(png);
         Assert.Equal((input.Width, input.Height), (width, height));

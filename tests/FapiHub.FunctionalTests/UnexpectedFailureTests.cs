@@ -30,7 +30,7 @@ public sealed class UnexpectedFailureTests(FapiHubFactory factory)
     {
         public const string Secret = "connection string of the secret database";
 
-        public ValueTask<Result<AlphaMask>> PredictAsync(RgbaImage image, string model, CancellationToken cancellationToken) =>
+        public ValueTask<Result<Prediction>> PredictAsync(RgbaImage image, string model, CancellationToken cancellationToken) =>
             throw new InvalidOperationException(Secret);
     }
 }

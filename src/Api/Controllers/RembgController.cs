@@ -1,3 +1,4 @@
+using System.Globalization;
 using FapiHub.Api.Authentication;
 using FapiHub.Api.Contracts;
 using FapiHub.Api.Errors;
@@ -17,6 +18,7 @@ namespace FapiHub.Api.Controllers;
 /// </summary>
 [Route("v2/rembg")]
 [Authorize(AuthenticationSchemes = ApiKeyAuthenticationHandler.SchemeName)]
+[BusyGate]
 [PerMinuteRateLimit]
 [Tags("Background removal")]
 [Consumes("multipart/form-data")]
@@ -69,6 +71,12 @@ public sealed class RembgController(ISender sender) : ApiControllerBase
     {
         using var upload = await UploadedFile.ReadAsync(form.Image, cancellationToken);
         var result = await sender.Send(new RemoveBackgroundCommand(upload.Memory, model, effect, form.ToOutput()), cancellationToken);
-        return result.IsSuccess ? File(result.Value.Content, result.Value.ContentType) : Failure(result.Error!);
+        if (!result.IsSuccess)
+        {
+            return Failure(result.Error!);
+        }
+
+        Response.Headers["X-Inference-Ms"] = result.Value.ModelTime.TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture);
+        return File(result.Value.Content, result.Value.ContentType);
     }
 }

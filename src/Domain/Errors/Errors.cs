@@ -50,6 +50,13 @@ public static class Errors
 
     public static class Inference
     {
+        public static Error ServerBusy(int retryAfterSeconds) =>
+            new(
+                ErrorCodes.ServerBusy,
+                string.Create(CultureInfo.InvariantCulture, $"Every inference slot and queue place is taken; nothing was charged. Retry in {retryAfterSeconds} s."),
+                ErrorType.Unavailable)
+            { RetryAfterSeconds = retryAfterSeconds };
+
         public static Error Timeout(int seconds) =>
             new(
                 ErrorCodes.Timeout,

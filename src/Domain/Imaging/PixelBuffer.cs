@@ -8,6 +8,13 @@ namespace FapiHub.Domain.Imaging;
 /// </summary>
 public abstract class PixelBuffer : IDisposable
 {
+    /// <summary>
+    /// A pool of its own rather than <see cref="ArrayPool{T}.Shared"/>: the shared pool keeps many large arrays per
+    /// size and per core for the life of the process (hundreds of MB after a burst of 12 MP photos); this one keeps at
+    /// most four of each size, which is what a few requests in flight reuse.
+    /// </summary>
+    private static readonly ArrayPool<byte> Pool = ArrayPool<byte>.Create(maxArrayLength: 256 * 1024 * 1024, maxArraysPerBucket: 4);
+
     private byte[]? _buffer;
 
     protected PixelBuffer(int width, int height, int bytesPerPixel)
@@ -17,7 +24,7 @@ public abstract class PixelBuffer : IDisposable
         Width = width;
         Height = height;
         Length = checked(width * height * bytesPerPixel);
-        _buffer = ArrayPool<byte>.Shared.Rent(Length);
+        _buffer = Pool.Rent(Length);
 
         // Pooled arrays come back with an earlier image's pixels in them; a new buffer starts transparent black, like
         // a fresh array would. (A memset is ~1 ms per 12 MP: noise next to inference.)
@@ -44,7 +51,7 @@ public abstract class PixelBuffer : IDisposable
         var buffer = Interlocked.Exchange(ref _buffer, null);
         if (buffer is not null)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            Pool.Return(buffer);
         }
 
         GC.SuppressFinalize(this);

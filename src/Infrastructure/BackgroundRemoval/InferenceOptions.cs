@@ -1,26 +1,47 @@
 namespace FapiHub.Infrastructure.BackgroundRemoval;
 
-/// <summary>ONNX Runtime settings (section <c>Inference</c>).</summary>
+/// <summary>ONNX Runtime and scheduling settings (section <c>Inference</c>).</summary>
 public sealed class InferenceOptions
 {
     public const string SectionName = "Inference";
+
+    /// <summary>Beyond about four threads one IS-Net run gains little; more cores are better spent on parallel runs.</summary>
+    private const int ThreadsWorthGivingOneRun = 4;
 
     public ExecutionProvider ExecutionProvider { get; set; } = ExecutionProvider.Cpu;
 
     /// <summary>GPU ordinal for DirectML and CUDA.</summary>
     public int DeviceId { get; set; }
 
-    /// <summary>Threads one inference may use; 0 lets ONNX Runtime pick (one per physical core).</summary>
+    /// <summary>Threads one inference may use; 0: the core count, up to 4.</summary>
     public int IntraOpThreads { get; set; }
 
+    /// <summary>Model runs at once; 0: the cores divided by <see cref="EffectiveIntraOpThreads"/> (1 on a 2-core box).</summary>
+    public int MaxConcurrency { get; set; }
+
     /// <summary>
-    /// Inferences that may run at once. One inference already spreads over every core, so running two at once
-    /// on a CPU only makes both slower; the rest wait their turn.
+    /// Requests that may wait for a slot (each holds its decoded photo); beyond, 503 <c>server_busy</c> at once.
+    /// With 2 s runs the default keeps the longest wait near 8 s per slot.
     /// </summary>
-    public int MaxConcurrency { get; set; } = 1;
+    public int MaxQueue { get; set; } = 4;
+
+    /// <summary>
+    /// Hand ONNX Runtime's activation arena (about 0.85 GB for IS-Net at 1024²) back to the OS after every run. Lowers
+    /// the resting memory by that much, but each run then allocates it afresh: about 10 % slower on this 2-core box.
+    /// For memory-tight hosts; off by default (docs/performance.md).
+    /// </summary>
+    public bool ReleaseArenaAfterRun { get; set; }
 
     /// <summary>Run each network once at start-up so the first client does not pay for arena allocation.</summary>
     public bool WarmUp { get; set; } = true;
+
+    public int EffectiveIntraOpThreads =>
+        IntraOpThreads > 0 ? IntraOpThreads : Math.Clamp(Environment.ProcessorCount, 1, ThreadsWorthGivingOneRun);
+
+    public int EffectiveMaxConcurrency =>
+        MaxConcurrency > 0 ? MaxConcurrency : Math.Max(1, Environment.ProcessorCount / EffectiveIntraOpThreads);
+
+    public int EffectiveMaxQueue => Math.Max(0, MaxQueue);
 }
 
 public enum ExecutionProvider

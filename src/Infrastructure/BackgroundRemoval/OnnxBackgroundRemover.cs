@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.Diagnostics;
 using FapiHub.Application.Abstractions.BackgroundRemoval;
+using FapiHub.Application.Common.Telemetry;
 using FapiHub.Domain.Common;
 using FapiHub.Domain.Imaging;
 using FapiHub.Infrastructure.Imaging;
@@ -13,12 +15,17 @@ namespace FapiHub.Infrastructure.BackgroundRemoval;
 /// pooled NCHW tensor, run the graph asking for the matte output only, then bring the matte back to the photo's size
 /// (bilinear, or edge-aware for models configured with a refinement).
 /// </summary>
-internal sealed class OnnxBackgroundRemover(ModelCatalog catalog, ModelSessions sessions, IOptions<InferenceOptions> options)
-    : IBackgroundRemover, IDisposable
+internal sealed class OnnxBackgroundRemover(
+    ModelCatalog catalog,
+    ModelSessions sessions,
+    InferenceScheduler scheduler,
+    FapiHubMetrics metrics,
+    IOptions<InferenceOptions> options)
+    : IBackgroundRemover
 {
-    private readonly SemaphoreSlim _gate = new(Math.Max(1, options.Value.MaxConcurrency));
+    private readonly bool _releaseArena = options.Value.ReleaseArenaAfterRun;
 
-    public async ValueTask<Result<AlphaMask>> PredictAsync(RgbaImage image, string model, CancellationToken cancellationToken)
+    public async ValueTask<Result<Prediction>> PredictAsync(RgbaImage image, string model, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(image);
         var entry = catalog.Get(model);
@@ -33,18 +40,19 @@ internal sealed class OnnxBackgroundRemover(ModelCatalog catalog, ModelSessions 
         {
             Preprocess(image, definition, side, tensor.AsSpan(0, 3 * pixels));
 
-            await _gate.WaitAsync(cancellationToken);
-            try
+            // Only the model run holds a slot: decoding, pre- and post-processing of other requests overlap with it.
+            TimeSpan modelTime;
+            using (await scheduler.AcquireSlotAsync(cancellationToken))
             {
-                Run(network, tensor.AsMemory(0, 3 * pixels), side, matte.AsSpan(0, pixels), cancellationToken);
-            }
-            finally
-            {
-                _gate.Release();
+                var started = Stopwatch.GetTimestamp();
+                Run(network, tensor.AsMemory(0, 3 * pixels), side, matte.AsSpan(0, pixels), _releaseArena, cancellationToken);
+                modelTime = Stopwatch.GetElapsedTime(started);
             }
 
+            scheduler.RecordRun(modelTime);
+            metrics.Inference(model, modelTime);
             TensorLayout.Activate(matte.AsSpan(0, pixels), definition.Activation);
-            return Postprocess(image, definition, matte.AsSpan(0, pixels), side);
+            return new Prediction(Postprocess(image, definition, matte.AsSpan(0, pixels), side), modelTime);
         }
         finally
         {
@@ -52,8 +60,6 @@ internal sealed class OnnxBackgroundRemover(ModelCatalog catalog, ModelSessions 
             ArrayPool<float>.Shared.Return(matte);
         }
     }
-
-    public void Dispose() => _gate.Dispose();
 
     private static void Preprocess(RgbaImage image, ModelDefinition definition, int side, Span<float> tensor)
     {
@@ -69,9 +75,13 @@ internal sealed class OnnxBackgroundRemover(ModelCatalog catalog, ModelSessions 
         }
     }
 
-    private static void Run(LoadedNetwork network, Memory<float> tensor, int side, Span<float> matte, CancellationToken cancellationToken)
+    private static void Run(LoadedNetwork network, Memory<float> tensor, int side, Span<float> matte, bool releaseArena, CancellationToken cancellationToken)
     {
         using var runOptions = new RunOptions();
+        if (releaseArena)
+        {
+            runOptions.AddRunConfigEntry("memory.enable_memory_arena_shrinkage", "cpu:0");
+        }
 
         // A client that hangs up mid-inference stops the run instead of burning two seconds of CPU for nobody.
         using var registration = cancellationToken.Register(static state => ((RunOptions)state!).Terminate = true, runOptions);

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace FapiHub.Infrastructure.BackgroundRemoval;
 
 /// <summary>Conversions between interleaved 8-bit pixels and the planar float tensors models consume.</summary>
@@ -5,21 +7,31 @@ internal static class TensorLayout
 {
     /// <summary>
     /// Writes RGBA pixels as an NCHW tensor (R plane, G plane, B plane) normalised per channel as
-    /// <c>(v − mean) / std</c>, in one pass over the pixels.
+    /// <c>(v − mean) / std</c>: one pass de-interleaves the bytes into the planes, then each plane is normalised with
+    /// vectorised arithmetic.
     /// </summary>
     public static void FillNchw(ReadOnlySpan<byte> rgba, int pixelCount, ReadOnlySpan<float> mean, ReadOnlySpan<float> std, Span<float> tensor)
     {
         var red = tensor[..pixelCount];
         var green = tensor.Slice(pixelCount, pixelCount);
         var blue = tensor.Slice(2 * pixelCount, pixelCount);
-        float mr = mean[0], mg = mean[1], mb = mean[2];
-        float sr = 1f / std[0], sg = 1f / std[1], sb = 1f / std[2];
         for (int i = 0, p = 0; i < pixelCount; i++, p += 4)
         {
-            red[i] = (rgba[p] - mr) * sr;
-            green[i] = (rgba[p + 1] - mg) * sg;
-            blue[i] = (rgba[p + 2] - mb) * sb;
+            red[i] = rgba[p];
+            green[i] = rgba[p + 1];
+            blue[i] = rgba[p + 2];
         }
+
+        Normalise(red, mean[0], std[0]);
+        Normalise(green, mean[1], std[1]);
+        Normalise(blue, mean[2], std[2]);
+    }
+
+    /// <summary>(v − mean) / std as two vectorised passes over the plane.</summary>
+    private static void Normalise(Span<float> plane, float mean, float std)
+    {
+        TensorPrimitives.Subtract(plane, mean, plane);
+        TensorPrimitives.Multiply(plane, 1f / std, plane);
     }
 
     /// <summary>Rec. 601 luma of RGBA pixels in 0–1: the guide of the grey guided filter.</summary>
@@ -32,40 +44,24 @@ internal static class TensorLayout
         }
     }
 
-    /// <summary>Maps raw model output to a 0–1 matte in place.</summary>
+    /// <summary>Maps raw model output to a 0–1 matte in place (vectorised).</summary>
     public static void Activate(Span<float> values, OutputActivation activation)
     {
         switch (activation)
         {
             case OutputActivation.Sigmoid:
-                for (var i = 0; i < values.Length; i++)
-                {
-                    values[i] = 1f / (1f + MathF.Exp(-values[i]));
-                }
-
+                TensorPrimitives.Sigmoid(values, values);
                 break;
             case OutputActivation.MinMax:
-                float min = float.MaxValue, max = float.MinValue;
-                foreach (var v in values)
-                {
-                    min = MathF.Min(min, v);
-                    max = MathF.Max(max, v);
-                }
-
-                var range = max - min;
+                var min = TensorPrimitives.Min(values);
+                var range = TensorPrimitives.Max(values) - min;
                 var scale = range > 1e-12f ? 1f / range : 0f;
-                for (var i = 0; i < values.Length; i++)
-                {
-                    values[i] = (values[i] - min) * scale;
-                }
-
+                TensorPrimitives.Subtract(values, min, values);
+                TensorPrimitives.Multiply(values, scale, values);
                 break;
             default:
-                for (var i = 0; i < values.Length; i++)
-                {
-                    values[i] = Math.Clamp(values[i], 0f, 1f);
-                }
-
+                TensorPrimitives.Max(values, 0f, values);
+                TensorPrimitives.Min(values, 1f, values);
                 break;
         }
     }

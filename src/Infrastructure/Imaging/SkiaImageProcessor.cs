@@ -139,7 +139,7 @@ internal sealed class SkiaImageProcessor(IOptions<ImagingOptions> options) : IIm
             {
                 OutputFormat.WebP => pixmap.Encode(new SKWebpEncoderOptions(SKWebpEncoderCompression.Lossy, output.Quality)),
                 OutputFormat.Jpeg => pixmap.Encode(new SKJpegEncoderOptions(output.Quality)),
-                _ => pixmap.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.AllFilters, _options.PngCompressionLevel)),
+                _ => pixmap.Encode(new SKPngEncoderOptions(_options.PngFilter, _options.PngCompressionLevel)),
             } ?? throw new InvalidOperationException($"SkiaSharp failed to encode {output.Format}.");
             return encoded.ToArray();
         }

@@ -91,7 +91,7 @@ public sealed class AccountsHost(
 
     private sealed class InstantRemover : IBackgroundRemover
     {
-        public async ValueTask<Result<AlphaMask>> PredictAsync(RgbaImage image, string model, CancellationToken cancellationToken)
+        public async ValueTask<Result<Prediction>> PredictAsync(RgbaImage image, string model, CancellationToken cancellationToken)
         {
             switch (image.Width)
             {
@@ -109,7 +109,7 @@ public sealed class AccountsHost(
 
             var mask = new AlphaMask(image.Width, image.Height);
             mask.Span.Fill(255);
-            return Result<AlphaMask>.Success(mask);
+            return Result<Prediction>.Success(new Prediction(mask, TimeSpan.FromMilliseconds(1)));
         }
     }
 }

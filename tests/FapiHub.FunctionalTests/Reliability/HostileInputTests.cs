@@ -115,6 +115,24 @@ public sealed class HostileInputTests : ReliabilityHostTests
         Assert.Equal(StartingCredits, await Credits(client));
     }
 
+    [Fact]
+    public async Task Post_WhenEverySlotAndQueuePlaceIsTaken_ShouldAnswer503ServerBusyFastAndUncharged()
+    {
+        var host = Host(("Inference:MaxConcurrency", "1"), ("Inference:MaxQueue", "0"));
+        using var client = await PayingClient(host);
+        var slow = TestImages.Encode(AccountsHost.SlowWidth, 8, (_, _) => SKColors.Gray); // holds the only place for 1.5 s
+
+        var first = client.PostAsync("/v2/rembg/", Http.Form(slow));
+        await Task.Delay(300);
+        using var refused = await client.PostAsync("/v2/rembg/", Http.Form(Png));
+        using var served = await first;
+
+        await Http.AssertEnvelope(refused, HttpStatusCode.ServiceUnavailable, "server_busy");
+        Assert.NotNull(refused.Headers.RetryAfter);
+        Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        Assert.Equal(StartingCredits - 1, await Credits(client));
+    }
+
     private static byte[] Truncated(byte[] bytes) => bytes[..(bytes.Length / 2)];
 
     private static byte[] Corrupted(byte[] png)

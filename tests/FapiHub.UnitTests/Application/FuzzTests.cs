@@ -75,11 +75,11 @@ public sealed class FuzzTests(ITestOutputHelper output)
 
     private sealed class InstantRemover : IBackgroundRemover
     {
-        public ValueTask<Result<AlphaMask>> PredictAsync(RgbaImage image, string model, CancellationToken cancellationToken)
+        public ValueTask<Result<Prediction>> PredictAsync(RgbaImage image, string model, CancellationToken cancellationToken)
         {
             var mask = new AlphaMask(image.Width, image.Height);
             mask.Span.Fill(200);
-            return ValueTask.FromResult(Result<AlphaMask>.Success(mask));
+            return ValueTask.FromResult(Result<Prediction>.Success(new Prediction(mask, TimeSpan.Zero)));
         }
     }
 }

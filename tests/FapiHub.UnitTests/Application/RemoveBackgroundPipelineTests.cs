@@ -25,6 +25,7 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
 {
     private readonly FakeImageProcessor _images = new();
     private readonly FakeRemover _remover = new();
+    private readonly FakeScheduler _scheduler = new();
     private readonly TestCaller _caller = new();
     private readonly ServiceProvider _services;
     private readonly InMemoryAccountStore _store;
@@ -38,6 +39,7 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
         services.AddSingleton<IModelCatalog>(new FakeModelCatalog("falcon", "aurora", "ghost"));
         services.AddSingleton<IImageProcessor>(_images);
         services.AddSingleton<IBackgroundRemover>(_remover);
+        services.AddSingleton<IInferenceScheduler>(_scheduler);
         services.AddSingleton<ICallerContext>(_caller);
         services.AddSingleton(Options.Create(new AccountStoreOptions()));
         services.AddSingleton<InMemoryAccountStore>();
@@ -233,6 +235,37 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
         public byte[] Encode(AlphaMask mask, OutputOptions output) => mask.Span.ToArray();
     }
 
+    [Fact]
+    public async Task Send_WhenTheSchedulerIsFull_ShouldBe503ServerBusyBeforeDecodingAndChargeNothing()
+    {
+        _scheduler.Full = true;
+
+        var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, new MaskRequest(), OutputRequest.Default));
+
+        Assert.Equal("server_busy", result.Error!.Code);
+        Assert.Equal(0, _images.Decodes);
+        Assert.Equal(new UsageSnapshot(0, 0, 0), await Usage());
+    }
+
+    private sealed class FakeScheduler : IInferenceScheduler
+    {
+        public bool Full { get; set; }
+
+        public Result<IInferenceAdmission> TryAdmit() =>
+            Full ? Errors.Inference.ServerBusy(3) : Result<IInferenceAdmission>.Success(new Admission());
+
+        public Error? RefusalIfFull() => Full ? Errors.Inference.ServerBusy(3) : null;
+
+        private sealed class Admission : IInferenceAdmission
+        {
+            public ValueTask WaitForTurnAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+            public void Dispose()
+            {
+            }
+        }
+    }
+
     private sealed class TestCaller : ICallerContext
     {
         public string? AccountId { get; set; }
@@ -250,7 +283,7 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
 
         public bool Throw { get; set; }
 
-        public ValueTask<Result<AlphaMask>> PredictAsync(RgbaImage image, string model, CancellationToken cancellationToken)
+        public ValueTask<Result<Prediction>> PredictAsync(RgbaImage image, string model, CancellationToken cancellationToken)
         {
             Models.Add(model);
             if (Throw)
@@ -260,12 +293,12 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
 
             if (Failure is not null)
             {
-                return ValueTask.FromResult(Result<AlphaMask>.Failure(Failure));
+                return ValueTask.FromResult(Result<Prediction>.Failure(Failure));
             }
 
             var mask = new AlphaMask(image.Width, image.Height);
             new byte[] { 200, 0 }.CopyTo(mask.Span);
-            return ValueTask.FromResult(Result<AlphaMask>.Success(mask));
+            return ValueTask.FromResult(Result<Prediction>.Success(new Prediction(mask, TimeSpan.Zero)));
         }
     }
 }

@@ -15,5 +15,5 @@ namespace FapiHub.Application.BackgroundRemoval.RemoveBackground;
 public sealed record RemoveBackgroundCommand(ReadOnlyMemory<byte> Image, string? Model, EffectRequest Effect, OutputRequest Output)
     : ICommand<Result<ProcessedImage>>, IChargeable;
 
-/// <summary>An encoded result image ready to send.</summary>
-public sealed record ProcessedImage(byte[] Content, string ContentType, int Width, int Height);
+/// <summary>An encoded result image ready to send, and the model time it took.</summary>
+public sealed record ProcessedImage(byte[] Content, string ContentType, int Width, int Height, TimeSpan ModelTime = default);

@@ -9,10 +9,11 @@ using Microsoft.Extensions.Options;
 
 namespace FapiHub.Application.BackgroundRemoval.RemoveBackground;
 
-/// <summary>decode → predict the matte → compose the effect → crop → encode. The same path for every endpoint.</summary>
+/// <summary>admit → decode → predict the matte → compose the effect → crop → encode. The same path for every endpoint.</summary>
 internal sealed class RemoveBackgroundCommandHandler(
     IImageProcessor images,
     IBackgroundRemover remover,
+    IInferenceScheduler scheduler,
     IModelCatalog catalog,
     IOptions<BackgroundRemovalOptions> options)
     : ICommandHandler<RemoveBackgroundCommand, Result<ProcessedImage>>
@@ -28,6 +29,26 @@ internal sealed class RemoveBackgroundCommandHandler(
         var effect = command.Effect.Create();
         var output = command.Output.Create();
 
+        // Admission first: a full server answers 503 server_busy at once, without decoding a byte of the image.
+        var admission = scheduler.TryAdmit();
+        if (!admission.IsSuccess)
+        {
+            return admission.Error!;
+        }
+
+        using var admitted = admission.Value;
+        var timeoutSeconds = options.Value.TimeoutSeconds;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(timeoutSeconds));
+        try
+        {
+            await admitted.WaitForTurnAsync(deadline.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return Errors.Inference.Timeout(timeoutSeconds);
+        }
+
         var decoded = images.Decode(command.Image);
         if (!decoded.IsSuccess)
         {
@@ -35,10 +56,7 @@ internal sealed class RemoveBackgroundCommandHandler(
         }
 
         using var photo = decoded.Value;
-        var timeoutSeconds = options.Value.TimeoutSeconds;
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(TimeSpan.FromSeconds(timeoutSeconds));
-        Result<AlphaMask> predicted;
+        Result<Prediction> predicted;
         try
         {
             predicted = await remover.PredictAsync(photo, model, deadline.Token);
@@ -54,11 +72,12 @@ internal sealed class RemoveBackgroundCommandHandler(
             return predicted.Error!;
         }
 
-        using var mask = predicted.Value;
+        using var mask = predicted.Value.Mask;
+        var modelTime = predicted.Value.ModelTime;
         if (effect is MaskEffect)
         {
             using var matte = CropToSubject(mask, mask.Bounds(OutputOptions.CropAlphaThreshold), output);
-            return new ProcessedImage(images.Encode(matte, output), output.ContentType, matte.Width, matte.Height);
+            return new ProcessedImage(images.Encode(matte, output), output.ContentType, matte.Width, matte.Height, modelTime);
         }
 
         using var composed = images.Compose(photo, mask, effect);
@@ -66,7 +85,7 @@ internal sealed class RemoveBackgroundCommandHandler(
         // A shadow extends the subject; everything else is cropped to the subject the model found.
         var subject = effect is ShadowEffect ? composed.AlphaBounds(OutputOptions.CropAlphaThreshold) : mask.Bounds(OutputOptions.CropAlphaThreshold);
         using var result = CropToSubject(composed, subject, output);
-        return new ProcessedImage(images.Encode(result, output), output.ContentType, result.Width, result.Height);
+        return new ProcessedImage(images.Encode(result, output), output.ContentType, result.Width, result.Height, modelTime);
     }
 
     /// <summary>

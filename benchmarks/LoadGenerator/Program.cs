@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using FapiHub.LoadGenerator;
+
+// Usage (see docs/performance.md):
+//   dotnet run -c Release --project benchmarks/LoadGenerator -- --url http://localhost:5080 --key KEY --image photo.jpg
+//       [--path /v2/rembg/] [--concurrency 1] [--requests 20] [--raw-model models/isnet-fp16.onnx] [--raw-runs 10]
+//       [--intra-op 0] [--pid SERVER_PID] [--field name=value ...]
+var options = LoadOptions.Parse(args);
+var culture = CultureInfo.InvariantCulture;
+
+double? rawMedianMs = null;
+if (options.RawModel is not null)
+{
+    // Measured first, while the server is idle, with the server's own session settings.
+    rawMedianMs = RawInference.MedianMilliseconds(options.RawModel, options.RawRuns, options.IntraOpThreads);
+    Console.WriteLine(string.Create(culture, $"raw session.Run ({Path.GetFileName(options.RawModel)}, {options.RawRuns} runs, intra-op {(options.IntraOpThreads == 0 ? "default" : options.IntraOpThreads)}): median {rawMedianMs:F0} ms"));
+}
+
+using var memory = options.ServerPid is { } pid ? new MemorySampler(pid) : null;
+var image = await File.ReadAllBytesAsync(options.Image);
+using var http = new HttpClient { BaseAddress = new Uri(options.Url), Timeout = TimeSpan.FromMinutes(10) };
+http.DefaultRequestHeaders.Add("ApiKey", options.Key);
+
+var results = new List<(HttpStatusCode Status, double Ms, double? InferenceMs)>();
+var gate = new object();
+var next = 0;
+var started = Stopwatch.GetTimestamp();
+await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(async _ =>
+{
+    while (Interlocked.Increment(ref next) <= options.Requests)
+    {
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(image), "image", Path.GetFileName(options.Image) } };
+        foreach (var (name, value) in options.Fields)
+        {
+            form.Add(new StringContent(value), name);
+        }
+
+        var sent = Stopwatch.GetTimestamp();
+        using var response = await http.PostAsync(options.Path, form);
+        await response.Content.ReadAsByteArrayAsync();
+        var ms = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
+        double? inference = response.Headers.TryGetValues("X-Inference-Ms", out var values) ? double.Parse(values.First(), culture) : null;
+        lock (gate)
+        {
+            results.Add((response.StatusCode, ms, inference));
+        }
+    }
+}));
+var wallSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+
+Report.Print(options, results, wallSeconds, rawMedianMs, memory);

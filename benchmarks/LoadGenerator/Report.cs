@@ -1,0 +1,53 @@
+using System.Globalization;
+using System.Net;
+
+namespace FapiHub.LoadGenerator;
+
+internal static class Report
+{
+    public static void Print(
+        LoadOptions options,
+        List<(HttpStatusCode Status, double Ms, double? InferenceMs)> results,
+        double wallSeconds,
+        double? rawMedianMs,
+        MemorySampler? memory)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var ok = results.Where(r => r.Status == HttpStatusCode.OK).Select(r => r.Ms).Order().ToList();
+        var busy = results.Where(r => r.Status == HttpStatusCode.ServiceUnavailable).Select(r => r.Ms).Order().ToList();
+        var inference = results.Where(r => r.InferenceMs is not null).Select(r => r.InferenceMs!.Value).Order().ToList();
+
+        Console.WriteLine(string.Create(c, $"{options.Path} at concurrency {options.Concurrency}, {results.Count} requests of {Path.GetFileName(options.Image)}: {wallSeconds:F1} s"));
+        Console.WriteLine("statuses: " + string.Join(", ", results.GroupBy(r => (int)r.Status).OrderBy(g => g.Key).Select(g => $"{g.Key} × {g.Count()}")));
+        if (ok.Count > 0)
+        {
+            var throughput = ok.Count / wallSeconds;
+            Console.WriteLine(string.Create(c, $"200 latency ms: p50 {Percentile(ok, 50):F0}, p95 {Percentile(ok, 95):F0}, p99 {Percentile(ok, 99):F0}, max {ok[^1]:F0}"));
+            Console.WriteLine(string.Create(c, $"throughput: {throughput:F3} images/s"));
+            if (inference.Count > 0)
+            {
+                Console.WriteLine(string.Create(c, $"X-Inference-Ms: p50 {Percentile(inference, 50):F0}"));
+            }
+
+            if (rawMedianMs is { } raw)
+            {
+                Console.WriteLine(string.Create(c, $"ratios to raw session.Run ({raw:F0} ms): p50 latency {Percentile(ok, 50) / raw:F2}x, p99 latency {Percentile(ok, 99) / raw:F2}x, throughput {throughput * raw / 1000:F2}x of 1/raw"));
+            }
+        }
+
+        if (busy.Count > 0)
+        {
+            Console.WriteLine(string.Create(c, $"503 latency ms: p50 {Percentile(busy, 50):F1}, p99 {Percentile(busy, 99):F1}, max {busy[^1]:F1}"));
+        }
+
+        var otherErrors = results.Count(r => (int)r.Status >= 500 && r.Status != HttpStatusCode.ServiceUnavailable);
+        Console.WriteLine($"5xx other than 503: {otherErrors}");
+        if (memory is not null)
+        {
+            Console.WriteLine(string.Create(c, $"server RSS MB: start {memory.StartMegabytes:F0}, peak during run {memory.PeakMegabytes:F0}, end {memory.EndMegabytes:F0}, lifetime peak (VmHWM) {memory.LifetimePeakMegabytes:F0}"));
+        }
+    }
+
+    private static double Percentile(List<double> sorted, int percentile) =>
+        sorted[Math.Clamp((int)Math.Ceiling(percentile / 100.0 * sorted.Count) - 1, 0, sorted.Count - 1)];
+}

@@ -1,0 +1,128 @@
+using FapiHub.Application.Abstractions.BackgroundRemoval;
+using FapiHub.Application.Common.Telemetry;
+using FapiHub.Domain.Common;
+using FapiHub.Domain.Errors;
+using Microsoft.Extensions.Options;
+
+namespace FapiHub.Infrastructure.BackgroundRemoval;
+
+/// <summary>
+/// One scheduler for the CPU: every model runs on the same cores, so slots are shared by all of them rather than
+/// counted per model (two models "each with one slot" would still run two inferences on two cores at once).
+/// <list type="bullet">
+/// <item>Admission (<see cref="TryAdmit"/>): at most <c>MaxConcurrency + MaxQueue</c> requests inside; the next is
+/// refused immediately, which bounds latency.</item>
+/// <item>Turns (<see cref="IInferenceAdmission.WaitForTurnAsync"/>): at most <c>MaxConcurrency + 1</c> admitted requests
+/// hold decoded images at once (the ones running plus one being prepared next, so decoding overlaps inference); the
+/// rest wait holding only their compressed upload. This bounds memory: a 12 MP photo is 48 MB decoded, 1–2 MB not.</item>
+/// <item>Slots (<see cref="AcquireSlotAsync"/>): at most <c>MaxConcurrency</c> model runs at once, each using
+/// <c>IntraOpThreads</c> threads. Waiting for a slot honours the request's cancellation, so a client that hung up while
+/// queued is dropped before it costs any inference.</item>
+/// </list>
+/// </summary>
+internal sealed class InferenceScheduler : IInferenceScheduler, IDisposable
+{
+    private readonly SemaphoreSlim _slots;
+    private readonly SemaphoreSlim _turns;
+    private readonly int _concurrency;
+    private readonly int _capacity;
+    private int _admitted;
+    private int _running;
+    private double _averageRunSeconds = 2; // replaced by measurements after the first run
+
+    public InferenceScheduler(IOptions<InferenceOptions> options, FapiHubMetrics metrics)
+    {
+        var settings = options.Value;
+        _concurrency = settings.EffectiveMaxConcurrency;
+        _capacity = _concurrency + Math.Max(0, settings.EffectiveMaxQueue);
+        _slots = new SemaphoreSlim(_concurrency, _concurrency);
+        _turns = new SemaphoreSlim(_concurrency + 1, _concurrency + 1);
+        metrics.QueueLength = () => Math.Max(0, Volatile.Read(ref _admitted) - Volatile.Read(ref _running));
+    }
+
+    public Result<IInferenceAdmission> TryAdmit()
+    {
+        var admitted = Interlocked.Increment(ref _admitted);
+        if (admitted > _capacity)
+        {
+            Interlocked.Decrement(ref _admitted);
+            return Busy(admitted - 1);
+        }
+
+        return new Admission(this);
+    }
+
+    public Error? RefusalIfFull()
+    {
+        var admitted = Volatile.Read(ref _admitted);
+        return admitted >= _capacity ? Busy(admitted) : null;
+    }
+
+    /// <summary>server_busy with the time until this request's turn would come: (queued + 1) runs per slot.</summary>
+    private Error Busy(int inside)
+    {
+        var waiting = Math.Max(0, inside - _concurrency);
+        var seconds = (int)Math.Ceiling(Volatile.Read(ref _averageRunSeconds) * (waiting + 1) / _concurrency);
+        return Errors.Inference.ServerBusy(Math.Max(1, seconds));
+    }
+
+    /// <summary>Waits for a model slot; dispose the result when the run is over.</summary>
+    public async ValueTask<IDisposable> AcquireSlotAsync(CancellationToken cancellationToken)
+    {
+        await _slots.WaitAsync(cancellationToken);
+        Interlocked.Increment(ref _running);
+        return new Slot(this);
+    }
+
+    /// <summary>Feeds the retry-after estimate (exponential moving average of model run times).</summary>
+    public void RecordRun(TimeSpan elapsed)
+    {
+        var previous = Volatile.Read(ref _averageRunSeconds);
+        Volatile.Write(ref _averageRunSeconds, (previous * 0.8) + (elapsed.TotalSeconds * 0.2));
+    }
+
+    public void Dispose()
+    {
+        _slots.Dispose();
+        _turns.Dispose();
+    }
+
+    private sealed class Admission(InferenceScheduler scheduler) : IInferenceAdmission
+    {
+        private int _disposed;
+        private int _hasTurn;
+
+        public async ValueTask WaitForTurnAsync(CancellationToken cancellationToken)
+        {
+            await scheduler._turns.WaitAsync(cancellationToken);
+            Volatile.Write(ref _hasTurn, 1);
+        }
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                if (Interlocked.Exchange(ref _hasTurn, 0) == 1)
+                {
+                    scheduler._turns.Release();
+                }
+
+                Interlocked.Decrement(ref scheduler._admitted);
+            }
+        }
+    }
+
+    private sealed class Slot(InferenceScheduler scheduler) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                Interlocked.Decrement(ref scheduler._running);
+                scheduler._slots.Release();
+            }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using FapiHub.Application.Common.Telemetry;
+using FapiHub.Infrastructure.BackgroundRemoval;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace FapiHub.UnitTests.Infrastructure;
+
+public sealed class InferenceSchedulerTests : IDisposable
+{
+    private readonly ServiceProvider _metrics = new ServiceCollection().AddMetrics().BuildServiceProvider();
+
+    public void Dispose() => _metrics.Dispose();
+
+    [Fact]
+    public void TryAdmit_WhenSlotsAndQueueAreFull_ShouldRefuseAtOnceWithRetryAfter()
+    {
+        using var scheduler = Scheduler(concurrency: 1, queue: 2);
+
+        var admitted = Enumerable.Range(0, 3).Select(_ => scheduler.TryAdmit()).ToList();
+        var refused = scheduler.TryAdmit();
+        Assert.Equal("server_busy", scheduler.RefusalIfFull()?.Code);
+
+        Assert.All(admitted, a => Assert.True(a.IsSuccess));
+        Assert.Equal("server_busy", refused.Error!.Code);
+        Assert.InRange(refused.Error.RetryAfterSeconds!.Value, 1, 60);
+
+        admitted[0].Value.Dispose();
+        admitted[0].Value.Dispose(); // twice: counted once
+        Assert.Null(scheduler.RefusalIfFull());
+        Assert.True(scheduler.TryAdmit().IsSuccess);
+        Assert.False(scheduler.TryAdmit().IsSuccess);
+    }
+
+    [Fact]
+    public async Task AcquireSlot_WhenAllSlotsAreTaken_ShouldWaitUntilOneIsReleased()
+    {
+        using var scheduler = Scheduler(concurrency: 1, queue: 4);
+        var first = await scheduler.AcquireSlotAsync(default);
+
+        var second = scheduler.AcquireSlotAsync(default).AsTask();
+        await Task.Delay(50);
+        Assert.False(second.IsCompleted);
+
+        first.Dispose();
+        using var granted = await second.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task AcquireSlot_WhenTheWaitingClientHangsUp_ShouldDropItBeforeItRuns()
+    {
+        using var scheduler = Scheduler(concurrency: 1, queue: 4);
+        using var busy = await scheduler.AcquireSlotAsync(default);
+        using var hangUp = new CancellationTokenSource();
+
+        var waiting = scheduler.AcquireSlotAsync(hangUp.Token).AsTask();
+        await hangUp.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+    }
+
+    [Fact]
+    public async Task WaitForTurn_WhenOneMoreThanTheSlotsHoldImages_ShouldMakeTheNextWaitAndLetItInOnRelease()
+    {
+        using var scheduler = Scheduler(concurrency: 1, queue: 4);
+        var admissions = Enumerable.Range(0, 3).Select(_ => scheduler.TryAdmit().Value).ToList();
+        await admissions[0].WaitForTurnAsync(default);
+        await admissions[1].WaitForTurnAsync(default); // running + prepared next
+
+        var third = admissions[2].WaitForTurnAsync(default).AsTask();
+        await Task.Delay(50);
+        Assert.False(third.IsCompleted);
+
+        admissions[0].Dispose();
+        await third.WaitAsync(TimeSpan.FromSeconds(5));
+        admissions.ForEach(a => a.Dispose());
+    }
+
+    [Fact]
+    public void Options_WhenNotSet_ShouldDeriveThreadsAndSlotsFromTheCores()
+    {
+        var options = new InferenceOptions();
+
+        Assert.InRange(options.EffectiveIntraOpThreads, 1, 4);
+        Assert.Equal(Math.Max(1, Environment.ProcessorCount / options.EffectiveIntraOpThreads), options.EffectiveMaxConcurrency);
+        Assert.Equal(4, options.EffectiveMaxQueue);
+    }
+
+    private InferenceScheduler Scheduler(int concurrency, int queue) =>
+        new(
+            Options.Create(new InferenceOptions { MaxConcurrency = concurrency, MaxQueue = queue }),
+            new FapiHubMetrics(_metrics.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
+}
