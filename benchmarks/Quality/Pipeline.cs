@@ -74,14 +74,14 @@ internal sealed class Pipeline : IAsyncDisposable
 
         // The pipeline charges every image to the caller; the tool is a caller with a quota larger than any run.
         services.AddSingleton<ICallerContext>(new ToolCaller());
-        services.AddOptions<PlansOptions>().Configure(plans => plans.Items[ToolCaller.Plan] = new PlanSettings { MonthlyQuota = long.MaxValue / 2, PerMinute = int.MaxValue });
+        services.AddOptions<PlansOptions>().Configure(plans => plans.Items[ToolCaller.ToolPlan] = new PlanSettings { MonthlyQuota = long.MaxValue / 2, PerMinute = int.MaxValue });
 
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         try
         {
             _ = provider.GetRequiredService<IOptions<ModelCatalogOptions>>().Value;
             provider.GetRequiredService<IAccountStore>()
-                .CreateAsync(new NewAccount(ToolCaller.KeyDigest, "quality tool", ToolCaller.Plan, 0), CancellationToken.None)
+                .CreateAsync(new NewAccount(ToolCaller.KeyDigest, "quality tool", ToolCaller.ToolPlan, 0), CancellationToken.None)
                 .AsTask().GetAwaiter().GetResult();
             return new Pipeline(provider);
         }
@@ -120,10 +120,12 @@ internal sealed class Pipeline : IAsyncDisposable
     /// <summary>The tool's own account in the embedded store (the appsettings.json it reads sets no Redis).</summary>
     private sealed class ToolCaller : ICallerContext
     {
-        public const string Plan = "quality-tool";
+        public const string ToolPlan = "quality-tool";
         public static readonly string KeyDigest = ApiKeys.Digest(ApiKeys.Generate());
 
         public string? AccountId { get; } = ApiKeys.IdFromDigest(KeyDigest);
+
+        public string? Plan => ToolPlan;
 
         public void RecordCharge(ChargeReceipt receipt)
         {

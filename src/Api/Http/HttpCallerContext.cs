@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using FapiHub.Api.Authentication;
 using FapiHub.Application.Abstractions.Accounts;
 
 namespace FapiHub.Api.Http;
@@ -13,6 +14,11 @@ internal sealed class HttpCallerContext(IHttpContextAccessor accessor) : ICaller
     public string? AccountId =>
         accessor.HttpContext?.User.Identity?.IsAuthenticated == true
             ? accessor.HttpContext.User.FindFirstValue(ClaimTypes.NameIdentifier)
+            : null;
+
+    public string? Plan =>
+        accessor.HttpContext?.User.Identity?.IsAuthenticated == true
+            ? accessor.HttpContext.User.FindFirstValue(ApiKeyAuthenticationHandler.PlanClaim)
             : null;
 
     public void RecordCharge(ChargeReceipt receipt)

@@ -11,10 +11,9 @@ internal sealed class ModelCatalog : IModelCatalog
     public ModelCatalog(IOptions<ModelCatalogOptions> options)
     {
         var value = options.Value;
-        var directory = Path.GetFullPath(value.Directory, AppContext.BaseDirectory);
         _entries = value.Catalog.ToDictionary(
             pair => pair.Key,
-            pair => new CatalogEntry(pair.Key, pair.Value, Path.GetFullPath(pair.Value.File, directory)),
+            pair => new CatalogEntry(pair.Key, pair.Value, value.PathOf(pair.Value)),
             StringComparer.OrdinalIgnoreCase);
         Names = [.. _entries.Keys.Order(StringComparer.Ordinal)];
         DefaultModel = _entries.TryGetValue(value.Default, out var entry) ? entry.Name : value.Default;

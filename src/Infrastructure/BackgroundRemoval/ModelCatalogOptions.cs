@@ -12,6 +12,13 @@ public sealed class ModelCatalogOptions
     public string Default { get; set; } = "falcon";
 
     public Dictionary<string, ModelDefinition> Catalog { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The absolute path of a model's file: <see cref="ModelDefinition.File"/> under <see cref="Directory"/>, itself under the app's base directory.</summary>
+    public string PathOf(ModelDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        return Path.GetFullPath(definition.File, Path.GetFullPath(Directory, AppContext.BaseDirectory));
+    }
 }
 
 /// <summary>One catalogue entry. Adding a model is a file plus one of these; no code.</summary>

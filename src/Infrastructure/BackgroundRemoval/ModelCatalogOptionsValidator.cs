@@ -20,7 +20,6 @@ internal sealed class ModelCatalogOptionsValidator : IValidateOptions<ModelCatal
             failures.Add($"Models:Default is '{options.Default}', which is not in Models:Catalog ({string.Join(", ", options.Catalog.Keys)}).");
         }
 
-        var directory = Path.GetFullPath(options.Directory, AppContext.BaseDirectory);
         foreach (var (model, definition) in options.Catalog)
         {
             var prefix = $"Models:Catalog:{model}";
@@ -28,10 +27,10 @@ internal sealed class ModelCatalogOptionsValidator : IValidateOptions<ModelCatal
             {
                 failures.Add($"{prefix}:File is empty.");
             }
-            else if (!File.Exists(Path.GetFullPath(definition.File, directory)))
+            else if (options.PathOf(definition) is var path && !File.Exists(path))
             {
                 failures.Add(
-                    $"{prefix}:File '{Path.GetFullPath(definition.File, directory)}' does not exist. Build the project once " +
+                    $"{prefix}:File '{path}' does not exist. Build the project once " +
                     "(it fetches the weights with npm), run 'node models/fetch-models.mjs', or point Models:Directory at your models.");
             }
 

@@ -36,6 +36,11 @@ public sealed class AccountsHost(
         builder.UseEnvironment("Testing");
         builder.UseSetting("Admin:ApiKey", AdminKey);
         builder.UseSetting("Accounts:RedisKeyPrefix", keyPrefix);
+
+        // These tests fire hundreds of concurrent requests at an instant fake model to test charging, not admission;
+        // the default queue (4) would turn some into 503 server_busy on a 2-core runner and make counts racy.
+        // Admission has its own tests, which override this.
+        builder.UseSetting("Inference:MaxQueue", "100000");
         if (redis is not null)
         {
             builder.UseSetting("ConnectionStrings:Redis", redis);

@@ -61,12 +61,15 @@ public sealed class FuzzTests(ITestOutputHelper output)
         var account = provider.GetRequiredService<IAccountStore>()
             .CreateAsync(new NewAccount(ApiKeys.Digest(ApiKeys.Generate()), "fuzz", "payg", 1_000_000), default).AsTask().Result;
         caller.AccountId = account.Id;
+        caller.Plan = account.Plan;
         return provider;
     }
 
     private sealed class FixedCaller : ICallerContext
     {
         public string? AccountId { get; set; }
+
+        public string? Plan { get; set; }
 
         public void RecordCharge(ChargeReceipt receipt)
         {

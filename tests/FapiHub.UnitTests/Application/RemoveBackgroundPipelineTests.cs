@@ -48,7 +48,7 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
         services.AddOptions<PlansOptions>().Configure(o => o.Items["tiny"] = new PlanSettings { MonthlyQuota = 1, PerMinute = 10 });
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
         _store = _services.GetRequiredService<InMemoryAccountStore>();
-        _caller.AccountId = CreateAccount("pro", 0);
+        UseAccount("pro", 0);
     }
 
     public void Dispose() => _services.Dispose();
@@ -88,7 +88,7 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
     [Fact]
     public async Task Send_WhenPayAsYouGoHasNoCredits_ShouldBe402BeforeAnyWork()
     {
-        _caller.AccountId = CreateAccount("payg", 0);
+        UseAccount("payg", 0);
 
         var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, new MaskRequest(), OutputRequest.Default));
 
@@ -99,7 +99,7 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
     [Fact]
     public async Task Send_WhenPayAsYouGoHasCredits_ShouldSpendOneAndReportTheBalance()
     {
-        _caller.AccountId = CreateAccount("payg", 3);
+        UseAccount("payg", 3);
 
         await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, new MaskRequest(), OutputRequest.Default));
 
@@ -109,7 +109,7 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
     [Fact]
     public async Task Send_WhenTheMonthlyQuotaIsUsedUp_ShouldBe429WithSecondsToNextMonth()
     {
-        _caller.AccountId = CreateAccount("tiny", 0);
+        UseAccount("tiny", 0);
         await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, new MaskRequest(), OutputRequest.Default));
 
         var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, new MaskRequest(), OutputRequest.Default));
@@ -138,8 +138,12 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
         Assert.Empty(_remover.Models);
     }
 
-    private string CreateAccount(string plan, long credits) =>
-        _store.CreateAsync(new NewAccount(ApiKeys.Digest(ApiKeys.Generate()), "test", plan, credits), default).AsTask().Result.Id;
+    /// <summary>Makes a new account the caller, as authentication would (id and plan).</summary>
+    private void UseAccount(string plan, long credits)
+    {
+        _caller.AccountId = _store.CreateAsync(new NewAccount(ApiKeys.Digest(ApiKeys.Generate()), "test", plan, credits), default).AsTask().Result.Id;
+        _caller.Plan = plan;
+    }
 
     private ValueTask<UsageSnapshot> Usage() =>
         _store.GetUsageAsync(_caller.AccountId!, BillingPeriod.Key(TimeProvider.System.GetUtcNow()), default);
@@ -269,6 +273,8 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
     private sealed class TestCaller : ICallerContext
     {
         public string? AccountId { get; set; }
+
+        public string? Plan { get; set; }
 
         public List<ChargeReceipt> Receipts { get; } = [];
 

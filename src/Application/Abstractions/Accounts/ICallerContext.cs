@@ -12,5 +12,8 @@ public interface ICallerContext
     /// <summary>The caller's account id; <c>null</c> when the request is not authenticated.</summary>
     string? AccountId { get; }
 
+    /// <summary>The caller's plan, as loaded when the key was authenticated for this request.</summary>
+    string? Plan { get; }
+
     void RecordCharge(ChargeReceipt receipt);
 }

@@ -16,7 +16,6 @@ namespace FapiHub.Application.Common.Behaviors;
 /// </summary>
 internal sealed partial class CreditCheckBehavior<TMessage, TResponse>(
     ICallerContext caller,
-    IAccountStore accounts,
     IUsageLedger ledger,
     PlanCatalog plans,
     TimeProvider clock,
@@ -36,13 +35,13 @@ internal sealed partial class CreditCheckBehavior<TMessage, TResponse>(
         Reservation reservation;
         try
         {
-            var account = await accounts.GetAsync(accountId, cancellationToken);
-            if (account is null || account.Revoked)
+            // The plan comes from this request's authentication (no second account read); the reservation itself
+            // re-checks, atomically, that the account still exists and is not revoked.
+            if (!plans.TryGet(caller.Plan, out var plan))
             {
                 return TResponse.Failure(Errors.Auth.InvalidApiKey);
             }
 
-            var plan = plans.Get(account.Plan);
             var outcome = await ledger.ReserveAsync(accountId, BillingPeriod.Key(now), plan.MonthlyQuota, cancellationToken);
             switch (outcome.Status)
             {
