@@ -23,7 +23,7 @@ var image = await File.ReadAllBytesAsync(options.Image);
 using var http = new HttpClient { BaseAddress = new Uri(options.Url), Timeout = TimeSpan.FromMinutes(10) };
 http.DefaultRequestHeaders.Add("ApiKey", options.Key);
 
-var results = new List<(HttpStatusCode Status, double Ms, double? InferenceMs)>();
+var results = new List<Sample>();
 var gate = new object();
 var next = 0;
 var started = Stopwatch.GetTimestamp();
@@ -41,13 +41,16 @@ await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(async _ =>
         using var response = await http.PostAsync(options.Path, form);
         await response.Content.ReadAsByteArrayAsync();
         var ms = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
-        double? inference = response.Headers.TryGetValues("X-Inference-Ms", out var values) ? double.Parse(values.First(), culture) : null;
+        var sample = new Sample(response.StatusCode, ms, Header(response, "X-Inference-Ms"), Header(response, "X-Processing-Ms"));
         lock (gate)
         {
-            results.Add((response.StatusCode, ms, inference));
+            results.Add(sample);
         }
     }
 }));
 var wallSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
 
 Report.Print(options, results, wallSeconds, rawMedianMs, memory);
+
+double? Header(HttpResponseMessage response, string name) =>
+    response.Headers.TryGetValues(name, out var values) ? double.Parse(values.First(), culture) : null;
