@@ -68,6 +68,13 @@ public sealed class ModelDefinition
     /// </summary>
     public bool DecontaminateColors { get; set; }
 
+    /// <summary>
+    /// Runs the network a second time on the photo's mirror image and averages the two mattes (test-time flip).
+    /// IS-Net's mattes are not mirror-symmetric where it is unsure (hair, leaves, strings); the mean of both views
+    /// is closer to the truth there. Costs a second model run, so it suits a quality tier, not the default.
+    /// </summary>
+    public bool FlipAverage { get; set; }
+
     /// <summary>A line for the documentation and the OpenAPI description.</summary>
     public string? Description { get; set; }
 

@@ -36,28 +36,46 @@ internal sealed class OnnxBackgroundRemover(
 
         var tensor = ArrayPool<float>.Shared.Rent(3 * pixels);
         var matte = ArrayPool<float>.Shared.Rent(pixels);
+        var mirrored = definition.FlipAverage ? ArrayPool<float>.Shared.Rent(pixels) : null;
         try
         {
             Preprocess(image, definition, side, tensor.AsSpan(0, 3 * pixels));
 
-            // Only the model run holds a slot: decoding, pre- and post-processing of other requests overlap with it.
+            // Only the model runs hold a slot: decoding, pre- and post-processing of other requests overlap with them.
+            // A flip-averaged request keeps its slot for both runs: it costs the CPU twice, and the queue sees that.
             TimeSpan modelTime;
             using (await scheduler.AcquireSlotAsync(cancellationToken))
             {
                 var started = Stopwatch.GetTimestamp();
                 Run(network, tensor.AsMemory(0, 3 * pixels), side, matte.AsSpan(0, pixels), _releaseArena, cancellationToken);
+                if (mirrored is not null)
+                {
+                    TensorLayout.MirrorRows(tensor.AsSpan(0, 3 * pixels), side);
+                    Run(network, tensor.AsMemory(0, 3 * pixels), side, mirrored.AsSpan(0, pixels), _releaseArena, cancellationToken);
+                }
+
                 modelTime = Stopwatch.GetElapsedTime(started);
             }
 
             scheduler.RecordRun(modelTime);
             metrics.Inference(model, modelTime);
             TensorLayout.Activate(matte.AsSpan(0, pixels), definition.Activation);
+            if (mirrored is not null)
+            {
+                TensorLayout.Activate(mirrored.AsSpan(0, pixels), definition.Activation);
+                TensorLayout.AverageWithMirrored(matte.AsSpan(0, pixels), mirrored.AsSpan(0, pixels), side);
+            }
+
             return new Prediction(Postprocess(image, definition, matte.AsSpan(0, pixels), side), modelTime);
         }
         finally
         {
             ArrayPool<float>.Shared.Return(tensor);
             ArrayPool<float>.Shared.Return(matte);
+            if (mirrored is not null)
+            {
+                ArrayPool<float>.Shared.Return(mirrored);
+            }
         }
     }
 

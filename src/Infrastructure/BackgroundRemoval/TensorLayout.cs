@@ -44,6 +44,26 @@ internal static class TensorLayout
         }
     }
 
+    /// <summary>Mirrors every row of every <paramref name="width"/>-wide plane in place: the tensor of the photo's mirror image.</summary>
+    public static void MirrorRows(Span<float> planes, int width)
+    {
+        for (var row = 0; row + width <= planes.Length; row += width)
+        {
+            planes.Slice(row, width).Reverse();
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="matte"/> becomes the mean of itself and <paramref name="mirrored"/> (the matte of the mirror
+    /// image, mirrored back here; its contents are consumed).
+    /// </summary>
+    public static void AverageWithMirrored(Span<float> matte, Span<float> mirrored, int width)
+    {
+        MirrorRows(mirrored, width);
+        TensorPrimitives.Add(matte, mirrored, matte);
+        TensorPrimitives.Multiply(matte, 0.5f, matte);
+    }
+
     /// <summary>Maps raw model output to a 0–1 matte in place (vectorised).</summary>
     public static void Activate(Span<float> values, OutputActivation activation)
     {

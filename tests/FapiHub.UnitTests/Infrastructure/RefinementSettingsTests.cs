@@ -19,6 +19,7 @@ public sealed class RefinementSettingsTests : IDisposable
             GuidedFilterEpsilon = 1e-4f,
             ConfidenceSnap = 0.05f,
             DecontaminateColors = true,
+            FlipAverage = true,
         }));
 
         Assert.True(result.Succeeded, result.FailureMessage);
