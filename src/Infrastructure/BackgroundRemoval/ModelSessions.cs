@@ -99,6 +99,7 @@ internal sealed partial class ModelSessions : IDisposable
                 $"(inputs: {inputs}; outputs: {outputs}). Fix Models:Catalog:{entry.Name}:InputName/OutputName.");
         }
 
+        NativeHeap.Trim();
         var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         LogLoaded(entry.FilePath, elapsedMs);
         return new LoadedNetwork(entry.FilePath, session, inputName, entry.Definition.OutputName);
@@ -111,7 +112,8 @@ internal sealed partial class ModelSessions : IDisposable
         var shape = dimensions.Select(d => (long)Math.Max(d, 1)).ToArray();
         var input = new float[shape.Aggregate(1L, (a, b) => a * b)];
         using var value = OrtValue.CreateTensorValueFromMemory(input, shape);
-        using var outputs = network.Session.Run(new RunOptions(), [network.InputName], [value], [network.OutputName]);
+        using var runOptions = new RunOptions();
+        using var outputs = network.Session.Run(runOptions, [network.InputName], [value], [network.OutputName]);
         var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         LogWarmedUp(network.FilePath, elapsedMs);
     }
