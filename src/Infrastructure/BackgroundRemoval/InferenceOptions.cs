@@ -26,6 +26,14 @@ public sealed class InferenceOptions
     public int MaxQueue { get; set; } = 4;
 
     /// <summary>
+    /// Pixels of decoded photos that requests with a turn may hold together; 0 (the default): no limit beyond the
+    /// number of turns. For memory-tight hosts: 16,000,000 makes two 12 MP photos take turns instead of overlapping
+    /// (a 12 MP aurora request holds ~250 MB in flight), measured as ~50 MB lower peak for ~14 % lower throughput on
+    /// 12 MP photos (docs/performance.md). A photo larger than the budget still runs, alone.
+    /// </summary>
+    public long MaxDecodedPixels { get; set; }
+
+    /// <summary>
     /// Hand ONNX Runtime's activation arena (about 0.85 GB for IS-Net at 1024²) back to the OS after every run. Lowers
     /// the resting memory by that much, but each run then allocates it afresh: about 10 % slower on this 2-core box.
     /// For memory-tight hosts; off by default (docs/performance.md).

@@ -13,8 +13,10 @@ namespace FapiHub.Infrastructure.BackgroundRemoval;
 /// <item>Admission (<see cref="TryAdmit"/>): at most <c>MaxConcurrency + MaxQueue</c> requests inside; the next is
 /// refused immediately, which bounds latency.</item>
 /// <item>Turns (<see cref="IInferenceAdmission.WaitForTurnAsync"/>): at most <c>MaxConcurrency + 1</c> admitted requests
-/// hold decoded images at once (the ones running plus one being prepared next, so decoding overlaps inference); the
-/// rest wait holding only their compressed upload. This bounds memory: a 12 MP photo is 48 MB decoded, 1–2 MB not.</item>
+/// hold decoded images at once (the ones running plus one being prepared next, so decoding overlaps inference), and,
+/// when <c>MaxDecodedPixels</c> is set, their photos together stay within it; the rest wait holding only their
+/// compressed upload. This bounds memory: a 12 MP photo is 48 MB decoded, 1–2 MB
+/// not, and about 250 MB in flight through aurora.</item>
 /// <item>Slots (<see cref="AcquireSlotAsync"/>): at most <c>MaxConcurrency</c> model runs at once, each using
 /// <c>IntraOpThreads</c> threads. Waiting for a slot honours the request's cancellation, so a client that hung up while
 /// queued is dropped before it costs any inference.</item>
@@ -23,7 +25,7 @@ namespace FapiHub.Infrastructure.BackgroundRemoval;
 internal sealed class InferenceScheduler : IInferenceScheduler, IDisposable
 {
     private readonly SemaphoreSlim _slots;
-    private readonly SemaphoreSlim _turns;
+    private readonly TurnGate _turns;
     private readonly int _concurrency;
     private readonly int _capacity;
     private int _admitted;
@@ -36,7 +38,7 @@ internal sealed class InferenceScheduler : IInferenceScheduler, IDisposable
         _concurrency = settings.EffectiveMaxConcurrency;
         _capacity = _concurrency + Math.Max(0, settings.EffectiveMaxQueue);
         _slots = new SemaphoreSlim(_concurrency, _concurrency);
-        _turns = new SemaphoreSlim(_concurrency + 1, _concurrency + 1);
+        _turns = new TurnGate(_concurrency + 1, settings.MaxDecodedPixels);
         metrics.QueueLength = () => Math.Max(0, Volatile.Read(ref _admitted) - Volatile.Read(ref _running));
     }
 
@@ -84,17 +86,18 @@ internal sealed class InferenceScheduler : IInferenceScheduler, IDisposable
     public void Dispose()
     {
         _slots.Dispose();
-        _turns.Dispose();
     }
 
     private sealed class Admission(InferenceScheduler scheduler) : IInferenceAdmission
     {
         private int _disposed;
         private int _hasTurn;
+        private long _pixels;
 
-        public async ValueTask WaitForTurnAsync(CancellationToken cancellationToken)
+        public async ValueTask WaitForTurnAsync(long pixels, CancellationToken cancellationToken)
         {
-            await scheduler._turns.WaitAsync(cancellationToken);
+            await scheduler._turns.EnterAsync(pixels, cancellationToken);
+            _pixels = pixels;
             Volatile.Write(ref _hasTurn, 1);
         }
 
@@ -104,7 +107,11 @@ internal sealed class InferenceScheduler : IInferenceScheduler, IDisposable
             {
                 if (Interlocked.Exchange(ref _hasTurn, 0) == 1)
                 {
-                    scheduler._turns.Release();
+                    scheduler._turns.Release(_pixels);
+
+                    // The request is done with its images: hand back the native heap that decoding, resizing and
+                    // encoding freed (glibc keeps it per thread arena otherwise). 1–6 ms, so off the request's path.
+                    ThreadPool.UnsafeQueueUserWorkItem(static _ => NativeHeap.Trim(), null);
                 }
 
                 Interlocked.Decrement(ref scheduler._admitted);

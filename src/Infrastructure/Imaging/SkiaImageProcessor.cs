@@ -14,6 +14,27 @@ internal sealed class SkiaImageProcessor(IOptions<ImagingOptions> options) : IIm
 {
     private readonly ImagingOptions _options = options.Value;
 
+    public unsafe Result<ImageSize> Probe(ReadOnlyMemory<byte> encoded)
+    {
+        if (encoded.IsEmpty)
+        {
+            return Errors.Image.Invalid;
+        }
+
+        using var pin = encoded.Pin();
+        using var data = SKData.Create((IntPtr)pin.Pointer, encoded.Length);
+        using var codec = SKCodec.Create(data);
+        if (HeaderError(codec) is { } error)
+        {
+            return error;
+        }
+
+        var stored = codec!.Info;
+        return Orientation.SwapsAxes(codec.EncodedOrigin)
+            ? new ImageSize(stored.Height, stored.Width)
+            : new ImageSize(stored.Width, stored.Height);
+    }
+
     public unsafe Result<RgbaImage> Decode(ReadOnlyMemory<byte> encoded)
     {
         if (encoded.IsEmpty)
@@ -24,23 +45,12 @@ internal sealed class SkiaImageProcessor(IOptions<ImagingOptions> options) : IIm
         using var pin = encoded.Pin();
         using var data = SKData.Create((IntPtr)pin.Pointer, encoded.Length);
         using var codec = SKCodec.Create(data);
-        if (codec is null || !IsAcceptedFormat(codec.EncodedFormat))
+        if (HeaderError(codec) is { } error)
         {
-            return Errors.Image.Invalid;
+            return error;
         }
 
-        var stored = codec.Info;
-        if (stored.Width <= 0 || stored.Height <= 0)
-        {
-            return Errors.Image.Invalid;
-        }
-
-        // Checked before any pixel is decoded: a 50,000 × 50,000 "bomb" costs a header read, not 10 GB.
-        if ((long)stored.Width * stored.Height > _options.MaxPixels)
-        {
-            return Errors.Image.TooLarge(stored.Width, stored.Height, _options.MaxPixels);
-        }
-
+        var stored = codec!.Info;
         var info = new SKImageInfo(stored.Width, stored.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         var origin = codec.EncodedOrigin;
         var upright = !Orientation.SwapsAxes(origin)
@@ -108,6 +118,26 @@ internal sealed class SkiaImageProcessor(IOptions<ImagingOptions> options) : IIm
         ArgumentNullException.ThrowIfNull(mask);
         ArgumentNullException.ThrowIfNull(output);
         return Encode(new SKImageInfo(mask.Width, mask.Height, SKColorType.Gray8, SKAlphaType.Opaque), mask.Buffer, mask.Width, output);
+    }
+
+    /// <summary>What the header alone rules out: an unreadable or unaccepted format, no pixels, too many pixels.</summary>
+    private Error? HeaderError(SKCodec? codec)
+    {
+        if (codec is null || !IsAcceptedFormat(codec.EncodedFormat))
+        {
+            return Errors.Image.Invalid;
+        }
+
+        var stored = codec.Info;
+        if (stored.Width <= 0 || stored.Height <= 0)
+        {
+            return Errors.Image.Invalid;
+        }
+
+        // Checked before any pixel is decoded: a 50,000 × 50,000 "bomb" costs a header read, not 10 GB.
+        return (long)stored.Width * stored.Height > _options.MaxPixels
+            ? Errors.Image.TooLarge(stored.Width, stored.Height, _options.MaxPixels)
+            : null;
     }
 
     private static bool IsAcceptedFormat(SKEncodedImageFormat format) =>

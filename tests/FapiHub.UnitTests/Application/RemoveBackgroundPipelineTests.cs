@@ -213,6 +213,9 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
 
         public Result<RgbaImage>? DecodeResult { get; set; }
 
+        public Result<ImageSize> Probe(ReadOnlyMemory<byte> encoded) =>
+            DecodeResult is { IsSuccess: false } failed ? failed.Error! : new ImageSize(2, 1);
+
         public Result<RgbaImage> Decode(ReadOnlyMemory<byte> encoded)
         {
             Decodes++;
@@ -262,7 +265,7 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
 
         private sealed class Admission : IInferenceAdmission
         {
-            public ValueTask WaitForTurnAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+            public ValueTask WaitForTurnAsync(long pixels, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
             public void Dispose()
             {

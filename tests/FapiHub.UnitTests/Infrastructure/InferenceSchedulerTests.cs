@@ -63,15 +63,75 @@ public sealed class InferenceSchedulerTests : IDisposable
     {
         using var scheduler = Scheduler(concurrency: 1, queue: 4);
         var admissions = Enumerable.Range(0, 3).Select(_ => scheduler.TryAdmit().Value).ToList();
-        await admissions[0].WaitForTurnAsync(default);
-        await admissions[1].WaitForTurnAsync(default); // running + prepared next
+        await admissions[0].WaitForTurnAsync(OneMegapixel, default);
+        await admissions[1].WaitForTurnAsync(OneMegapixel, default); // running + prepared next
 
-        var third = admissions[2].WaitForTurnAsync(default).AsTask();
+        var third = admissions[2].WaitForTurnAsync(OneMegapixel, default).AsTask();
         await Task.Delay(50);
         Assert.False(third.IsCompleted);
 
         admissions[0].Dispose();
         await third.WaitAsync(TimeSpan.FromSeconds(5));
+        admissions.ForEach(a => a.Dispose());
+    }
+
+    [Fact]
+    public async Task WaitForTurn_WhenTwoLargePhotosWouldExceedThePixelBudget_ShouldLetThemInOneAtATime()
+    {
+        using var scheduler = Scheduler(concurrency: 1, queue: 4, pixelBudget: 16_000_000);
+        var admissions = Enumerable.Range(0, 3).Select(_ => scheduler.TryAdmit().Value).ToList();
+        await admissions[0].WaitForTurnAsync(12_000_000, default);
+
+        var secondLarge = admissions[1].WaitForTurnAsync(12_000_000, default).AsTask();
+        var smallBehindIt = admissions[2].WaitForTurnAsync(OneMegapixel, default).AsTask();
+        await Task.Delay(50);
+        Assert.False(secondLarge.IsCompleted);
+        Assert.False(smallBehindIt.IsCompleted); // first come, first served: the large photo is not overtaken
+
+        admissions[0].Dispose();
+        await secondLarge.WaitAsync(TimeSpan.FromSeconds(5));
+        await smallBehindIt.WaitAsync(TimeSpan.FromSeconds(5)); // 12 + 1 MP fit the budget together
+        admissions.ForEach(a => a.Dispose());
+    }
+
+    [Fact]
+    public async Task WaitForTurn_WhenOnePhotoIsLargerThanTheWholeBudget_ShouldStillRunItAlone()
+    {
+        using var scheduler = Scheduler(concurrency: 1, queue: 4, pixelBudget: 16_000_000);
+        var huge = scheduler.TryAdmit().Value;
+        var small = scheduler.TryAdmit().Value;
+
+        await huge.WaitForTurnAsync(25_000_000, default).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+        var waiting = small.WaitForTurnAsync(OneMegapixel, default).AsTask();
+        await Task.Delay(50);
+        Assert.False(waiting.IsCompleted);
+
+        huge.Dispose();
+        await waiting.WaitAsync(TimeSpan.FromSeconds(5));
+        small.Dispose();
+    }
+
+    [Fact]
+    public async Task WaitForTurn_WhenTheWaiterAtTheHeadHangsUp_ShouldLetTheNextInAndNeverGrantTheAbandonedTurn()
+    {
+        using var scheduler = Scheduler(concurrency: 1, queue: 4, pixelBudget: 16_000_000);
+        var admissions = Enumerable.Range(0, 4).Select(_ => scheduler.TryAdmit().Value).ToList();
+        await admissions[0].WaitForTurnAsync(12_000_000, default);
+        using var hangUp = new CancellationTokenSource();
+        var abandoned = admissions[1].WaitForTurnAsync(12_000_000, hangUp.Token).AsTask();
+        var small = admissions[2].WaitForTurnAsync(OneMegapixel, default).AsTask();
+
+        await hangUp.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
+        await small.WaitAsync(TimeSpan.FromSeconds(5)); // 12 + 1 MP: in once the head left
+        admissions[1].Dispose(); // a cancelled wait holds no turn: disposing releases only its admission
+        var last = admissions[3].WaitForTurnAsync(OneMegapixel, default).AsTask();
+        await Task.Delay(50);
+        Assert.False(last.IsCompleted); // still two holders (the 12 MP and the 1 MP): the turns are not over-counted
+
+        admissions[0].Dispose();
+        await last.WaitAsync(TimeSpan.FromSeconds(5));
         admissions.ForEach(a => a.Dispose());
     }
 
@@ -85,8 +145,10 @@ public sealed class InferenceSchedulerTests : IDisposable
         Assert.Equal(4, options.EffectiveMaxQueue);
     }
 
-    private InferenceScheduler Scheduler(int concurrency, int queue) =>
+    private const long OneMegapixel = 1_000_000;
+
+    private InferenceScheduler Scheduler(int concurrency, int queue, long pixelBudget = 0) =>
         new(
-            Options.Create(new InferenceOptions { MaxConcurrency = concurrency, MaxQueue = queue }),
+            Options.Create(new InferenceOptions { MaxConcurrency = concurrency, MaxQueue = queue, MaxDecodedPixels = pixelBudget }),
             new FapiHubMetrics(_metrics.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
 }

@@ -29,6 +29,29 @@ public sealed class SkiaImageProcessorTests
     }
 
     [Fact]
+    public void Probe_WhenJpegHasExifOrientation6_ShouldGiveTheUprightSizeWithoutDecoding()
+    {
+        var jpeg = TestImages.Encode(60, 20, (_, _) => SKColors.White, SKEncodedImageFormat.Jpeg);
+
+        var result = _processor.Probe(TestImages.WithExifOrientation(jpeg, 6));
+
+        Assert.Equal(new ImageSize(20, 60), result.Value);
+        Assert.Equal(1200, result.Value.Pixels);
+    }
+
+    [Fact]
+    public void Probe_WhenTheHeaderIsABombOrNotAnImage_ShouldFailAsDecodeWould()
+    {
+        var bomb = _processor.Probe(TestImages.PngHeaderOnly(50_000, 50_000));
+        var text = _processor.Probe("not an image"u8.ToArray());
+        var empty = _processor.Probe(ReadOnlyMemory<byte>.Empty);
+
+        Assert.Equal("image_too_large", bomb.Error!.Code);
+        Assert.Equal("invalid_image", text.Error!.Code);
+        Assert.Equal("invalid_image", empty.Error!.Code);
+    }
+
+    [Fact]
     public void Decode_WhenJpegHasExifOrientation6_ShouldSwapWidthAndHeight()
     {
         // Stored 60 × 20 with a red left end; orientation 6 means "rotate 90° clockwise to view".

@@ -6,11 +6,11 @@ namespace FapiHub.Application.Abstractions.BackgroundRemoval;
 public interface IInferenceAdmission : IDisposable
 {
     /// <summary>
-    /// Waits until the request may hold decoded images: only a few requests at a time decode, run and encode, while
-    /// the others wait holding just their compressed upload. Honours cancellation, so a client that hung up while
-    /// waiting is dropped before it costs anything.
+    /// Waits until the request may hold its decoded photo of <paramref name="pixels"/> pixels: only a few requests at a
+    /// time, within a pixel budget, decode, run and encode, while the others wait holding just their compressed upload.
+    /// Honours cancellation, so a client that hung up while waiting is dropped before it costs anything.
     /// </summary>
-    ValueTask WaitForTurnAsync(CancellationToken cancellationToken);
+    ValueTask WaitForTurnAsync(long pixels, CancellationToken cancellationToken);
 }
 
 /// <summary>

@@ -8,6 +8,12 @@ namespace FapiHub.Application.Abstractions.Imaging;
 public interface IImageProcessor
 {
     /// <summary>
+    /// Reads the image's size from its header, with the same checks as <see cref="Decode"/> short of decoding pixels
+    /// (accepted format, the pixel limit), so a request can be refused or scheduled by size before it costs memory.
+    /// </summary>
+    Result<ImageSize> Probe(ReadOnlyMemory<byte> encoded);
+
+    /// <summary>
     /// Decodes JPEG, PNG, WebP, BMP or GIF (first frame) into an upright RGBA image (EXIF orientation applied).
     /// Anything else, or a damaged file, is the <c>invalid_image</c> failure, never an exception.
     /// </summary>

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 
 namespace FapiHub.Application.BackgroundRemoval.RemoveBackground;
 
-/// <summary>admit → decode → predict the matte → compose the effect → crop → encode. The same path for every endpoint.</summary>
+/// <summary>admit → read the size → wait for a turn → decode → predict the matte → compose the effect → crop → encode. The same path for every endpoint.</summary>
 internal sealed class RemoveBackgroundCommandHandler(
     IImageProcessor images,
     IBackgroundRemover remover,
@@ -37,12 +37,21 @@ internal sealed class RemoveBackgroundCommandHandler(
         }
 
         using var admitted = admission.Value;
+
+        // The header tells the size: a file that is no image (or too large) is refused without waiting for a turn,
+        // and the turn accounts for how much memory this photo will hold once decoded.
+        var size = images.Probe(command.Image);
+        if (!size.IsSuccess)
+        {
+            return size.Error!;
+        }
+
         var timeoutSeconds = options.Value.TimeoutSeconds;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(TimeSpan.FromSeconds(timeoutSeconds));
         try
         {
-            await admitted.WaitForTurnAsync(deadline.Token);
+            await admitted.WaitForTurnAsync(size.Value.Pixels, deadline.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
