@@ -15,8 +15,8 @@ namespace FapiHub.Infrastructure.BackgroundRemoval;
 /// <item>Turns (<see cref="IInferenceAdmission.WaitForTurnAsync"/>): at most <c>MaxConcurrency + 1</c> admitted requests
 /// hold decoded images at once (the ones running plus one being prepared next, so decoding overlaps inference), and,
 /// when <c>MaxDecodedPixels</c> is set, their photos together stay within it; the rest wait holding only their
-/// compressed upload. This bounds memory: a 12 MP photo is 48 MB decoded, 1–2 MB
-/// not, and about 250 MB in flight through aurora.</item>
+/// compressed upload. This bounds memory: a 12 MP photo is 48 MB decoded (about 250 MB in flight through aurora),
+/// 1–2 MB not.</item>
 /// <item>Slots (<see cref="AcquireSlotAsync"/>): at most <c>MaxConcurrency</c> model runs at once, each using
 /// <c>IntraOpThreads</c> threads. Waiting for a slot honours the request's cancellation, so a client that hung up while
 /// queued is dropped before it costs any inference.</item>
