@@ -15,14 +15,11 @@ public sealed class EffectTests(FapiHubFactory factory)
     {
         var photo = await File.ReadAllBytesAsync(Http.Fixture("astronaut.png"));
         using var input = SKBitmap.Decode(photo);
-        using var form = Http.Form(photo, "astronaut.png", model: "phantom"); // model is not a field of /blur: ignored
-        form.Add(new StringContent("20"), "radius");
+        using var form = Http.Form(photo, "astronaut.png", model: "phantom").With(("radius", "20")); // model is not a field of /blur: ignored
 
         using var response = await _client.PostAsync("/v2/rembg/blur/", form);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("image/png", response.Content.Headers.ContentType?.MediaType);
-        using var output = SKBitmap.Decode(await response.Content.ReadAsByteArrayAsync());
+        using var output = await DecodeOk(response, "image/png", SKEncodedImageFormat.Png);
         Assert.Equal((input.Width, input.Height), (output.Width, output.Height));
         Assert.True(Variance(output, 0, 40, 40) < Variance(input, 0, 40, 40) / 10, "the flag behind her should lose most of its detail");
         var face = (input.GetPixel(230, 120), output.GetPixel(230, 120));
@@ -35,15 +32,11 @@ public sealed class EffectTests(FapiHubFactory factory)
     public async Task Color_WhenCropped_ShouldPaintTheBackgroundExactlyAndTightenTheBox()
     {
         var photo = await File.ReadAllBytesAsync(Http.Fixture("coffee.png"));
-        using var form = Http.Form(photo, "coffee.png");
-        form.Add(new StringContent("#FF8C00"), "bgcolor");
-        form.Add(new StringContent("true"), "crop");
-        form.Add(new StringContent("12"), "crop_margin");
+        using var form = Http.Form(photo, "coffee.png").With(("bgcolor", "#FF8C00"), ("crop", "true"), ("crop_margin", "12"));
 
         using var response = await _client.PostAsync("/v2/rembg/color", form);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        using var output = SKBitmap.Decode(await response.Content.ReadAsByteArrayAsync());
+        using var output = await DecodeOk(response, "image/png", SKEncodedImageFormat.Png);
         Assert.True(output.Width < 600 && output.Height <= 400, $"crop should tighten 600x400, got {output.Width}x{output.Height}");
         Assert.True(output.Width > 300 && output.Height > 300, "the cup itself must stay");
         var corner = output.GetPixel(2, 2);
@@ -57,20 +50,12 @@ public sealed class EffectTests(FapiHubFactory factory)
     public async Task Gradient_WhenJpg_ShouldRunFromTopColourToBottomColour()
     {
         var photo = await File.ReadAllBytesAsync(Http.Fixture("astronaut.png"));
-        using var form = Http.Form(photo, "astronaut.png");
-        form.Add(new StringContent("(20, 40, 200)"), "top_color");
-        form.Add(new StringContent("250, 250, 250"), "bottom_color");
-        form.Add(new StringContent("jpg"), "format");
-        form.Add(new StringContent("95"), "quality");
+        using var form = Http.Form(photo, "astronaut.png")
+            .With(("top_color", "(20, 40, 200)"), ("bottom_color", "250, 250, 250"), ("format", "jpg"), ("quality", "95"));
 
         using var response = await _client.PostAsync("/v2/rembg/gradient/", form);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("image/jpeg", response.Content.Headers.ContentType?.MediaType);
-        var jpeg = await response.Content.ReadAsByteArrayAsync();
-        using var codec = SKCodec.Create(new SKMemoryStream(jpeg));
-        Assert.Equal(SKEncodedImageFormat.Jpeg, codec.EncodedFormat);
-        using var output = SKBitmap.Decode(jpeg);
+        using var output = await DecodeOk(response, "image/jpeg", SKEncodedImageFormat.Jpeg);
         Assert.Equal((512, 512), (output.Width, output.Height));
         var top = output.GetPixel(480, 2);
         Assert.True(Math.Abs(top.Red - 20) <= 8 && Math.Abs(top.Green - 40) <= 8 && Math.Abs(top.Blue - 200) <= 8, $"top {top}");
@@ -83,21 +68,12 @@ public sealed class EffectTests(FapiHubFactory factory)
     public async Task Shadow_WhenWebp_ShouldCastAnOffsetShadowOnATransparentGrownCanvas()
     {
         var photo = await File.ReadAllBytesAsync(Http.Fixture("coffee.png"));
-        using var form = Http.Form(photo, "coffee.png");
-        form.Add(new StringContent("0"), "offset_x");
-        form.Add(new StringContent("24"), "offset_y");
-        form.Add(new StringContent("4"), "blur_radius");
-        form.Add(new StringContent("0, 0, 0, 200"), "shadow_color");
-        form.Add(new StringContent("webp"), "format");
+        using var form = Http.Form(photo, "coffee.png")
+            .With(("offset_x", "0"), ("offset_y", "24"), ("blur_radius", "4"), ("shadow_color", "0, 0, 0, 200"), ("format", "webp"));
 
         using var response = await _client.PostAsync("/v2/rembg/shadow/", form);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("image/webp", response.Content.Headers.ContentType?.MediaType);
-        var webp = await response.Content.ReadAsByteArrayAsync();
-        using var codec = SKCodec.Create(new SKMemoryStream(webp));
-        Assert.Equal(SKEncodedImageFormat.Webp, codec.EncodedFormat);
-        using var output = SKBitmap.Decode(webp);
+        using var output = await DecodeOk(response, "image/webp", SKEncodedImageFormat.Webp);
         Assert.Equal(600, output.Width);
         Assert.True(output.Height > 400, $"the shadow below the cup should grow the canvas, got {output.Height}");
         Assert.InRange(output.GetPixel(5, 5).Alpha, 0, 5);        // background transparent
@@ -106,6 +82,20 @@ public sealed class EffectTests(FapiHubFactory factory)
         var shadow = output.GetPixel(280, 405);
         Assert.InRange(shadow.Alpha, 60, 220);
         Assert.InRange(shadow.Red, 0, 30);
+    }
+
+    /// <summary>Asserts a 200 whose content type and actual encoding are the expected ones, and decodes it.</summary>
+    private static async Task<SKBitmap> DecodeOk(HttpResponseMessage response, string mediaType, SKEncodedImageFormat format)
+    {
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(mediaType, response.Content.Headers.ContentType?.MediaType);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        using (var codec = SKCodec.Create(new SKMemoryStream(bytes)))
+        {
+            Assert.Equal(format, codec.EncodedFormat);
+        }
+
+        return SKBitmap.Decode(bytes);
     }
 
     private static double Variance(SKBitmap bitmap, int x0, int y0, int size)

@@ -142,16 +142,15 @@ public sealed class ErrorResponseTests(FapiHubFactory factory)
     public async Task Post_WhenAnEffectOrOutputFieldIsInvalid_ShouldBe400NamingTheField(string path, string field, string value)
     {
         using var client = factory.CreateAuthenticatedClient();
-        using var form = Http.Form(Png);
-        form.Add(new StringContent(value), field);
+        using var form = Http.Form(Png).With((field, value));
         if (path.Contains("/color", StringComparison.Ordinal) && field != "bgcolor")
         {
-            form.Add(new StringContent("#ffffff"), "bgcolor");
+            form.With(("bgcolor", "#ffffff"));
         }
 
         if (path.Contains("/gradient", StringComparison.Ordinal))
         {
-            form.Add(new StringContent("#000000"), "bottom_color");
+            form.With(("bottom_color", "#000000"));
         }
 
         using var response = await client.PostAsync(path, form);

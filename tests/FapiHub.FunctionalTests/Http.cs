@@ -19,9 +19,15 @@ internal static class Http
             form.Add(file, "image", fileName);
         }
 
-        if (model is not null)
+        return model is null ? form : form.With(("model", model));
+    }
+
+    /// <summary>Adds text fields to a multipart form; returns the form, so it chains after <see cref="Form"/>.</summary>
+    public static MultipartFormDataContent With(this MultipartFormDataContent form, params (string Name, string Value)[] fields)
+    {
+        foreach (var (name, value) in fields)
         {
-            form.Add(new StringContent(model), "model");
+            form.Add(new StringContent(value), name);
         }
 
         return form;

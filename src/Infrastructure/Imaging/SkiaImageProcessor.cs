@@ -14,7 +14,13 @@ internal sealed class SkiaImageProcessor(IOptions<ImagingOptions> options) : IIm
 {
     private readonly ImagingOptions _options = options.Value;
 
-    public unsafe Result<ImageSize> Probe(ReadOnlyMemory<byte> encoded)
+    public Result<ImageSize> Probe(ReadOnlyMemory<byte> encoded) =>
+        WithCheckedCodec<ImageSize>(encoded, static codec => UprightSize(codec));
+
+    public Result<RgbaImage> Decode(ReadOnlyMemory<byte> encoded) => WithCheckedCodec(encoded, DecodeChecked);
+
+    /// <summary>Opens a codec on the bytes in place and hands it on only if its header passes <see cref="HeaderError"/>.</summary>
+    private unsafe Result<T> WithCheckedCodec<T>(ReadOnlyMemory<byte> encoded, Func<SKCodec, Result<T>> use)
     {
         if (encoded.IsEmpty)
         {
@@ -24,38 +30,22 @@ internal sealed class SkiaImageProcessor(IOptions<ImagingOptions> options) : IIm
         using var pin = encoded.Pin();
         using var data = SKData.Create((IntPtr)pin.Pointer, encoded.Length);
         using var codec = SKCodec.Create(data);
-        if (HeaderError(codec) is { } error)
-        {
-            return error;
-        }
-
-        var stored = codec!.Info;
-        return Orientation.SwapsAxes(codec.EncodedOrigin)
-            ? new ImageSize(stored.Height, stored.Width)
-            : new ImageSize(stored.Width, stored.Height);
+        return HeaderError(codec) is { } error ? error : use(codec!);
     }
 
-    public unsafe Result<RgbaImage> Decode(ReadOnlyMemory<byte> encoded)
+    /// <summary>The size once the EXIF orientation is applied.</summary>
+    private static ImageSize UprightSize(SKCodec codec) =>
+        Orientation.SwapsAxes(codec.EncodedOrigin)
+            ? new ImageSize(codec.Info.Height, codec.Info.Width)
+            : new ImageSize(codec.Info.Width, codec.Info.Height);
+
+    private static Result<RgbaImage> DecodeChecked(SKCodec codec)
     {
-        if (encoded.IsEmpty)
-        {
-            return Errors.Image.Invalid;
-        }
-
-        using var pin = encoded.Pin();
-        using var data = SKData.Create((IntPtr)pin.Pointer, encoded.Length);
-        using var codec = SKCodec.Create(data);
-        if (HeaderError(codec) is { } error)
-        {
-            return error;
-        }
-
-        var stored = codec!.Info;
+        var stored = codec.Info;
         var info = new SKImageInfo(stored.Width, stored.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         var origin = codec.EncodedOrigin;
-        var upright = !Orientation.SwapsAxes(origin)
-            ? new RgbaImage(stored.Width, stored.Height)
-            : new RgbaImage(stored.Height, stored.Width);
+        var size = UprightSize(codec);
+        var upright = new RgbaImage(size.Width, size.Height);
         try
         {
             if (origin == SKEncodedOrigin.TopLeft)
