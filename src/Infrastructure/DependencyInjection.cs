@@ -10,6 +10,7 @@ using FapiHub.Infrastructure.BackgroundRemoval;
 using FapiHub.Infrastructure.Imaging;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace FapiHub.Infrastructure;
@@ -80,8 +81,13 @@ public static class DependencyInjection
         else
         {
             services.AddSingleton(AccountStoreMode.Redis);
-            services.AddSingleton(sp => new RedisConnection(redis, sp.GetRequiredService<IOptions<AccountStoreOptions>>()));
+            services.AddSingleton(sp => new RedisConnection(
+                redis,
+                sp.GetRequiredService<IOptions<AccountStoreOptions>>(),
+                sp.GetRequiredService<ILogger<RedisConnection>>()));
+            services.AddSingleton<SettlementOutbox>();
             services.AddSingleton<RedisAccountStore>();
+            services.AddHostedService<RedisRecoveryService>();
             services.AddSingleton<IAccountStore>(sp => sp.GetRequiredService<RedisAccountStore>());
             services.AddSingleton<IUsageLedger>(sp => sp.GetRequiredService<RedisAccountStore>());
             services.AddSingleton<IRateLimiter, RedisRateLimiter>();

@@ -43,10 +43,15 @@ public sealed class AdminKeysController(ISender sender) : ApiControllerBase
     public async Task<IActionResult> ListApiKeys(CancellationToken cancellationToken) =>
         Reply(await sender.Send(new ListApiKeysQuery(), cancellationToken));
 
-    /// <summary>Add credits to a key.</summary>
+    /// <summary>Add credits to a key (or remove them, with a negative amount).</summary>
+    /// <remarks>
+    /// A removal never takes the balance below the credits held by the key's requests in flight, so the balance can
+    /// never become negative: a larger removal is clamped, and <c>applied</c> says what was done (<c>requested</c> is
+    /// what was asked, <c>held</c> the credits in flight).
+    /// </remarks>
     [HttpPost("{id}/credits")]
     [Consumes("application/json")]
-    [ProducesResponseType<ApiKeySummary>(StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType<CreditAdjustmentSummary>(StatusCodes.Status200OK, "application/json")]
     public async Task<IActionResult> AddCredits(string id, [FromBody] AddCreditsRequest request, CancellationToken cancellationToken) =>
         Reply(await sender.Send(new AddCreditsCommand(id, request.Amount), cancellationToken));
 

@@ -28,10 +28,22 @@ public sealed class AccountStoreOptions
     public const string SectionName = "Accounts";
 
     /// <summary>
-    /// How long a reservation holds a unit of quota or credit before it lapses uncharged. Longer than any request
-    /// can take; it only matters when an instance dies between reserving and settling.
+    /// A lapsed hold is kept this long (not counting against the balance) so that a charge queued during a long
+    /// store outage still finds it and is applied exactly once; a settlement older than this is given up.
+    /// </summary>
+    public static readonly TimeSpan LapsedHoldRetention = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// How long a reservation holds a unit of quota or credit before it stops counting against the balance. Longer
+    /// than any request can take; it only matters when an instance dies between reserving and settling.
     /// </summary>
     public int ReservationTimeoutSeconds { get; set; } = 600;
+
+    /// <summary>
+    /// While Redis is unreachable, how often a background probe checks whether it is back (calls meanwhile answer
+    /// 503 at once instead of waiting for a timeout each).
+    /// </summary>
+    public int RedisProbeIntervalMilliseconds { get; set; } = 500;
 
     /// <summary>Prefix of every Redis key, so several deployments can share one Redis.</summary>
     public string RedisKeyPrefix { get; set; } = "fapihub";

@@ -267,6 +267,43 @@ public abstract class AccountBehaviourTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AdminCorrection_WhenItWouldRemoveCreditsHeldByRequestsInFlight_ShouldClampSayWhatWasAppliedAndNeverGoNegative()
+    {
+        var host = Host();
+        var (id, key) = await host.CreateKeyAsync("payg", credits: 3);
+        using var client = host.Client(key);
+        using var admin = host.AdminClient();
+        var slow = TestImages.Encode(AccountsHost.SlowWidth, 8, (_, _) => SKColors.Plum); // the fake model takes 1.5 s
+        var inFlight = Enumerable.Range(0, 3).Select(_ => client.PostAsync("/v2/rembg/", Http.Form(slow))).ToList();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while ((await Usage(client)).GetProperty("credits").GetInt64() > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20); // until all three hold their credit
+        }
+
+        using var correction = await admin.PostAsJsonAsync($"/v2/admin/keys/{id}/credits", new { amount = -3 }, AccountsHost.Json);
+        var corrected = JsonDocument.Parse(await correction.Content.ReadAsStringAsync()).RootElement.Clone();
+        var statuses = new List<HttpStatusCode>();
+        foreach (var request in inFlight)
+        {
+            using var response = await request;
+            statuses.Add(response.StatusCode);
+        }
+
+        var afterImages = await Usage(client);
+        using var topUp = await admin.PostAsJsonAsync($"/v2/admin/keys/{id}/credits", new { amount = 1 }, AccountsHost.Json);
+        var toppedUp = JsonDocument.Parse(await topUp.Content.ReadAsStringAsync()).RootElement.Clone();
+
+        Assert.Equal(HttpStatusCode.OK, correction.StatusCode);
+        Assert.Equal((-3L, 0L, 3L, 3L), (corrected.GetProperty("requested").GetInt64(), corrected.GetProperty("applied").GetInt64(), corrected.GetProperty("held").GetInt64(), corrected.GetProperty("credits").GetInt64()));
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK], statuses);
+        Assert.Equal((0L, 3L), (afterImages.GetProperty("credits").GetInt64(), afterImages.GetProperty("used").GetInt64()));
+        Assert.Equal((1L, 1L), (toppedUp.GetProperty("applied").GetInt64(), toppedUp.GetProperty("credits").GetInt64()));
+        var listed = JsonDocument.Parse(await admin.GetStringAsync("/v2/admin/keys")).RootElement.EnumerateArray().Single(k => k.GetProperty("id").GetString() == id);
+        Assert.Equal(1, listed.GetProperty("credits").GetInt64());
+    }
+
+    [Fact]
     public async Task Admin_WhenNoAdminKeyIsConfigured_ShouldNotExist()
     {
         var host = Host(("Admin:ApiKey", string.Empty));

@@ -1,4 +1,9 @@
+using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
+using FapiHub.Tests.Shared;
+using SkiaSharp;
+using Xunit.Abstractions;
 
 namespace FapiHub.FunctionalTests.Accounts;
 
@@ -16,8 +21,10 @@ public sealed class RedisFixture : IAsyncLifetime
 /// The contract on Redis, plus what only a shared store can show: several instances enforcing one limit and one
 /// balance, surviving a Redis outage, and seeding that never resets a balance.
 /// </summary>
-public sealed class RedisStoreAccountTests(RedisFixture redis) : AccountBehaviourTests, IClassFixture<RedisFixture>
+public sealed class RedisStoreAccountTests(RedisFixture redis, ITestOutputHelper output) : AccountBehaviourTests, IClassFixture<RedisFixture>
 {
+    private static readonly byte[] Slow = TestImages.Encode(AccountsHost.SlowWidth, 8, (_, _) => SKColors.Plum); // 1.5 s in the fake model
+
     protected override string? Redis => redis.Server.ConnectionString;
 
     [Fact]
@@ -105,5 +112,136 @@ public sealed class RedisStoreAccountTests(RedisFixture redis) : AccountBehaviou
         Assert.Equal(HttpStatusCode.OK, status);
         var usage = await Usage(client);
         Assert.Equal((3L, 2L), (usage.GetProperty("credits").GetInt64(), usage.GetProperty("used").GetInt64()));
+    }
+
+    [Fact]
+    public async Task Outage_WhenRedisIsKilledAndRestartedMidTraffic_ShouldChargeEveryServedImageExactlyOnce()
+    {
+        await using var own = await RedisServer.StartPrivateAsync();
+        await using var host = new AccountsHost(own.ConnectionString, KeyPrefix, new Dictionary<string, string> { ["Accounts:RedisProbeIntervalMilliseconds"] = "100" });
+        var (_, payg) = await host.CreateKeyAsync("payg", credits: 1000);
+        var (_, quota) = await host.CreateKeyAsync("pro");
+        var served = new System.Collections.Concurrent.ConcurrentBag<(string Key, bool Charged, bool Settled)>();
+        var refused = 0;
+        using var stop = new CancellationTokenSource();
+
+        // Six clients keep 1.5 s requests going, so some are reserved before the kill and finish during the outage.
+        async Task Worker(string key)
+        {
+            using var client = host.Client(key);
+            while (!stop.IsCancellationRequested)
+            {
+                using var response = await client.PostAsync("/v2/rembg/", Http.Form(Slow), CancellationToken.None);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    served.Add((key, Header(response, "X-Credits-Charged") == "1", response.Headers.Contains(key == payg ? "X-Credits-Remaining" : "X-Quota-Remaining")));
+                }
+                else
+                {
+                    Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+                    Interlocked.Increment(ref refused);
+                    await Task.Delay(50, CancellationToken.None);
+                }
+            }
+        }
+
+        var workers = new[] { payg, payg, payg, quota, quota, quota }.Select(k => Task.Run(() => Worker(k))).ToList();
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        await own.KillAsync();
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        await own.StartAsync();
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await stop.CancelAsync();
+        await Task.WhenAll(workers);
+        using var paygClient = host.Client(payg);
+        using var quotaClient = host.Client(quota);
+        await WaitUntilRecovered(paygClient);
+
+        var paygServed = served.Count(s => s.Key == payg);
+        var quotaServed = served.Count(s => s.Key == quota);
+        var paygUsage = await Usage(paygClient);
+        var quotaUsage = await Usage(quotaClient);
+        output.WriteLine($"served {paygServed} payg + {quotaServed} quota images, {served.Count(s => !s.Settled)} settled after the outage, {refused} refused 503");
+
+        Assert.All(served, s => Assert.True(s.Charged, "a 200 without X-Credits-Charged: 1"));
+        Assert.Contains(served, s => !s.Settled); // the test did cover images whose commit met the outage
+        Assert.True(refused > 0, "no request met the outage");
+        Assert.Equal((1000L - paygServed, (long)paygServed), (paygUsage.GetProperty("credits").GetInt64(), paygUsage.GetProperty("used").GetInt64()));
+        Assert.Equal((long)quotaServed, quotaUsage.GetProperty("used").GetInt64());
+    }
+
+    [Fact]
+    public async Task Outage_WhenRedisIsDown_ShouldRefuseEveryCallWithin50MsAndRecoverByItself()
+    {
+        await using var own = await RedisServer.StartPrivateAsync();
+        await using var host = new AccountsHost(own.ConnectionString, KeyPrefix, new Dictionary<string, string> { ["Accounts:RedisProbeIntervalMilliseconds"] = "100" });
+        var (id, key) = await host.CreateKeyAsync("payg", credits: 5);
+        using var client = host.Client(key);
+        using var admin = host.AdminClient();
+        using var anonymous = host.CreateClient();
+
+        await own.KillAsync();
+        using (var first = await client.PostAsync("/v2/rembg/", Http.Form(Png)))
+        {
+            await Http.AssertEnvelope(first, HttpStatusCode.ServiceUnavailable, "service_unavailable");
+        }
+
+        var timings = new List<double>();
+        for (var i = 0; i < 10; i++)
+        {
+            foreach (var call in new Func<Task<HttpResponseMessage>>[]
+            {
+                () => client.PostAsync("/v2/rembg/", Http.Form(Png)),
+                () => client.GetAsync("/v2/usage"),
+                () => admin.GetAsync("/v2/admin/keys"),
+                () => admin.PostAsJsonAsync($"/v2/admin/keys/{id}/credits", new { amount = 1 }, AccountsHost.Json),
+                () => anonymous.GetAsync("/health/ready"),
+            })
+            {
+                var watch = Stopwatch.StartNew();
+                using var response = await call();
+                timings.Add(watch.Elapsed.TotalMilliseconds);
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+                if (response.RequestMessage!.RequestUri!.AbsolutePath != "/health/ready")
+                {
+                    await Http.AssertEnvelope(response, HttpStatusCode.ServiceUnavailable, "service_unavailable");
+                    Assert.NotNull(response.Headers.RetryAfter);
+                }
+            }
+        }
+
+        timings.Sort();
+        var median = timings[timings.Count / 2];
+        output.WriteLine($"outage refusals: median {median:F1} ms, p90 {timings[(int)(timings.Count * 0.9)]:F1} ms, max {timings[^1]:F1} ms over {timings.Count} calls");
+
+        // Measured, with room for a loaded CI runner; without the breaker each call took the 5 s client timeout.
+        Assert.True(median < 50, $"median refusal took {median:F1} ms");
+        Assert.True(timings[^1] < 1000, $"slowest refusal took {timings[^1]:F1} ms");
+
+        await own.StartAsync();
+        await WaitUntilRecovered(client);
+        using var after = await client.PostAsync("/v2/rembg/", Http.Form(Png));
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+        Assert.Equal(4, (await Usage(client)).GetProperty("credits").GetInt64());
+    }
+
+    /// <summary>
+    /// Waits until the store answers again. The circuit closes only after the queued settlements are applied, so from
+    /// then on the usage figures are final. (Readiness also needs the models, which these hosts do not load.)
+    /// </summary>
+    private static async Task WaitUntilRecovered(HttpClient client)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            using var usage = await client.GetAsync("/v2/usage");
+            if (usage.StatusCode == HttpStatusCode.OK)
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "the instance did not recover within 30 s of Redis returning");
+            await Task.Delay(100);
+        }
     }
 }

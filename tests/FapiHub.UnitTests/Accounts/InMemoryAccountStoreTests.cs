@@ -41,8 +41,8 @@ public sealed class InMemoryAccountStoreTests
         var again = await _store.CommitAsync(hold, default);
         await _store.ReleaseAsync(hold, default);
 
-        Assert.Equal(new UsageSnapshot(1, 0, 1), committed);
-        Assert.Null(again);
+        Assert.Equal(new Settlement(SettlementStatus.Charged, new UsageSnapshot(1, 0, 1)), committed);
+        Assert.Equal(Settlement.NotCharged, again);
         Assert.Equal(new UsageSnapshot(1, 0, 1), await _store.GetUsageAsync(id, Period, default));
     }
 
@@ -59,16 +59,21 @@ public sealed class InMemoryAccountStoreTests
     }
 
     [Fact]
-    public async Task Commit_WhenTheHoldLapsed_ShouldChargeNothingAndFreeTheUnit()
+    public async Task Commit_WhenTheHoldLapsedBeforeALateCommit_ShouldFreeTheUnitThenChargeTheImageOnceNeverBelowZero()
     {
         var id = await Create("payg", 1);
-        var hold = (await _store.ReserveAsync(id, Period, null, default)).Reservation!;
+        var late = (await _store.ReserveAsync(id, Period, null, default)).Reservation!;
 
         _clock.Advance(TimeSpan.FromSeconds(61));
+        var usageAfterLapse = await _store.GetUsageAsync(id, Period, default);
+        var other = (await _store.ReserveAsync(id, Period, null, default)).Reservation!;
+        var lateCommit = await _store.CommitAsync(late, default);
+        var otherCommit = await _store.CommitAsync(other, default);
+        var lateAgain = await _store.CommitAsync(late, default);
 
-        Assert.Null(await _store.CommitAsync(hold, default));
-        Assert.Equal(new UsageSnapshot(0, 0, 1), await _store.GetUsageAsync(id, Period, default));
-        Assert.Equal(ReservationStatus.Reserved, (await _store.ReserveAsync(id, Period, null, default)).Status);
+        Assert.Equal(new UsageSnapshot(0, 0, 1), usageAfterLapse);
+        Assert.Equal((SettlementStatus.Charged, SettlementStatus.Charged, SettlementStatus.NotCharged), (lateCommit.Status, otherCommit.Status, lateAgain.Status));
+        Assert.Equal(new UsageSnapshot(2, 0, 0), await _store.GetUsageAsync(id, Period, default));
     }
 
     [Fact]
@@ -96,14 +101,37 @@ public sealed class InMemoryAccountStoreTests
     }
 
     [Fact]
-    public async Task AddCredits_WhenCorrectingBelowZero_ShouldClampAtZero()
+    public async Task AddCredits_WhenCorrectingBelowZero_ShouldClampAtZeroAndSayWhatWasApplied()
     {
         var id = await Create("payg", 2);
 
-        var account = await _store.AddCreditsAsync(id, -5, default);
+        var adjustment = await _store.AddCreditsAsync(id, -5, default);
 
-        Assert.Equal(0, account!.Credits);
+        Assert.Equal((0L, -2L, 0L), (adjustment!.Account.Credits, adjustment.Applied, adjustment.Held));
         Assert.Null(await _store.AddCreditsAsync("key_none", 5, default));
+    }
+
+    [Fact]
+    public async Task AddCredits_WhenRemovingCreditsHeldByRequestsInFlight_ShouldKeepThemSoTheBalanceNeverGoesNegative()
+    {
+        var id = await Create("payg", 3);
+        var holds = new List<Reservation>();
+        for (var i = 0; i < 3; i++)
+        {
+            holds.Add((await _store.ReserveAsync(id, Period, null, default)).Reservation!);
+        }
+
+        var correction = await _store.AddCreditsAsync(id, -3, default);
+        foreach (var hold in holds)
+        {
+            await _store.CommitAsync(hold, default);
+        }
+
+        var topUp = await _store.AddCreditsAsync(id, 2, default);
+
+        Assert.Equal((3L, 0L, 3L), (correction!.Account.Credits, correction.Applied, correction.Held));
+        Assert.Equal((2L, 2L), (topUp!.Account.Credits, topUp.Applied));
+        Assert.Equal(new UsageSnapshot(3, 0, 2), await _store.GetUsageAsync(id, Period, default));
     }
 
     private async Task<string> Create(string plan, long credits) =>

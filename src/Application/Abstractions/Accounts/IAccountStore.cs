@@ -5,6 +5,9 @@ namespace FapiHub.Application.Abstractions.Accounts;
 /// <summary>An account to create or seed; the key is known only by its SHA-256 digest.</summary>
 public sealed record NewAccount(string KeyDigest, string Name, string Plan, long Credits);
 
+/// <summary>The account after a credit correction, with the amount actually applied and the credits held at that moment.</summary>
+public sealed record CreditAdjustment(Account Account, long Applied, long Held);
+
 /// <summary>
 /// Accounts and their keys. Implementations: Redis (shared by every instance) and an in-process store (one
 /// instance). Both throw <see cref="StoreUnavailableException"/> when they cannot answer.
@@ -28,8 +31,12 @@ public interface IAccountStore
     /// </summary>
     ValueTask<Account> SeedAsync(NewAccount account, CancellationToken cancellationToken);
 
-    /// <summary>Adds (or with a negative amount removes) credits; <c>null</c> when the account does not exist.</summary>
-    ValueTask<Account?> AddCreditsAsync(string accountId, long amount, CancellationToken cancellationToken);
+    /// <summary>
+    /// Adds credits, or with a negative amount removes them, but never below the credits held by requests in flight
+    /// (so the balance can never become negative when they are charged): a larger removal is clamped, and the
+    /// result says what was applied. <c>null</c> when the account does not exist.
+    /// </summary>
+    ValueTask<CreditAdjustment?> AddCreditsAsync(string accountId, long amount, CancellationToken cancellationToken);
 
     ValueTask<Account?> ChangePlanAsync(string accountId, string plan, CancellationToken cancellationToken);
 

@@ -16,11 +16,39 @@ public sealed record ReservationOutcome(ReservationStatus Status, Reservation? R
 /// <summary>An account's usage in one period. <paramref name="Pending"/> counts reservations not yet settled.</summary>
 public sealed record UsageSnapshot(long Used, long Pending, long Credits);
 
+public enum SettlementStatus
+{
+    /// <summary>Charged now; the snapshot is the usage after the charge.</summary>
+    Charged,
+
+    /// <summary>
+    /// The store could not be reached: the charge is queued and applied, exactly once, when it answers again. The
+    /// image is charged; only the balance after it is not known yet.
+    /// </summary>
+    Deferred,
+
+    /// <summary>There was nothing to charge: the hold was already settled (a repeated commit) or never existed.</summary>
+    NotCharged,
+}
+
+/// <summary>The outcome of <see cref="IUsageLedger.CommitAsync"/>; <paramref name="Usage"/> is set when <see cref="SettlementStatus.Charged"/>.</summary>
+public sealed record Settlement(SettlementStatus Status, UsageSnapshot? Usage = null)
+{
+    public static readonly Settlement Deferred = new(SettlementStatus.Deferred);
+
+    public static readonly Settlement NotCharged = new(SettlementStatus.NotCharged);
+}
+
 /// <summary>
 /// Quota and credit accounting with two-phase charging: <see cref="ReserveAsync"/> atomically checks and holds one
 /// unit, <see cref="CommitAsync"/> turns the hold into a charge, <see cref="ReleaseAsync"/> drops it. A hold that is
-/// neither committed nor released (a crashed instance) lapses after a timeout and is never charged.
+/// neither committed nor released (a crashed instance) stops counting against the balance after a timeout.
 /// </summary>
+/// <remarks>
+/// The charging rule: a delivered image is charged exactly once and a refused or failed request never. So settling
+/// never fails: <see cref="CommitAsync"/> and <see cref="ReleaseAsync"/> do not throw <see cref="StoreUnavailableException"/>;
+/// an implementation whose store is unreachable queues the settlement and applies it when the store is back.
+/// </remarks>
 public interface IUsageLedger
 {
     /// <summary>
@@ -29,8 +57,8 @@ public interface IUsageLedger
     /// </summary>
     ValueTask<ReservationOutcome> ReserveAsync(string accountId, string period, long? monthlyQuota, CancellationToken cancellationToken);
 
-    /// <summary>Charges a held unit: usage + 1, and credits − 1 on pay-per-use. <c>null</c> if the hold had lapsed (then nothing is charged).</summary>
-    ValueTask<UsageSnapshot?> CommitAsync(Reservation reservation, CancellationToken cancellationToken);
+    /// <summary>Charges a held unit: usage + 1, and credits − 1 on pay-per-use. Committing twice charges once.</summary>
+    ValueTask<Settlement> CommitAsync(Reservation reservation, CancellationToken cancellationToken);
 
     /// <summary>Drops a hold without charging. Releasing twice, or after a commit, does nothing.</summary>
     ValueTask ReleaseAsync(Reservation reservation, CancellationToken cancellationToken);

@@ -5,11 +5,11 @@ using Mediator;
 
 namespace FapiHub.Application.Accounts.AddCredits;
 
-internal sealed class AddCreditsCommandHandler(IAccountStore accounts) : ICommandHandler<AddCreditsCommand, Result<ApiKeySummary>>
+internal sealed class AddCreditsCommandHandler(IAccountStore accounts) : ICommandHandler<AddCreditsCommand, Result<CreditAdjustmentSummary>>
 {
-    public ValueTask<Result<ApiKeySummary>> Handle(AddCreditsCommand command, CancellationToken cancellationToken) =>
-        StoreCalls.Run<ApiKeySummary>(async () =>
-            await accounts.AddCreditsAsync(command.Id, command.Amount, cancellationToken) is { } account
-                ? ApiKeySummary.From(account)
+    public ValueTask<Result<CreditAdjustmentSummary>> Handle(AddCreditsCommand command, CancellationToken cancellationToken) =>
+        StoreCalls.Run<CreditAdjustmentSummary>(async () =>
+            await accounts.AddCreditsAsync(command.Id, command.Amount, cancellationToken) is { } adjustment
+                ? CreditAdjustmentSummary.From(adjustment, command.Amount)
                 : Errors.Accounts.NotFound(command.Id));
 }

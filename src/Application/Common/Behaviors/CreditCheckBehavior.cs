@@ -85,48 +85,42 @@ internal sealed partial class CreditCheckBehavior<TMessage, TResponse>(
     }
 
     /// <summary>
-    /// Settles a successful request. Runs even if the client has gone (the work is done). If the store is unreachable
-    /// now, the hold lapses uncharged and the client still gets the image it waited for: we never charge twice and
-    /// never throw away finished work.
+    /// Settles a successful request. Runs even if the client has gone (the work is done). The ledger never fails a
+    /// commit: if its store is unreachable now, the charge is queued and applied when the store is back, so the image
+    /// is still charged exactly once (only the balance after it is unknown, so no remaining count is reported).
     /// </summary>
     private async ValueTask Commit(Reservation reservation)
     {
-        try
+        var settlement = await ledger.CommitAsync(reservation, CancellationToken.None);
+        switch (settlement.Status)
         {
-            var usage = await ledger.CommitAsync(reservation, CancellationToken.None);
-            if (usage is null)
-            {
-                LogLapsed(reservation.AccountId);
-                return;
-            }
-
-            metrics.Charged(credits: reservation.MonthlyQuota is null);
-            caller.RecordCharge(reservation.MonthlyQuota is { } quota
-                ? new ChargeReceipt(1, Math.Max(0, quota - usage.Used - usage.Pending), null)
-                : new ChargeReceipt(1, null, Math.Max(0, usage.Credits - usage.Pending)));
-        }
-        catch (StoreUnavailableException ex)
-        {
-            LogStoreUnavailable(ex, "commit");
-        }
-    }
-
-    private async ValueTask ReleaseQuietly(Reservation reservation)
-    {
-        try
-        {
-            await ledger.ReleaseAsync(reservation, CancellationToken.None);
-        }
-        catch (StoreUnavailableException ex)
-        {
-            // The hold lapses by itself; nothing is charged either way.
-            LogStoreUnavailable(ex, "release");
+            case SettlementStatus.Charged:
+                var usage = settlement.Usage!;
+                metrics.Charged(credits: reservation.MonthlyQuota is null);
+                caller.RecordCharge(reservation.MonthlyQuota is { } quota
+                    ? new ChargeReceipt(1, Math.Max(0, quota - usage.Used - usage.Pending), null)
+                    : new ChargeReceipt(1, null, Math.Max(0, usage.Credits - usage.Pending)));
+                break;
+            case SettlementStatus.Deferred:
+                metrics.Charged(credits: reservation.MonthlyQuota is null);
+                caller.RecordCharge(new ChargeReceipt(1, null, null));
+                LogDeferred(reservation.AccountId);
+                break;
+            default:
+                LogNotCharged(reservation.AccountId);
+                break;
         }
     }
+
+    /// <summary>Drops the hold; the ledger queues the release itself when its store is unreachable.</summary>
+    private ValueTask ReleaseQuietly(Reservation reservation) => ledger.ReleaseAsync(reservation, CancellationToken.None);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Account store unavailable during {Step}; nothing charged")]
     private partial void LogStoreUnavailable(Exception exception, string step);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Reservation of {AccountId} lapsed before commit; the image was not charged")]
-    private partial void LogLapsed(string accountId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Account store unavailable at commit for {AccountId}; the charge is queued until it is back")]
+    private partial void LogDeferred(string accountId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Commit for {AccountId} found no open hold; the image was not charged")]
+    private partial void LogNotCharged(string accountId);
 }

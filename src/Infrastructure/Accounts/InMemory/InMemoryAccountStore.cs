@@ -6,7 +6,7 @@ namespace FapiHub.Infrastructure.Accounts.InMemory;
 
 /// <summary>
 /// The embedded store for a single instance with nothing installed: the same semantics as the Redis store
-/// (two-phase charging, lapsing holds, idempotent seeding), made atomic by one lock. State lives in this process
+/// (two-phase charging, lapsing holds, idempotent seeding, credit corrections never below the held credits), made atomic by one lock. State lives in this process
 /// only: it is neither shared between instances nor kept across restarts.
 /// </summary>
 internal sealed class InMemoryAccountStore(TimeProvider clock, IOptions<AccountStoreOptions> options) : IAccountStore, IUsageLedger
@@ -45,8 +45,21 @@ internal sealed class InMemoryAccountStore(TimeProvider clock, IOptions<AccountS
 
     public ValueTask<Account> SeedAsync(NewAccount account, CancellationToken cancellationToken) => Upsert(account, updateExisting: true);
 
-    public ValueTask<Account?> AddCreditsAsync(string accountId, long amount, CancellationToken cancellationToken) =>
-        Update(accountId, state => state.Credits = Math.Max(0, state.Credits + amount));
+    public ValueTask<CreditAdjustment?> AddCreditsAsync(string accountId, long amount, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (!_byId.TryGetValue(accountId, out var state))
+            {
+                return ValueTask.FromResult<CreditAdjustment?>(null);
+            }
+
+            var held = state.Pending(clock.GetUtcNow());
+            var applied = CreditRules.Applicable(state.Credits, held, amount);
+            state.Credits += applied;
+            return ValueTask.FromResult<CreditAdjustment?>(new CreditAdjustment(state.ToAccount(), applied, held));
+        }
+    }
 
     public ValueTask<Account?> ChangePlanAsync(string accountId, string plan, CancellationToken cancellationToken) =>
         Update(accountId, state => state.Plan = plan);
@@ -64,8 +77,7 @@ internal sealed class InMemoryAccountStore(TimeProvider clock, IOptions<AccountS
             }
 
             var now = clock.GetUtcNow();
-            state.DropLapsedHolds(now);
-            var pending = state.Holds.Count;
+            var pending = state.Pending(now);
             var allowed = monthlyQuota is { } quota
                 ? state.UsedIn(period) + pending < quota
                 : state.Credits - pending >= 1;
@@ -81,29 +93,27 @@ internal sealed class InMemoryAccountStore(TimeProvider clock, IOptions<AccountS
         }
     }
 
-    public ValueTask<UsageSnapshot?> CommitAsync(Reservation reservation, CancellationToken cancellationToken)
+    /// <summary>
+    /// Charges the hold, also when it has lapsed (the image was delivered; in this store that needs a request slower
+    /// than the hold timeout). A lapsed hold's credit was free for others meanwhile, so it is taken only if one is left.
+    /// </summary>
+    public ValueTask<Settlement> CommitAsync(Reservation reservation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reservation);
         lock (_lock)
         {
-            if (!_byId.TryGetValue(reservation.AccountId, out var state))
+            if (!_byId.TryGetValue(reservation.AccountId, out var state) || !state.Holds.Remove(reservation.Id))
             {
-                return ValueTask.FromResult<UsageSnapshot?>(null);
-            }
-
-            state.DropLapsedHolds(clock.GetUtcNow());
-            if (!state.Holds.Remove(reservation.Id))
-            {
-                return ValueTask.FromResult<UsageSnapshot?>(null);
+                return ValueTask.FromResult(Settlement.NotCharged);
             }
 
             state.Usage[reservation.Period] = state.UsedIn(reservation.Period) + 1;
-            if (reservation.MonthlyQuota is null)
+            if (reservation.MonthlyQuota is null && state.Credits > 0)
             {
                 state.Credits--;
             }
 
-            return ValueTask.FromResult<UsageSnapshot?>(state.Snapshot(reservation.Period));
+            return ValueTask.FromResult(new Settlement(SettlementStatus.Charged, state.Snapshot(reservation.Period, clock.GetUtcNow())));
         }
     }
 
@@ -127,8 +137,7 @@ internal sealed class InMemoryAccountStore(TimeProvider clock, IOptions<AccountS
                 return ValueTask.FromResult(new UsageSnapshot(0, 0, 0));
             }
 
-            state.DropLapsedHolds(clock.GetUtcNow());
-            return ValueTask.FromResult(state.Snapshot(period));
+            return ValueTask.FromResult(state.Snapshot(period, clock.GetUtcNow()));
         }
     }
 
@@ -187,23 +196,34 @@ internal sealed class InMemoryAccountStore(TimeProvider clock, IOptions<AccountS
         /// <summary>Images charged per period (yyyyMM).</summary>
         public Dictionary<string, long> Usage { get; } = new(StringComparer.Ordinal);
 
-        /// <summary>Open reservations and when each lapses.</summary>
+        /// <summary>
+        /// Unsettled reservations and when each lapses. A lapsed hold no longer counts against the balance but is kept
+        /// (as in the Redis store) so that a late commit of a delivered image still charges it once.
+        /// </summary>
         public Dictionary<string, DateTimeOffset> Holds { get; } = new(StringComparer.Ordinal);
 
         public long UsedIn(string period) => Usage.GetValueOrDefault(period);
 
-        public void DropLapsedHolds(DateTimeOffset now)
+        /// <summary>Holds still counting against the balance; forgets those lapsed longer than the retention.</summary>
+        public long Pending(DateTimeOffset now)
         {
-            foreach (var (holdId, expires) in Holds)
+            var pending = 0L;
+            foreach (var (holdId, lapses) in Holds)
             {
-                if (expires <= now)
+                if (lapses > now)
+                {
+                    pending++;
+                }
+                else if (lapses + AccountStoreOptions.LapsedHoldRetention <= now)
                 {
                     Holds.Remove(holdId);
                 }
             }
+
+            return pending;
         }
 
-        public UsageSnapshot Snapshot(string period) => new(UsedIn(period), Holds.Count, Credits);
+        public UsageSnapshot Snapshot(string period, DateTimeOffset now) => new(UsedIn(period), Pending(now), Credits);
 
         public Account ToAccount() => new(Id, Name, Plan, Credits, Revoked, CreatedAt);
     }

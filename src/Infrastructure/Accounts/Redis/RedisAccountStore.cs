@@ -1,17 +1,29 @@
 using System.Globalization;
 using FapiHub.Application.Abstractions.Accounts;
 using FapiHub.Domain.Accounts;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace FapiHub.Infrastructure.Accounts.Redis;
 
-/// <summary>Accounts and two-phase charging in Redis, shared by every instance (see <see cref="RedisScripts"/>).</summary>
-internal sealed class RedisAccountStore(RedisConnection redis, TimeProvider clock, IOptions<AccountStoreOptions> options)
+/// <summary>
+/// Accounts and two-phase charging in Redis, shared by every instance (see <see cref="RedisScripts"/>). A commit or
+/// release that cannot reach Redis goes to the <see cref="SettlementOutbox"/> and is applied when Redis is back; the
+/// scripts make applying it again harmless, so every delivered image is charged exactly once.
+/// </summary>
+internal sealed partial class RedisAccountStore(
+    RedisConnection redis,
+    SettlementOutbox outbox,
+    TimeProvider clock,
+    IOptions<AccountStoreOptions> options,
+    ILogger<RedisAccountStore> logger)
     : IAccountStore, IUsageLedger
 {
     /// <summary>Usage counters outlive their month long enough for end-of-month reports, then expire.</summary>
     private const int UsageLifetimeSeconds = 70 * 24 * 3600;
+
+    private static readonly long RetentionMs = (long)AccountStoreOptions.LapsedHoldRetention.TotalMilliseconds;
 
     private readonly long _holdTimeoutMs = (long)options.Value.ReservationTimeout.TotalMilliseconds;
 
@@ -45,8 +57,17 @@ internal sealed class RedisAccountStore(RedisConnection redis, TimeProvider cloc
 
     public ValueTask<Account> SeedAsync(NewAccount account, CancellationToken cancellationToken) => Upsert(account, update: true);
 
-    public ValueTask<Account?> AddCreditsAsync(string accountId, long amount, CancellationToken cancellationToken) =>
-        Update(accountId, "credits", amount.ToString(CultureInfo.InvariantCulture));
+    public ValueTask<CreditAdjustment?> AddCreditsAsync(string accountId, long amount, CancellationToken cancellationToken) =>
+        new(redis.Run(async db =>
+        {
+            var result = (RedisValue[])(await db.ScriptEvaluateAsync(
+                RedisScripts.AdjustCredits,
+                LedgerKeys(accountId, BillingPeriodUnused),
+                [amount, 0, 0, RetentionMs]))!;
+            return result.Length == 0
+                ? null
+                : new CreditAdjustment(ToAccount(accountId, result[2..])!, (long)result[0], (long)result[1]);
+        }));
 
     public ValueTask<Account?> ChangePlanAsync(string accountId, string plan, CancellationToken cancellationToken) =>
         Update(accountId, "plan", plan);
@@ -61,7 +82,7 @@ internal sealed class RedisAccountStore(RedisConnection redis, TimeProvider cloc
             var result = (RedisValue[])(await db.ScriptEvaluateAsync(
                 RedisScripts.Reserve,
                 LedgerKeys(accountId, period),
-                [monthlyQuota ?? -1, holdId, _holdTimeoutMs]))!;
+                [monthlyQuota ?? -1, holdId, _holdTimeoutMs, RetentionMs]))!;
             return (int)result[0] == 1
                 ? new ReservationOutcome(ReservationStatus.Reserved, new Reservation(accountId, period, holdId, monthlyQuota))
                 : new ReservationOutcome((int)result[1] switch
@@ -72,31 +93,104 @@ internal sealed class RedisAccountStore(RedisConnection redis, TimeProvider cloc
                 });
         }));
 
-    public ValueTask<UsageSnapshot?> CommitAsync(Reservation reservation, CancellationToken cancellationToken)
+    public async ValueTask<Settlement> CommitAsync(Reservation reservation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reservation);
-        return new(redis.Run(async db =>
+        try
         {
-            var result = (RedisValue[])(await db.ScriptEvaluateAsync(
-                RedisScripts.Commit,
-                LedgerKeys(reservation.AccountId, reservation.Period),
-                [reservation.MonthlyQuota ?? -1, reservation.Id, UsageLifetimeSeconds]))!;
-            return (int)result[0] == 1 ? new UsageSnapshot((long)result[1], (long)result[2], (long)result[3]) : null;
-        }));
+            return await redis.Run(db => CommitScript(db, reservation));
+        }
+        catch (StoreUnavailableException ex)
+        {
+            Defer(new PendingSettlement(reservation, Commit: true, clock.GetUtcNow()), ex);
+            return Settlement.Deferred;
+        }
     }
 
-    public ValueTask ReleaseAsync(Reservation reservation, CancellationToken cancellationToken)
+    public async ValueTask ReleaseAsync(Reservation reservation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reservation);
-        return new(redis.Run(db => db.SortedSetRemoveAsync(redis.HoldsKey(reservation.AccountId), reservation.Id)));
+        try
+        {
+            await redis.Run(db => ReleaseScript(db, reservation));
+        }
+        catch (StoreUnavailableException ex)
+        {
+            // Not needed for correctness (the hold lapses uncharged), but it frees the unit as soon as Redis is back.
+            Defer(new PendingSettlement(reservation, Commit: false, clock.GetUtcNow()), ex);
+        }
     }
 
     public ValueTask<UsageSnapshot> GetUsageAsync(string accountId, string period, CancellationToken cancellationToken) =>
         new(redis.Run(async db =>
         {
-            var result = (RedisValue[])(await db.ScriptEvaluateAsync(RedisScripts.Usage, LedgerKeys(accountId, period)))!;
+            var result = (RedisValue[])(await db.ScriptEvaluateAsync(RedisScripts.Usage, LedgerKeys(accountId, period), [0, 0, 0, RetentionMs]))!;
             return new UsageSnapshot((long)result[0], (long)result[1], (long)result[2]);
         }));
+
+    /// <summary>
+    /// Applies queued settlements oldest first, bypassing the circuit (the recovery service calls it once Redis
+    /// answers). Stops at the first one Redis cannot take, leaving it and the rest queued. Returns how many it applied.
+    /// </summary>
+    public async Task<int> ApplyQueuedSettlementsAsync()
+    {
+        var applied = 0;
+        while (outbox.TryPeek(out var pending))
+        {
+            if (clock.GetUtcNow() - pending.QueuedAt > AccountStoreOptions.LapsedHoldRetention)
+            {
+                // Its hold is gone for good: nothing could be charged any more.
+                LogGivenUp(pending.Reservation.AccountId, pending.QueuedAt);
+                outbox.RemoveOldest();
+                continue;
+            }
+
+            try
+            {
+                await redis.RunUnguarded<bool>(async db => pending.Commit
+                    ? (await CommitScript(db, pending.Reservation)).Status == SettlementStatus.Charged
+                    : await ReleaseScript(db, pending.Reservation));
+            }
+            catch (StoreUnavailableException)
+            {
+                return applied;
+            }
+
+            outbox.RemoveOldest();
+            applied++;
+        }
+
+        return applied;
+    }
+
+    private async Task<Settlement> CommitScript(IDatabase db, Reservation reservation)
+    {
+        var result = (RedisValue[])(await db.ScriptEvaluateAsync(
+            RedisScripts.Commit,
+            LedgerKeys(reservation.AccountId, reservation.Period),
+            [reservation.MonthlyQuota ?? -1, reservation.Id, UsageLifetimeSeconds, RetentionMs]))!;
+        return (int)result[0] == 1
+            ? new Settlement(SettlementStatus.Charged, new UsageSnapshot((long)result[1], (long)result[2], (long)result[3]))
+            : Settlement.NotCharged;
+    }
+
+    private Task<bool> ReleaseScript(IDatabase db, Reservation reservation) =>
+        db.SortedSetRemoveAsync(redis.HoldsKey(reservation.AccountId), reservation.Id);
+
+    private void Defer(PendingSettlement settlement, StoreUnavailableException cause)
+    {
+        if (outbox.TryAdd(settlement))
+        {
+            LogDeferred(cause, settlement.Commit ? "commit" : "release", settlement.Reservation.AccountId);
+        }
+        else
+        {
+            LogOutboxFull(settlement.Commit ? "commit" : "release", settlement.Reservation.AccountId);
+        }
+    }
+
+    /// <summary>The usage key is not touched by AdjustCredits; it stays in the list so every ledger script takes the same keys.</summary>
+    private const string BillingPeriodUnused = "none";
 
     private RedisKey[] LedgerKeys(string accountId, string period) =>
         [redis.AccountKey(accountId), redis.UsageKey(accountId, period), redis.HoldsKey(accountId)];
@@ -154,4 +248,13 @@ internal sealed class RedisAccountStore(RedisConnection redis, TimeProvider cloc
             map.GetValueOrDefault("revoked") == "1",
             DateTimeOffset.FromUnixTimeMilliseconds((long)map.GetValueOrDefault("created")));
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis unreachable at {Step} for {AccountId}; queued until it is back")]
+    private partial void LogDeferred(Exception exception, string step, string accountId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Settlement outbox full: {Step} for {AccountId} dropped")]
+    private partial void LogOutboxFull(string step, string accountId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Settlement for {AccountId} queued at {QueuedAt} is older than the hold retention; given up")]
+    private partial void LogGivenUp(string accountId, DateTimeOffset queuedAt);
 }

@@ -1,31 +1,47 @@
 using FapiHub.Application.Abstractions.Accounts;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace FapiHub.Infrastructure.Accounts.Redis;
 
 /// <summary>
-/// The one multiplexer of the process and the key layout. Connects lazily and never aborts on a failed connect, so
-/// an instance starts while Redis is down and heals by itself when it returns. A Redis that is down refuses
-/// connections and fails at once (503); the operation timeout only bounds a Redis that hangs, and stays at the
-/// client's 5 s default because a busy 2-core box running inference can delay replies by more than a second or two.
+/// The one multiplexer of the process, the key layout, and the circuit breaker in front of Redis. Connects lazily and
+/// never aborts on a failed connect, so an instance starts while Redis is down and heals by itself when it returns.
 /// </summary>
-internal sealed class RedisConnection : IDisposable
+/// <remarks>
+/// The first call that finds Redis unreachable (refused, reset, timed out, still loading its data) opens the circuit;
+/// from then on every call fails at once with <see cref="StoreUnavailableException"/> (503 in microseconds instead of
+/// each caller waiting for the client's timeout) until <see cref="RedisRecoveryService"/>'s probe sees Redis answer,
+/// replays the settlements queued meanwhile and closes it. Commands are never queued while disconnected
+/// (<see cref="BacklogPolicy.FailFast"/>): a queued command would only time out later. The operation timeout stays at
+/// the client's 5 s default: it bounds a Redis that hangs, and a busy 2-core box running inference can delay replies
+/// by more than a second or two.
+/// </remarks>
+internal sealed partial class RedisConnection : IDisposable
 {
     private readonly Lazy<ConnectionMultiplexer> _multiplexer;
     private readonly string _prefix;
+    private readonly ILogger<RedisConnection> _logger;
+    private int _open;
 
-    public RedisConnection(string connectionString, IOptions<AccountStoreOptions> options)
+    public RedisConnection(string connectionString, IOptions<AccountStoreOptions> options, ILogger<RedisConnection> logger)
     {
         _prefix = options.Value.RedisKeyPrefix;
+        _logger = logger;
         var configuration = ConfigurationOptions.Parse(connectionString);
         configuration.AbortOnConnectFail = false;
         configuration.ConnectTimeout = Math.Min(configuration.ConnectTimeout, 2000);
+        configuration.BacklogPolicy = BacklogPolicy.FailFast;
+
+        // Reconnect attempts at a steady pace, so service resumes within about a second of Redis coming back.
+        configuration.ReconnectRetryPolicy = new LinearRetry(500);
         configuration.ClientName ??= "fapihub";
         _multiplexer = new Lazy<ConnectionMultiplexer>(() => ConnectionMultiplexer.Connect(configuration));
     }
 
-    public IDatabase Database => _multiplexer.Value.GetDatabase();
+    /// <summary>False while the circuit is open: Redis was found unreachable and has not answered a probe since.</summary>
+    public bool IsAvailable => Volatile.Read(ref _open) == 0;
 
     public RedisKey DigestKey(string digest) => $"{_prefix}:digest:{digest}";
 
@@ -40,8 +56,36 @@ internal sealed class RedisConnection : IDisposable
 
     public RedisKey BucketKey(string id) => $"{_prefix}:{{{id}}}:bucket";
 
-    /// <summary>Runs a Redis call, turning every Redis failure into <see cref="StoreUnavailableException"/>.</summary>
+    private IDatabase Database => _multiplexer.Value.GetDatabase();
+
+    /// <summary>
+    /// Runs a Redis call through the circuit breaker: refused at once while it is open; a failure that means Redis is
+    /// unreachable opens it. Every Redis failure surfaces as <see cref="StoreUnavailableException"/>.
+    /// </summary>
     public async Task<T> Run<T>(Func<IDatabase, Task<T>> call)
+    {
+        if (!IsAvailable)
+        {
+            throw new StoreUnavailableException("Redis is unreachable; calls are refused until it answers again.");
+        }
+
+        try
+        {
+            return await call(Database);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            if (IsOutage(ex))
+            {
+                Open(ex);
+            }
+
+            throw new StoreUnavailableException("Redis is unavailable: " + ex.Message, ex);
+        }
+    }
+
+    /// <summary>Runs a call whatever the circuit says (recovery only); failures surface as <see cref="StoreUnavailableException"/>.</summary>
+    public async Task<T> RunUnguarded<T>(Func<IDatabase, Task<T>> call)
     {
         try
         {
@@ -53,6 +97,32 @@ internal sealed class RedisConnection : IDisposable
         }
     }
 
+    /// <summary>
+    /// Whether Redis serves scripts now. A script rather than PING: a Redis that is still loading its data after a
+    /// restart answers PING but refuses scripts with LOADING.
+    /// </summary>
+    public async Task<bool> ProbeAsync()
+    {
+        try
+        {
+            await Database.ScriptEvaluateAsync("return 1");
+            return true;
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Closes the circuit (called by the recovery service once Redis answers and queued settlements are applied).</summary>
+    public void Close()
+    {
+        if (Interlocked.Exchange(ref _open, 0) == 1)
+        {
+            LogClosed();
+        }
+    }
+
     public void Dispose()
     {
         if (_multiplexer.IsValueCreated)
@@ -60,4 +130,34 @@ internal sealed class RedisConnection : IDisposable
             _multiplexer.Value.Dispose();
         }
     }
+
+    /// <summary>
+    /// Failures that say Redis cannot serve anyone right now. A script error or a wrong-type reply is a bug, not an
+    /// outage, and must not take the store offline for every caller.
+    /// </summary>
+    private static bool IsOutage(Exception exception) => exception switch
+    {
+        RedisConnectionException or RedisTimeoutException or TimeoutException => true,
+        RedisServerException server => server.Message.StartsWith("LOADING", StringComparison.Ordinal)
+            || server.Message.StartsWith("BUSY", StringComparison.Ordinal)
+            || server.Message.StartsWith("MASTERDOWN", StringComparison.Ordinal)
+            || server.Message.StartsWith("READONLY", StringComparison.Ordinal)
+            || server.Message.StartsWith("CLUSTERDOWN", StringComparison.Ordinal)
+            || server.Message.StartsWith("TRYAGAIN", StringComparison.Ordinal),
+        _ => false,
+    };
+
+    private void Open(Exception cause)
+    {
+        if (Interlocked.Exchange(ref _open, 1) == 0)
+        {
+            LogOpened(cause);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Redis is unreachable: store calls answer 503 at once until a probe sees it back")]
+    private partial void LogOpened(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Redis answers again: store calls resume")]
+    private partial void LogClosed();
 }

@@ -45,8 +45,19 @@ internal static class RedisScripts
         """;
 
     /// <summary>
-    /// Reserve one unit. KEYS[1] account hash, KEYS[2] usage counter of the period, KEYS[3] holds (zset: id → lapse ms);
-    /// ARGV[1] monthly quota (-1: pay-per-use), ARGV[2] hold id, ARGV[3] hold timeout ms.
+    /// Holds (zset: id → lapse ms) stay after they lapse, not counting against the balance, for a retention period
+    /// (ARGV[4] ms): a charge queued during a long outage must still find its hold to be applied exactly once.
+    /// Defines <c>pending</c>: the live holds.
+    /// </summary>
+    private const string Holds = """
+
+        redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - tonumber(ARGV[4]))
+        local pending = redis.call('ZCOUNT', KEYS[3], '(' .. now, '+inf')
+        """;
+
+    /// <summary>
+    /// Reserve one unit. KEYS[1] account hash, KEYS[2] usage counter of the period, KEYS[3] holds;
+    /// ARGV[1] monthly quota (-1: pay-per-use), ARGV[2] hold id, ARGV[3] hold timeout ms, ARGV[4] lapsed-hold retention ms.
     /// Returns {1, 0} reserved, {0, 1} account missing or revoked, {0, 2} quota used up, {0, 3} no credits.
     /// </summary>
     public const string Reserve = Now + """
@@ -54,8 +65,8 @@ internal static class RedisScripts
         if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('HGET', KEYS[1], 'revoked') == '1' then
           return {0, 1}
         end
-        redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
-        local pending = redis.call('ZCARD', KEYS[3])
+        """ + Holds + """
+
         local quota = tonumber(ARGV[1])
         if quota >= 0 then
           local used = tonumber(redis.call('GET', KEYS[2]) or '0')
@@ -69,40 +80,67 @@ internal static class RedisScripts
           end
         end
         redis.call('ZADD', KEYS[3], now + tonumber(ARGV[3]), ARGV[2])
-        redis.call('PEXPIRE', KEYS[3], tonumber(ARGV[3]) * 2)
+        redis.call('PEXPIRE', KEYS[3], tonumber(ARGV[3]) + tonumber(ARGV[4]))
         return {1, 0}
         """;
 
     /// <summary>
-    /// Commit a hold. Same KEYS; ARGV[1] quota (-1: pay-per-use), ARGV[2] hold id, ARGV[3] usage-key lifetime s.
-    /// Charges only if the hold still exists (so a commit is applied at most once, and never after it lapsed).
+    /// Commit a hold. Same KEYS; ARGV[1] quota (-1: pay-per-use), ARGV[2] hold id, ARGV[3] usage-key lifetime s,
+    /// ARGV[4] lapsed-hold retention ms. Charges only if the hold is still there, lapsed or not, and removes it, so a
+    /// commit is applied at most once however often it is replayed. A lapsed hold's credit was free for others
+    /// meanwhile, so credits are taken only while some are left (live holds guarantee it for them).
     /// Returns {charged (0/1), used, pending, credits}.
     /// </summary>
-    public const string Commit = Now + """
+    public const string Commit = Now + Holds + """
 
-        redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
         local charged = redis.call('ZREM', KEYS[3], ARGV[2])
         local used = tonumber(redis.call('GET', KEYS[2]) or '0')
         local credits = tonumber(redis.call('HGET', KEYS[1], 'credits') or '0')
         if charged == 1 then
           used = redis.call('INCR', KEYS[2])
           redis.call('EXPIRE', KEYS[2], tonumber(ARGV[3]))
-          if tonumber(ARGV[1]) < 0 then
+          if tonumber(ARGV[1]) < 0 and credits > 0 then
             credits = redis.call('HINCRBY', KEYS[1], 'credits', -1)
           end
         end
-        return {charged, used, redis.call('ZCARD', KEYS[3]), credits}
+        return {charged, used, redis.call('ZCOUNT', KEYS[3], '(' .. now, '+inf'), credits}
         """;
 
     /// <summary>
-    /// Usage snapshot. KEYS as Reserve. Returns {used, pending, credits}, dropping lapsed holds first.
+    /// Usage snapshot. KEYS as Reserve; ARGV[4] lapsed-hold retention ms (ARGV[1..3] unused). Returns {used, pending, credits}.
     /// </summary>
-    public const string Usage = Now + """
+    public const string Usage = Now + Holds + """
 
-        redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
         local used = tonumber(redis.call('GET', KEYS[2]) or '0')
         local credits = tonumber(redis.call('HGET', KEYS[1], 'credits') or '0')
-        return {used, redis.call('ZCARD', KEYS[3]), credits}
+        return {used, pending, credits}
+        """;
+
+    /// <summary>
+    /// Admin credit correction. KEYS[1] account hash, KEYS[3] holds (KEYS[2] unused, for the shared key list);
+    /// ARGV[1] amount, ARGV[4] lapsed-hold retention ms. A removal is clamped so credits never drop below the live
+    /// holds (mirrors CreditRules.Applicable). Returns {} when there is no such account, else {applied, held, hash…}.
+    /// </summary>
+    public const string AdjustCredits = Now + """
+
+        if redis.call('EXISTS', KEYS[1]) == 0 then
+          return {}
+        end
+        """ + Holds + """
+
+        local credits = tonumber(redis.call('HGET', KEYS[1], 'credits') or '0')
+        local applied = tonumber(ARGV[1])
+        if applied < 0 then
+          applied = math.max(applied, -math.max(0, credits - pending))
+        end
+        if applied ~= 0 then
+          redis.call('HINCRBY', KEYS[1], 'credits', applied)
+        end
+        local result = {applied, pending}
+        for _, v in ipairs(redis.call('HGETALL', KEYS[1])) do
+          result[#result + 1] = v
+        end
+        return result
         """;
 
     /// <summary>
@@ -120,21 +158,14 @@ internal static class RedisScripts
         """;
 
     /// <summary>
-    /// Change one field of an existing account. KEYS[1] account hash; ARGV[1] field ('credits' adds, clamped at 0;
-    /// others set), ARGV[2] value. Returns the hash as a flat list, or an empty list when there is no such account.
+    /// Set one field of an existing account. KEYS[1] account hash; ARGV[1] field, ARGV[2] value. Returns the hash as a
+    /// flat list, or an empty list when there is no such account.
     /// </summary>
     public const string Update = """
         if redis.call('EXISTS', KEYS[1]) == 0 then
           return {}
         end
-        if ARGV[1] == 'credits' then
-          local credits = redis.call('HINCRBY', KEYS[1], 'credits', tonumber(ARGV[2]))
-          if credits < 0 then
-            redis.call('HSET', KEYS[1], 'credits', 0)
-          end
-        else
-          redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-        end
+        redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
         return redis.call('HGETALL', KEYS[1])
         """;
 }
