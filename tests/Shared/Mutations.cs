@@ -49,6 +49,44 @@ internal static class Mutations
         }
     }
 
+    /// <summary>
+    /// Output-size cases (issue 13): thin, very long strips (and their wide twins) with shadow offsets, blurs and crop
+    /// margins at and past their limits, so the canvas a shadow asks for ranges from the photo itself to far more than
+    /// any pixel limit, and to sizes whose byte count overflows an int. The same list on every run.
+    /// </summary>
+    public static IEnumerable<OutputSizeCase> OutputSizeCases(int count, int seed)
+    {
+        var random = new Random(seed);
+        (int Width, int Height)[] shapes = [(4, 300_000), (4, 1_000_000), (300_000, 4), (1, 200_000), (2, 50_000), (50_000, 2), (3, 3)];
+        var strips = new Dictionary<(int, int), byte[]>();
+        for (var i = 0; i < count; i++)
+        {
+            var shape = shapes[random.Next(shapes.Length)];
+            if (!strips.TryGetValue(shape, out var image))
+            {
+                image = TestImages.ThinStrip(shape.Width, shape.Height);
+                strips[shape] = image;
+            }
+
+            yield return new OutputSizeCase(
+                image,
+                $"{shape.Width}x{shape.Height}",
+                Pick(random, [-1000, 1000, 0], -1000, 1000, [-1001, 1001, int.MinValue]),
+                Pick(random, [-1000, 1000, 10], -1000, 1000, [-1001, int.MaxValue]),
+                Pick(random, [0, 100, 15], 0, 100, [-1, 101]),
+                random.Next(2) == 0,
+                Pick(random, [0, 10_000], 0, 10_000, [-1, 10_001]));
+        }
+    }
+
+    /// <summary>Mostly an extreme, often any value in range, now and then one just out of range (the validator's 400).</summary>
+    private static int Pick(Random random, int[] extremes, int min, int max, int[] outOfRange) => random.Next(10) switch
+    {
+        < 5 => extremes[random.Next(extremes.Length)],
+        < 9 => random.Next(min, max + 1),
+        _ => outOfRange[random.Next(outOfRange.Length)],
+    };
+
     private static byte[] FlipBits(byte[] source, Random random, int flips)
     {
         var copy = (byte[])source.Clone();
@@ -108,3 +146,6 @@ internal static class Mutations
         return bmp;
     }
 }
+
+/// <summary>One upload for <c>/v2/rembg/shadow/</c> with its effect and crop fields.</summary>
+internal sealed record OutputSizeCase(byte[] Image, string Shape, int OffsetX, int OffsetY, int BlurRadius, bool Crop, int CropMargin);

@@ -22,6 +22,31 @@ internal static class TestImages
     }
 
     /// <summary>
+    /// Issue 13's shape: a white <paramref name="width"/> × <paramref name="height"/> PNG with a blue bar across the middle
+    /// 30 % of its long axis (two pixels thick on the short one). Written row by row into the bitmap rather than pixel by
+    /// pixel, and so uniform that a 4 × 1,000,000 strip encodes to a few KB: no fixture to commit.
+    /// </summary>
+    public static byte[] ThinStrip(int width, int height)
+    {
+        using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+        var pixels = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, uint>(bitmap.GetPixelSpan());
+        pixels.Fill(0xFFFFFFFF);
+        var tall = height >= width;
+        int along = tall ? height : width, across = tall ? width : height;
+        const uint Blue = 0xFFC81414; // RGBA (20, 20, 200, 255), little-endian
+        for (var a = along * 35 / 100; a < along * 65 / 100; a++)
+        {
+            for (var c = Math.Min(1, across - 1); c < Math.Min(3, across); c++)
+            {
+                pixels[tall ? (a * width) + c : (c * width) + a] = Blue;
+            }
+        }
+
+        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+        return data.ToArray();
+    }
+
+    /// <summary>
     /// Inserts an EXIF APP1 segment carrying only the Orientation tag right after the JPEG's SOI marker, the way
     /// cameras write it. Little-endian TIFF, one IFD entry: tag 0x0112, type SHORT, count 1.
     /// </summary>

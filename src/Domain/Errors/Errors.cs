@@ -1,5 +1,6 @@
 using System.Globalization;
 using FapiHub.Domain.Common;
+using FapiHub.Domain.Imaging;
 
 namespace FapiHub.Domain.Errors;
 
@@ -46,6 +47,27 @@ public static class Errors
                     CultureInfo.InvariantCulture,
                     $"The image is {width}x{height} pixels; the limit is {maxPixels} pixels (width x height)."),
                 ErrorType.Validation);
+
+        /// <summary>
+        /// The upload fits but the output would not: <paramref name="growth"/> (e.g. <c>offset_x=-1000</c>) grew the
+        /// <paramref name="photo"/> to an <paramref name="outputWidth"/> × <paramref name="outputHeight"/> canvas, over the
+        /// same limit as the upload; <paramref name="field"/> is the one that grew it most.
+        /// </summary>
+        public static Error OutputTooLarge(string field, IReadOnlyList<string> growth, ImageSize photo, long outputWidth, long outputHeight, long maxPixels)
+        {
+            ArgumentNullException.ThrowIfNull(growth);
+            var fields = growth.Count == 0 ? field : ListOf(growth);
+            return new(
+                ErrorCodes.ImageTooLarge,
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"Field '{field}': with {fields} the shadow grows the {photo.Width}x{photo.Height} image to a canvas of up to {outputWidth}x{outputHeight} pixels; the limit is {maxPixels} pixels (width x height). Lower {field} (towards 0) or send a smaller image."),
+                ErrorType.Validation)
+            { Field = field };
+        }
+
+        private static string ListOf(IReadOnlyList<string> items) =>
+            items.Count == 1 ? items[0] : string.Join(", ", items.Take(items.Count - 1)) + " and " + items[^1];
     }
 
     public static class Inference

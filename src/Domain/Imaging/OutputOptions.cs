@@ -31,13 +31,17 @@ public sealed record OutputOptions(OutputFormat Format = OutputFormat.Png, int Q
 /// <summary>A rectangle of pixels: [X, X + Width) × [Y, Y + Height).</summary>
 public readonly record struct PixelBox(int X, int Y, int Width, int Height)
 {
-    /// <summary>This box grown by <paramref name="margin"/> on every side, clipped to a <paramref name="width"/> × <paramref name="height"/> image.</summary>
+    /// <summary>
+    /// This box grown by <paramref name="margin"/> on every side, clipped to a <paramref name="width"/> × <paramref name="height"/>
+    /// image: a margin never makes the output larger than the image it is cut from. Long arithmetic, so a box at the
+    /// far edge of a huge image plus a margin cannot wrap around.
+    /// </summary>
     public PixelBox Inflate(int margin, int width, int height)
     {
-        var left = Math.Max(0, X - margin);
-        var top = Math.Max(0, Y - margin);
-        var right = Math.Min(width, X + Width + margin);
-        var bottom = Math.Min(height, Y + Height + margin);
+        var left = (int)Math.Max(0L, (long)X - margin);
+        var top = (int)Math.Max(0L, (long)Y - margin);
+        var right = (int)Math.Min(width, (long)X + Width + margin);
+        var bottom = (int)Math.Min(height, (long)Y + Height + margin);
         return new PixelBox(left, top, right - left, bottom - top);
     }
 }

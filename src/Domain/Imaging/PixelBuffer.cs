@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 
 namespace FapiHub.Domain.Imaging;
 
@@ -21,9 +22,24 @@ public abstract class PixelBuffer : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bytesPerPixel);
+
+        // In long, and refused with the sizes rather than an OverflowException from deep inside: callers bound their
+        // sizes first (OutputBounds for composed canvases), so this is the last line, not the check.
+        var pixels = (long)width * height; // at most (2^31)^2: fits a long, unlike its product with the bytes per pixel
+        if (pixels > Array.MaxLength / bytesPerPixel)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(width),
+                width,
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"A {width}x{height} image of {bytesPerPixel} bytes per pixel needs {pixels * (decimal)bytesPerPixel} bytes; one buffer holds at most {Array.MaxLength}."));
+        }
+
         Width = width;
         Height = height;
-        Length = checked(width * height * bytesPerPixel);
+        Length = (int)(pixels * bytesPerPixel);
         _buffer = Pool.Rent(Length);
 
         // Pooled arrays come back with an earlier image's pixels in them; a new buffer starts transparent black, like

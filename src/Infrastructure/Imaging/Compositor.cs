@@ -133,25 +133,19 @@ internal static class Compositor
     }
 
     /// <summary>
-    /// The cut-out over its own soft shadow on a transparent canvas. The canvas is the photo grown only as far as the
-    /// shadow (the subject's box moved by the offset and widened by 3σ, which holds 99.7 % of a Gaussian) reaches past it.
+    /// The cut-out over its own soft shadow on a transparent canvas, sized by <see cref="OutputBounds.ShadowCanvas"/>
+    /// (the rule the handler checked against the pixel limit before decoding), so the canvas here is never larger than
+    /// the one that was allowed.
     /// </summary>
     private static unsafe RgbaImage DropShadow(RgbaImage photo, AlphaMask mask, ShadowEffect shadow)
     {
         photo.ApplyAlpha(mask);
-        var subject = photo.AlphaBounds(OutputOptions.CropAlphaThreshold);
         int w = photo.Width, h = photo.Height;
-        int left = 0, top = 0, right = w, bottom = h;
-        if (subject is { } box)
-        {
-            var reach = (int)Math.Ceiling(3.0 * shadow.BlurRadius);
-            left = Math.Min(0, box.X + shadow.OffsetX - reach);
-            top = Math.Min(0, box.Y + shadow.OffsetY - reach);
-            right = Math.Max(w, box.X + box.Width + shadow.OffsetX + reach);
-            bottom = Math.Max(h, box.Y + box.Height + shadow.OffsetY + reach);
-        }
+        var canvas = OutputBounds.ShadowCanvas(new ImageSize(w, h), photo.AlphaBounds(OutputOptions.CropAlphaThreshold), shadow);
+        var (cw, ch) = canvas.ToImageSize();
 
-        int cw = right - left, ch = bottom - top;
+        // The canvas holds the photo, so |left| and |top| are below its width and height, which ToImageSize kept in int.
+        int left = (int)canvas.Left, top = (int)canvas.Top;
         var premulInfo = new SKImageInfo(cw, ch, SKColorType.Rgba8888, SKAlphaType.Premul);
         using var canvasPixels = new RgbaImage(cw, ch);
         var result = new RgbaImage(cw, ch);

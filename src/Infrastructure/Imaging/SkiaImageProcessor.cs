@@ -70,7 +70,21 @@ internal sealed class SkiaImageProcessor(IOptions<ImagingOptions> options) : IIm
         }
     }
 
-    public RgbaImage Compose(RgbaImage photo, AlphaMask mask, Effect effect) => Compositor.Compose(photo, mask, effect);
+    public long MaxPixels => _options.MaxPixels;
+
+    public RgbaImage Compose(RgbaImage photo, AlphaMask mask, Effect effect)
+    {
+        ArgumentNullException.ThrowIfNull(photo);
+
+        // The handler refuses these from the header, before decoding; any other caller is stopped here, before the
+        // canvas is allocated, by the same rule.
+        if (OutputBounds.Check(new ImageSize(photo.Width, photo.Height), effect, _options.MaxPixels) is { } tooLarge)
+        {
+            throw new ArgumentOutOfRangeException(nameof(effect), effect, tooLarge.Message);
+        }
+
+        return Compositor.Compose(photo, mask, effect);
+    }
 
     public PixelBuffer Crop(PixelBuffer image, PixelBox box)
     {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
 using FapiHub.FunctionalTests.Accounts;
 using FapiHub.Tests.Shared;
@@ -30,6 +31,51 @@ public sealed class ObservabilityAndFuzzTests : ReliabilityHostTests
         Assert.DoesNotContain(statuses, s => (int)s >= 500);
         Assert.Contains(HttpStatusCode.BadRequest, statuses);
         Assert.Equal(HttpStatusCode.OK, valid.StatusCode);
+    }
+
+    [Fact]
+    public async Task PostShadow_WhenFedThinLongImagesWithHugeOffsetsBlursAndCropMargins_ShouldAnswer200OrA4xxEnvelopeAndChargeOnlyThe200s()
+    {
+        const long MaxPixels = 1_500_000; // admits the 4 × 300,000 strip as an upload, not the canvas its shadow asks for
+        var host = Host(("Limits:MaxPixels", "1500000"));
+        using var client = await PayingClient(host);
+        var statuses = new List<HttpStatusCode>();
+
+        foreach (var c in Mutations.OutputSizeCases(40, seed: 13))
+        {
+            using var form = Http.Form(c.Image, "strip.png").With(
+                ("offset_x", c.OffsetX.ToString(CultureInfo.InvariantCulture)),
+                ("offset_y", c.OffsetY.ToString(CultureInfo.InvariantCulture)),
+                ("blur_radius", c.BlurRadius.ToString(CultureInfo.InvariantCulture)),
+                ("crop", c.Crop ? "true" : "false"),
+                ("crop_margin", c.CropMargin.ToString(CultureInfo.InvariantCulture)));
+            using var response = await client.PostAsync("/v2/rembg/shadow/", form);
+            statuses.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                var (width, height, _, _) = TestImages.PngHeader(await response.Content.ReadAsByteArrayAsync());
+                Assert.True((long)width * height <= MaxPixels, $"{c}: served {width}x{height}");
+            }
+            else
+            {
+                // A client error in the envelope, whatever the combination: never a 5xx, never an empty body.
+                Assert.True((int)response.StatusCode is >= 400 and < 500, $"{c}: answered {(int)response.StatusCode}");
+                await Http.AssertEnvelope(response, response.StatusCode, await ClientErrorCode(response));
+            }
+        }
+
+        Assert.Contains(HttpStatusCode.OK, statuses);
+        Assert.Contains(HttpStatusCode.BadRequest, statuses);
+        Assert.Equal(StartingCredits - statuses.Count(s => s == HttpStatusCode.OK), await Credits(client));
+    }
+
+    /// <summary>The envelope's code, which must be one a bad shadow request can earn: the fields' range or the output size.</summary>
+    private static async Task<string> ClientErrorCode(HttpResponseMessage response)
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var code = json.RootElement.GetProperty("error").GetProperty("code").GetString()!;
+        Assert.Contains(code, new[] { "image_too_large", "invalid_request" });
+        return code;
     }
 
     [Fact]

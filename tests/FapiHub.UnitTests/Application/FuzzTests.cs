@@ -46,9 +46,49 @@ public sealed class FuzzTests(ITestOutputHelper output)
         Assert.True(outcomes.GetValueOrDefault("invalid_image") > 1_000, string.Join(", ", outcomes));
     }
 
-    private static ServiceProvider Services(out FixedCaller caller)
+    [Fact]
+    public async Task Send_WhenThinLongImagesAskForHugeShadowsAndCropMargins_ShouldOnlyServeBoundedOutputsOrAnswerClientErrors()
     {
-        var configuration = new ConfigurationBuilder().Build();
+        const long MaxPixels = 1_500_000; // admits the 4 × 300,000 strip as an upload, not the canvas its shadow asks for
+        await using var services = Services(out var caller, ("Limits:MaxPixels", "1500000"));
+        var sender = services.GetRequiredService<ISender>();
+        var ledger = services.GetRequiredService<IUsageLedger>();
+        var outcomes = new Dictionary<string, int>(StringComparer.Ordinal);
+        var served = 0;
+
+        foreach (var c in Mutations.OutputSizeCases(300, Seed))
+        {
+            var command = new RemoveBackgroundCommand(
+                c.Image, null, new ShadowRequest(c.OffsetX, c.OffsetY, c.BlurRadius, null), new OutputRequest(Crop: c.Crop, CropMargin: c.CropMargin));
+            var result = await sender.Send(command);
+            var outcome = result.IsSuccess ? "ok" : result.Error!.Code;
+            outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
+            if (result.IsSuccess)
+            {
+                served++;
+                Assert.True((long)result.Value.Width * result.Value.Height <= MaxPixels, $"{c}: {result.Value.Width}x{result.Value.Height}");
+            }
+            else
+            {
+                Assert.Equal(ErrorType.Validation, result.Error!.Type);
+            }
+        }
+
+        output.WriteLine(string.Join(", ", outcomes.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key}: {o.Value}")));
+        Assert.Subset(new HashSet<string>(["ok", "image_too_large", "invalid_request"]), outcomes.Keys.ToHashSet());
+        Assert.True(outcomes.GetValueOrDefault("image_too_large") > 100, string.Join(", ", outcomes));
+        Assert.True(served > 0, string.Join(", ", outcomes));
+
+        // Only what was served was charged: every refusal released its hold.
+        var usage = await ledger.GetUsageAsync(caller.AccountId!, BillingPeriod.Key(TimeProvider.System.GetUtcNow()), default);
+        Assert.Equal(new UsageSnapshot(served, 0, 1_000_000 - served), usage);
+    }
+
+    private static ServiceProvider Services(out FixedCaller caller, params (string Key, string Value)[] settings)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)))
+            .Build();
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddMetrics();

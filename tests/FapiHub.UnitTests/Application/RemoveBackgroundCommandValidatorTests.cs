@@ -98,6 +98,17 @@ public sealed class RemoveBackgroundCommandValidatorTests
     }
 
     [Theory]
+    [InlineData(int.MinValue, 0)]
+    [InlineData(0, int.MinValue)]
+    public void Validate_WhenAnOffsetIsIntMinValue_ShouldFailNamingItRatherThanThrow(int offsetX, int offsetY)
+    {
+        // Found by the output-size fuzz: Math.Abs(int.MinValue) threw from ShadowRequest.TryCreate (a 500 over HTTP).
+        var result = _validator.Validate(Command(new ShadowRequest(offsetX, offsetY, 15, null), new OutputRequest("jpg")));
+
+        Assert.Contains(offsetX == int.MinValue ? "offset_x" : "offset_y", result.Errors.Select(Field));
+    }
+
+    [Theory]
     [InlineData("cutout")]
     [InlineData("shadow")]
     [InlineData("translucent colour")]

@@ -213,8 +213,13 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
 
         public Result<RgbaImage>? DecodeResult { get; set; }
 
+        /// <summary>The size the header "declares"; decoding still yields the 2 × 1 photo.</summary>
+        public ImageSize ProbedSize { get; set; } = new(2, 1);
+
+        public long MaxPixels { get; set; } = 25_000_000;
+
         public Result<ImageSize> Probe(ReadOnlyMemory<byte> encoded) =>
-            DecodeResult is { IsSuccess: false } failed ? failed.Error! : new ImageSize(2, 1);
+            DecodeResult is { IsSuccess: false } failed ? failed.Error! : ProbedSize;
 
         public Result<RgbaImage> Decode(ReadOnlyMemory<byte> encoded)
         {
@@ -254,18 +259,56 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
         Assert.Equal(new UsageSnapshot(0, 0, 0), await Usage());
     }
 
+    [Fact]
+    public async Task Send_WhenTheShadowWouldOutgrowThePixelLimit_ShouldRefuseBeforeTheTurnOrDecodingAndChargeNothing()
+    {
+        UseAccount("payg", 5);
+        _images.ProbedSize = new ImageSize(4, 300_000); // the repro: 1.2 MP in, up to 1304 × 301,300 out
+
+        var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, new ShadowRequest(-1000, 1000, 100, null), OutputRequest.Default));
+
+        Assert.Equal("image_too_large", result.Error!.Code);
+        Assert.Equal("offset_x", result.Error.Field);
+        Assert.Equal(0, _scheduler.Turns);
+        Assert.Equal(0, _images.Decodes);
+        Assert.Empty(_remover.Models);
+        Assert.Equal(new UsageSnapshot(0, 0, 5), await Usage());
+        Assert.Empty(_caller.Receipts);
+    }
+
+    [Fact]
+    public async Task Send_WhenTheShadowCanvasFitsTheLimit_ShouldTakeItsTurnAndBeCharged()
+    {
+        UseAccount("payg", 5);
+        _images.ProbedSize = new ImageSize(4, 3_000);
+
+        var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, new ShadowRequest(-1000, 1000, 100, null), OutputRequest.Default));
+
+        Assert.True(result.IsSuccess);
+        Assert.Equal(1, _scheduler.Turns);
+        Assert.Equal(new ChargeReceipt(1, null, 4), Assert.Single(_caller.Receipts));
+    }
+
     private sealed class FakeScheduler : IInferenceScheduler
     {
+        private int _turns;
+
         public bool Full { get; set; }
 
+        public int Turns => _turns;
+
         public Result<IInferenceAdmission> TryAdmit() =>
-            Full ? Errors.Inference.ServerBusy(3) : Result<IInferenceAdmission>.Success(new Admission());
+            Full ? Errors.Inference.ServerBusy(3) : Result<IInferenceAdmission>.Success(new Admission(this));
 
         public Error? RefusalIfFull() => Full ? Errors.Inference.ServerBusy(3) : null;
 
-        private sealed class Admission : IInferenceAdmission
+        private sealed class Admission(FakeScheduler scheduler) : IInferenceAdmission
         {
-            public ValueTask WaitForTurnAsync(long pixels, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+            public ValueTask WaitForTurnAsync(long pixels, CancellationToken cancellationToken)
+            {
+                Interlocked.Increment(ref scheduler._turns);
+                return ValueTask.CompletedTask;
+            }
 
             public void Dispose()
             {

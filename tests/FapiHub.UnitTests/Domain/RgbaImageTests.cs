@@ -49,4 +49,14 @@ public sealed class RgbaImageTests
 
         Assert.True(fresh.Span.IndexOfAnyExcept((byte)0) < 0);
     }
+
+    [Theory]
+    [InlineData(1304, 1_000_000)] // the 4 × 1,000,000 shadow canvas: 5.2 GB of RGBA
+    [InlineData(int.MaxValue, int.MaxValue)]
+    public void Constructor_WhenTheBufferWouldNotFitAnArray_ShouldThrowArgumentOutOfRangeNotOverflow(int width, int height)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new RgbaImage(width, height));
+
+        Assert.Contains($"{width}x{height}", error.Message, StringComparison.Ordinal);
+    }
 }

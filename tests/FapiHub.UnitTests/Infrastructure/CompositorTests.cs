@@ -82,6 +82,35 @@ public sealed class CompositorTests
         Assert.Equal((byte)0, Pixel(result, 70, 32)[0]);            // in the shadow colour
     }
 
+    [Theory]
+    [InlineData(30, 0, 2)]
+    [InlineData(-1000, 1000, 100)]
+    [InlineData(0, -40, 20)]
+    public void Compose_WhenShadow_ShouldHaveExactlyTheCanvasTheSizeRuleGives(int offsetX, int offsetY, int blur)
+    {
+        using var photo = Photo();
+        using var mask = SquareMask();
+        var shadow = new ShadowEffect(offsetX, offsetY, blur, new Rgba(0, 0, 0, 200));
+        var expected = OutputBounds.ShadowCanvas(new ImageSize(Size, Size), new PixelBox(16, 16, 32, 32), shadow);
+
+        using var result = _processor.Compose(photo, mask, shadow);
+
+        Assert.Equal((expected.Width, expected.Height), (result.Width, result.Height));
+        Assert.True(result.Width * (long)result.Height <= OutputBounds.Largest(new ImageSize(Size, Size), shadow).Pixels);
+    }
+
+    [Fact]
+    public void Compose_WhenTheLargestShadowCanvasIsOverTheLimit_ShouldThrowArgumentOutOfRangeBeforeAllocating()
+    {
+        var processor = new SkiaImageProcessor(Options.Create(new ImagingOptions { MaxPixels = Size * Size }));
+        using var photo = Photo();
+        using var mask = SquareMask();
+
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => processor.Compose(photo, mask, new ShadowEffect(0, 10, 0, new Rgba(0, 0, 0, 200))));
+
+        Assert.Contains("offset_y", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Crop_WhenGivenABox_ShouldCopyExactlyThatRegion()
     {

@@ -14,6 +14,12 @@ public interface IImageProcessor
     Result<ImageSize> Probe(ReadOnlyMemory<byte> encoded);
 
     /// <summary>
+    /// The pixel limit (<c>Limits:MaxPixels</c>) that <see cref="Probe"/> and <see cref="Decode"/> hold the upload to;
+    /// every composed output is held to it too (<see cref="OutputBounds"/>).
+    /// </summary>
+    long MaxPixels { get; }
+
+    /// <summary>
     /// Decodes JPEG, PNG, WebP, BMP or GIF (first frame) into an upright RGBA image (EXIF orientation applied).
     /// Anything else, or a damaged file, is the <c>invalid_image</c> failure, never an exception.
     /// </summary>
@@ -21,7 +27,9 @@ public interface IImageProcessor
 
     /// <summary>
     /// Applies <paramref name="effect"/> (anything but <see cref="MaskEffect"/>) to the photo with its matte. The result
-    /// has the photo's size, except a shadow, whose canvas grows so the shadow is not clipped. The photo may be reused.
+    /// has the photo's size, except a shadow, whose canvas grows so the shadow is not clipped (never past
+    /// <see cref="OutputBounds.Largest"/>; an effect whose largest canvas is over <see cref="MaxPixels"/> throws
+    /// <see cref="ArgumentOutOfRangeException"/>: check it first). The photo may be reused.
     /// </summary>
     RgbaImage Compose(RgbaImage photo, AlphaMask mask, Effect effect);
 

@@ -80,9 +80,10 @@ public sealed record ShadowRequest(int? OffsetX, int? OffsetY, int? BlurRadius, 
         var colorOk = string.IsNullOrWhiteSpace(ShadowColor) || Rgba.TryParse(ShadowColor, out color);
         var shadow = new ShadowEffect(OffsetX ?? 0, OffsetY ?? 10, BlurRadius ?? 15, color);
         effect = shadow;
+        // Ranges, not Math.Abs: offset_x=-2147483648 binds, and its absolute value throws (a 500, not a 400).
         return colorOk
-            && Math.Abs(shadow.OffsetX) <= ShadowEffect.MaxOffset
-            && Math.Abs(shadow.OffsetY) <= ShadowEffect.MaxOffset
+            && shadow.OffsetX is >= -ShadowEffect.MaxOffset and <= ShadowEffect.MaxOffset
+            && shadow.OffsetY is >= -ShadowEffect.MaxOffset and <= ShadowEffect.MaxOffset
             && shadow.BlurRadius is >= 0 and <= ShadowEffect.MaxBlurRadius;
     }
 }

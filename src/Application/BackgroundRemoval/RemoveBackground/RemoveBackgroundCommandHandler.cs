@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 
 namespace FapiHub.Application.BackgroundRemoval.RemoveBackground;
 
-/// <summary>admit → read the size → wait for a turn → decode → predict the matte → compose the effect → crop → encode. The same path for every endpoint.</summary>
+/// <summary>admit → read the size → bound the output → wait for a turn → decode → predict the matte → compose the effect → crop → encode. The same path for every endpoint.</summary>
 internal sealed class RemoveBackgroundCommandHandler(
     IImageProcessor images,
     IBackgroundRemover remover,
@@ -44,6 +44,14 @@ internal sealed class RemoveBackgroundCommandHandler(
         if (!size.IsSuccess)
         {
             return size.Error!;
+        }
+
+        // Every output is bounded, not only the upload: a shadow grows the canvas by up to ~1,300 px a side, so a thin,
+        // very long photo well inside the limit could ask for hundreds of megapixels. The largest canvas any subject
+        // could need is known from the header and the fields alone, so it is refused here, before a turn or a decode.
+        if (OutputBounds.Check(size.Value, effect, images.MaxPixels) is { } outputTooLarge)
+        {
+            return outputTooLarge;
         }
 
         var timeoutSeconds = options.Value.TimeoutSeconds;
