@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using FapiHub.Api.Authentication;
 using FapiHub.Api.Errors;
 using FapiHub.Api.Http;
@@ -9,6 +11,7 @@ using FapiHub.Domain.Common;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using OpenTelemetry.Metrics;
@@ -71,26 +74,82 @@ public static class DependencyInjection
                 options.ModelBindingMessageProvider.SetValueIsInvalidAccessor(value => $"the value '{value}' is not valid here.");
                 options.ModelBindingMessageProvider.SetValueMustBeANumberAccessor(_ => "must be a number.");
             })
-            .AddJsonOptions(options => options.JsonSerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+            .AddJsonOptions(options =>
+            {
+                options.JsonSerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+
+                // Numbers are JSON numbers: the web defaults would read "5" as 5, and a typo'd type should be a 400.
+                options.JsonSerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+
+                // The serializer's messages name .NET types ("FapiHub.Api.Contracts.AddCreditsRequest"); the envelope
+                // says what is wrong in the API's own terms instead (JsonBodyError).
+                options.AllowInputFormatterExceptionMessages = false;
+            });
 
         // Model-binding failures use the envelope too, naming the field; a body cut off by the size limit is a 413.
-        services.Configure<ApiBehaviorOptions>(options => options.InvalidModelStateResponseFactory = context =>
+        services.Configure<ApiBehaviorOptions>(options =>
         {
-            var errors = context.ModelState.Where(entry => entry.Value?.Errors.Count > 0).ToList();
-            if (errors.SelectMany(e => e.Value!.Errors).Any(e => IsBodyTooLarge(e.Exception)))
-            {
-                return ErrorResponses.ToActionResult(ErrorResponses.ForStatusCode(context.HttpContext, StatusCodes.Status413PayloadTooLarge));
-            }
-
-            var (field, entry) = errors.Count > 0 ? (errors[0].Key, errors[0].Value!) : (string.Empty, null);
-            var message = entry?.Errors[0] is { } first
-                ? (string.IsNullOrEmpty(first.ErrorMessage) ? "could not be read." : first.ErrorMessage)
-                : "is invalid.";
-            return ErrorResponses.ToActionResult(
-                string.IsNullOrEmpty(field)
-                    ? DomainErrors.Request.Malformed(message)
-                    : DomainErrors.Request.InvalidField(field, $"Field '{field}': {message}"));
+            // No ProblemDetails bodies: a bare status (e.g. [FromBody] without a Content-Type: 415) reaches the status
+            // code pages, which answer it in the envelope like every other error.
+            options.SuppressMapClientErrors = true;
+            options.InvalidModelStateResponseFactory = InvalidModelState;
         });
+    }
+
+    private static IActionResult InvalidModelState(ActionContext context)
+    {
+        var errors = context.ModelState.Where(entry => entry.Value?.Errors.Count > 0).ToList();
+        if (UploadLimitFeature.WasExceeded(context.HttpContext) || errors.SelectMany(e => e.Value!.Errors).Any(e => IsBodyTooLarge(e.Exception)))
+        {
+            return ErrorResponses.ToActionResult(ErrorResponses.ForStatusCode(context.HttpContext, StatusCodes.Status413PayloadTooLarge));
+        }
+
+        // A JSON body's errors are keyed by their JSON path ("$.amount"); they say more than the parameter's.
+        if (errors.FirstOrDefault(e => e.Key.StartsWith('$')) is { Key: not null } json)
+        {
+            return ErrorResponses.ToActionResult(JsonBodyError(context, json.Key, json.Value!.Errors[0]));
+        }
+
+        var (field, entry) = errors.Count > 0 ? (errors[0].Key, errors[0].Value!) : (string.Empty, null);
+        var message = entry?.Errors[0] is { } first
+            ? (string.IsNullOrEmpty(first.ErrorMessage) ? "could not be read." : first.ErrorMessage)
+            : "is invalid.";
+        return ErrorResponses.ToActionResult(
+            string.IsNullOrEmpty(field)
+                ? DomainErrors.Request.Malformed(message)
+                : DomainErrors.Request.InvalidField(field, $"Field '{field}': {message}"));
+    }
+
+    /// <summary>
+    /// What was wrong with a JSON body, from the serializer's error at <paramref name="path"/>: broken JSON, a body
+    /// that is not an object, or a field of the wrong type (named, with the type it must have).
+    /// </summary>
+    private static Error JsonBodyError(ActionContext context, string path, ModelError error)
+    {
+        // Syntax errors come from the reader, wrapped in the serializer's exception; type mismatches have no such inner.
+        if (error.Exception is JsonException { InnerException: JsonException } syntax)
+        {
+            return DomainErrors.Request.Malformed(string.Create(
+                CultureInfo.InvariantCulture,
+                $"the body is not valid JSON (line {syntax.LineNumber + 1}, byte {syntax.BytePositionInLine + 1})."));
+        }
+
+        var field = path.TrimStart('$').TrimStart('.').Split('.', '[')[0];
+        if (field.Length == 0)
+        {
+            return DomainErrors.Request.Malformed("the body must be one JSON object with the documented fields.");
+        }
+
+        var bodyType = context.ActionDescriptor.Parameters.FirstOrDefault(p => p.BindingInfo?.BindingSource == BindingSource.Body)?.ParameterType;
+        var property = bodyType?.GetProperties().FirstOrDefault(p => JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Name) == field);
+        var expected = (Nullable.GetUnderlyingType(property?.PropertyType ?? typeof(object)) ?? property?.PropertyType) switch
+        {
+            { } t when t == typeof(long) || t == typeof(int) => "a whole number (a JSON number, without quotes or decimals)",
+            { } t when t == typeof(string) => "a JSON string",
+            { } t when t == typeof(bool) => "true or false",
+            _ => "of the documented type",
+        };
+        return DomainErrors.Request.InvalidField(field, $"Field '{field}' must be {expected}.");
     }
 
     private static bool IsBodyTooLarge(Exception? exception)
@@ -106,8 +165,11 @@ public static class DependencyInjection
         return false;
     }
 
-    private static void AddErrorHandling(IServiceCollection services) =>
+    private static void AddErrorHandling(IServiceCollection services)
+    {
         services.AddExceptionHandler<EnvelopeExceptionHandler>();
+        services.AddSingleton<KestrelRejectionEnvelopes>();
+    }
 
     private static void AddAuthentication(IServiceCollection services, IConfiguration configuration)
     {
@@ -128,7 +190,9 @@ public static class DependencyInjection
         services.AddOptions<FormOptions>().Configure<IOptions<LimitsOptions>>((form, limits) =>
         {
             form.MemoryBufferThreshold = (int)Math.Min(int.MaxValue, limits.Value.MaxRequestBodyBytes);
-            form.MultipartBodyLengthLimit = limits.Value.MaxRequestBodyBytes;
+            // Never the limit that trips: the body itself is capped at MaxRequestBodyBytes (UploadLimitMiddleware), and
+            // that cap answers 413, where the multipart reader's own limit would surface as a 400.
+            form.MultipartBodyLengthLimit = limits.Value.MaxRequestBodyBytes + 1;
         });
     }
 

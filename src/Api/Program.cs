@@ -5,18 +5,27 @@ using FapiHub.Application;
 using FapiHub.Infrastructure;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.FileProviders;
 
 // A model run holds a pool thread for ~2 s. With the pool's default minimum (one thread per core) a burst of requests,
 // quick 503 refusals included, would queue behind the pool's slow growth; a larger minimum keeps them answering.
 ThreadPool.GetMinThreads(out var minWorkers, out var minIo);
 ThreadPool.SetMinThreads(Math.Max(minWorkers, 8 * Environment.ProcessorCount), minIo);
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = ContentRoot.Choose(args) });
 
 builder.Services
     .AddApplication()
     .AddInfrastructure(builder.Configuration)
     .AddApi(builder.Configuration);
+
+// The demo page comes from the content root's wwwroot (dotnet run, the tests). Started elsewhere (from bin/ or a publish
+// folder, cwd anywhere) the content root has none, so the copy the build puts next to the assembly serves it.
+if (!Directory.Exists(builder.Environment.WebRootPath) && Path.Combine(AppContext.BaseDirectory, "wwwroot") is var besideTheApp && Directory.Exists(besideTheApp))
+{
+    builder.Environment.WebRootPath = besideTheApp;
+    builder.Environment.WebRootFileProvider = new PhysicalFileProvider(besideTheApp);
+}
 
 var limits = builder.Configuration.GetSection(LimitsOptions.SectionName).Get<LimitsOptions>() ?? new LimitsOptions();
 builder.WebHost.ConfigureKestrel(kestrel =>
@@ -27,6 +36,10 @@ builder.WebHost.ConfigureKestrel(kestrel =>
     kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(limits.RequestHeadersTimeoutSeconds);
     kestrel.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(limits.KeepAliveTimeoutSeconds);
     kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(limits.MinRequestBodyBytesPerSecond, TimeSpan.FromSeconds(limits.MinRequestBodyGraceSeconds));
+
+    // Kestrel answers requests it cannot parse (431, 414, 408, 400) before any middleware runs; this puts the envelope in.
+    kestrel.ConfigureEndpointDefaults(listen => listen.Use(next =>
+        listen.ApplicationServices.GetRequiredService<KestrelRejectionEnvelopes>().Middleware(next)));
 });
 
 // SIGTERM: stop accepting, let in-flight requests finish (and be charged once) for up to the drain timeout.
@@ -57,12 +70,17 @@ if (app.Services.GetService<Microsoft.AspNetCore.Cors.Infrastructure.ICorsServic
 app.UseDefaultFiles();
 app.UseStaticFiles();
 
-app.UseSwagger();
-app.UseSwaggerUI(options =>
+// Swagger UI and the document, unless Swagger:Enabled is false (a public box that should not advertise itself); then
+// /swagger and /swagger/v1/swagger.json are plain 404s, in the envelope.
+if (app.Configuration.GetValue(SwaggerSettings.EnabledKey, defaultValue: true))
 {
-    options.SwaggerEndpoint("/swagger/v1/swagger.json", "FapiHub v2");
-    options.DocumentTitle = "FapiHub API";
-});
+    app.UseSwagger();
+    app.UseSwaggerUI(options =>
+    {
+        options.SwaggerEndpoint("/swagger/v1/swagger.json", "FapiHub v2");
+        options.DocumentTitle = "FapiHub API";
+    });
+}
 
 app.UseAuthentication();
 app.UseAuthorization();
@@ -73,6 +91,25 @@ app.MapPrometheusScrapingEndpoint("/metrics");
 app.MapControllers();
 
 await app.RunAsync();
+
+/// <summary>
+/// The content root is the working directory, as usual, when that holds the app's settings (dotnet run, bin/, a
+/// publish folder entered with cd, the tests). Started from anywhere else (<c>dotnet /srv/fapihub/FapiHub.Api.dll</c>)
+/// it would find neither appsettings.json nor wwwroot and refuse to start, so the folder of the app is used instead.
+/// An explicit content root (argument or environment) always wins.
+/// </summary>
+internal static class ContentRoot
+{
+    public static string? Choose(string[] args)
+    {
+        var explicitlySet = args.Any(arg => arg.Contains("contentRoot", StringComparison.OrdinalIgnoreCase))
+            || Environment.GetEnvironmentVariable("ASPNETCORE_CONTENTROOT") is { Length: > 0 }
+            || Environment.GetEnvironmentVariable("DOTNET_CONTENTROOT") is { Length: > 0 };
+        var settingsHere = File.Exists(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"));
+        var settingsBesideTheApp = File.Exists(Path.Combine(AppContext.BaseDirectory, "appsettings.json"));
+        return !explicitlySet && !settingsHere && settingsBesideTheApp ? AppContext.BaseDirectory : null;
+    }
+}
 
 /// <summary>Entry point; public so the functional tests' WebApplicationFactory can start the real application.</summary>
 public partial class Program;

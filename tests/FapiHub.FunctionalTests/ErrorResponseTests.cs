@@ -118,6 +118,44 @@ public sealed class ErrorResponseTests(FapiHubFactory factory)
     }
 
     [Fact]
+    public async Task Post_WhenAChunkedBodyExceedsTheUploadLimit_ShouldBe413FileTooLarge()
+    {
+        using var client = factory.CreateAuthenticatedClient();
+        using var chunked = Http.Chunked(Http.Form(new byte[20 * 1024 * 1024], "huge.png"));
+
+        using var response = await client.PostAsync("/v2/rembg/", chunked);
+
+        await Http.AssertEnvelope(response, HttpStatusCode.RequestEntityTooLarge, "file_too_large");
+    }
+
+    [Fact]
+    public async Task Post_WhenAChunkedBodyIsWithinTheLimit_ShouldStillBeRead()
+    {
+        using var client = factory.CreateAuthenticatedClient();
+        using var chunked = Http.Chunked(Http.Form(Png).With(("radius", "0")));
+
+        using var response = await client.PostAsync("/v2/rembg/blur/", chunked);
+
+        // Read in full and validated: the radius is what is wrong, not the size.
+        var message = await Http.AssertEnvelope(response, HttpStatusCode.BadRequest, "invalid_request");
+        Assert.Contains("'radius'", message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/v2/rembg/")]
+    [InlineData("/v2/rembg/shadow/")]
+    public async Task Post_WhenContentTypeIsMissing_ShouldBe415UnsupportedMediaType(string path)
+    {
+        using var client = factory.CreateAuthenticatedClient();
+        using var body = new ByteArrayContent(Png);
+
+        using var response = await client.PostAsync(path, body);
+
+        var message = await Http.AssertEnvelope(response, HttpStatusCode.UnsupportedMediaType, "unsupported_media_type");
+        Assert.Contains("multipart/form-data", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Post_WhenBodyIsJson_ShouldBe415UnsupportedMediaType()
     {
         using var client = factory.CreateAuthenticatedClient();

@@ -34,6 +34,12 @@ internal static class Http
     }
 
     /// <summary>
+    /// <paramref name="content"/> without a length, so it goes out with <c>Transfer-Encoding: chunked</c> (as streaming
+    /// clients send), and the server only learns its size by reading it.
+    /// </summary>
+    public static HttpContent Chunked(HttpContent content) => new ChunkedContent(content);
+
+    /// <summary>
     /// Asserts FapiHub's error envelope: the status, JSON content type, the code, a non-empty message and a
     /// request id of the form req_… that matches the X-Request-Id header. Returns the message.
     /// </summary>
@@ -53,5 +59,34 @@ internal static class Http
         Assert.Equal(requestId, Assert.Single(response.Headers.GetValues("X-Request-Id")));
         Assert.DoesNotContain("   at ", body, StringComparison.Ordinal); // no stack trace, ever
         return message!;
+    }
+}
+
+internal sealed class ChunkedContent : HttpContent
+{
+    private readonly HttpContent _inner;
+
+    public ChunkedContent(HttpContent inner)
+    {
+        _inner = inner;
+        Headers.ContentType = inner.Headers.ContentType;
+    }
+
+    protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) => _inner.CopyToAsync(stream);
+
+    protected override bool TryComputeLength(out long length)
+    {
+        length = 0;
+        return false;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _inner.Dispose();
+        }
+
+        base.Dispose(disposing);
     }
 }

@@ -1,6 +1,7 @@
 using FapiHub.Api.Authentication;
 using FapiHub.Api.Contracts;
 using FapiHub.Api.Errors;
+using FapiHub.Api.Http;
 using FapiHub.Application.Accounts;
 using FapiHub.Application.Accounts.AddCredits;
 using FapiHub.Application.Accounts.ChangePlan;
@@ -26,10 +27,14 @@ namespace FapiHub.Api.Controllers;
 [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status503ServiceUnavailable, "application/json")]
 public sealed class AdminKeysController(ISender sender) : ApiControllerBase
 {
+    /// <summary>Where the admin API lives; every route under it takes JSON.</summary>
+    public const string BasePath = "/v2/admin";
+
     /// <summary>Issue an API key.</summary>
     /// <remarks>The plaintext <c>key</c> is in this response only; the server keeps just its SHA-256 digest.</remarks>
     [HttpPost]
     [Consumes("application/json")]
+    [ContentTypeRequired]
     [ProducesResponseType<CreatedApiKey>(StatusCodes.Status201Created, "application/json")]
     public async Task<IActionResult> CreateApiKey([FromBody] CreateKeyRequest request, CancellationToken cancellationToken)
     {
@@ -51,6 +56,7 @@ public sealed class AdminKeysController(ISender sender) : ApiControllerBase
     /// </remarks>
     [HttpPost("{id}/credits")]
     [Consumes("application/json")]
+    [ContentTypeRequired]
     [ProducesResponseType<CreditAdjustmentSummary>(StatusCodes.Status200OK, "application/json")]
     public async Task<IActionResult> AddCredits(string id, [FromBody] AddCreditsRequest request, CancellationToken cancellationToken) =>
         Reply(await sender.Send(new AddCreditsCommand(id, request.Amount), cancellationToken));
@@ -58,6 +64,7 @@ public sealed class AdminKeysController(ISender sender) : ApiControllerBase
     /// <summary>Change a key's plan.</summary>
     [HttpPatch("{id}")]
     [Consumes("application/json")]
+    [ContentTypeRequired]
     [ProducesResponseType<ApiKeySummary>(StatusCodes.Status200OK, "application/json")]
     public async Task<IActionResult> ChangePlan(string id, [FromBody] ChangePlanRequest request, CancellationToken cancellationToken) =>
         Reply(await sender.Send(new ChangePlanCommand(id, request.Plan), cancellationToken));

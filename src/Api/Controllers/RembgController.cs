@@ -22,6 +22,7 @@ namespace FapiHub.Api.Controllers;
 [PerMinuteRateLimit]
 [Tags("Background removal")]
 [Consumes("multipart/form-data")]
+[ContentTypeRequired]
 [ProducesResponseType<FileContentResult>(StatusCodes.Status200OK, "image/png", "image/webp", "image/jpeg")]
 [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status400BadRequest, "application/json")]
 [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status401Unauthorized, "application/json")]

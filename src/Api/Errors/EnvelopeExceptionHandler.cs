@@ -1,3 +1,4 @@
+using FapiHub.Api.Http;
 using FapiHub.Application.Abstractions.Accounts;
 using FapiHub.Domain.Common;
 using Microsoft.AspNetCore.Diagnostics;
@@ -20,6 +21,13 @@ internal sealed partial class EnvelopeExceptionHandler(ILogger<EnvelopeException
         if (httpContext.Response.HasStarted)
         {
             return false;
+        }
+
+        if (UploadLimitFeature.WasExceeded(httpContext) && !httpContext.RequestAborted.IsCancellationRequested)
+        {
+            // The body grew past the limit, however the failure to read it was wrapped on the way here.
+            await ErrorResponses.WriteAsync(httpContext, ErrorResponses.ForStatusCode(httpContext, StatusCodes.Status413PayloadTooLarge));
+            return true;
         }
 
         switch (exception)

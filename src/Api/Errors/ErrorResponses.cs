@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using FapiHub.Api.Controllers;
 using FapiHub.Api.Http;
 using FapiHub.Application.Common.Telemetry;
 using FapiHub.Domain.Common;
@@ -36,8 +37,11 @@ public static class ErrorResponses
             ErrorType.PaymentRequired => StatusCodes.Status402PaymentRequired,
             ErrorType.NotFound => StatusCodes.Status404NotFound,
             ErrorType.MethodNotAllowed => StatusCodes.Status405MethodNotAllowed,
+            ErrorType.RequestTimeout => StatusCodes.Status408RequestTimeout,
             ErrorType.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
+            ErrorType.UriTooLong => StatusCodes.Status414UriTooLong,
             ErrorType.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
+            ErrorType.RequestHeadersTooLarge => StatusCodes.Status431RequestHeaderFieldsTooLarge,
             ErrorType.RateLimited => StatusCodes.Status429TooManyRequests,
             ErrorType.Unavailable => StatusCodes.Status503ServiceUnavailable,
             _ => StatusCodes.Status500InternalServerError,
@@ -52,17 +56,44 @@ public static class ErrorResponses
     {
         ArgumentNullException.ThrowIfNull(context);
         var path = context.Request.Path.Value ?? "/";
+        var limits = context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value;
         return statusCode switch
         {
             StatusCodes.Status401Unauthorized => DomainErrors.Auth.InvalidApiKey,
             StatusCodes.Status404NotFound => DomainErrors.General.NotFound(path),
             StatusCodes.Status405MethodNotAllowed => DomainErrors.General.MethodNotAllowed(context.Request.Method, path),
-            StatusCodes.Status413PayloadTooLarge => DomainErrors.Request.FileTooLarge(context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value.MaxUploadBytes),
+            StatusCodes.Status415UnsupportedMediaType when TakesJson(context) => DomainErrors.Request.JsonRequired(context.Request.ContentType),
             StatusCodes.Status415UnsupportedMediaType => DomainErrors.Request.UnsupportedMediaType(context.Request.ContentType),
             >= 500 => DomainErrors.General.Internal,
-            _ => DomainErrors.Request.Malformed(string.Create(CultureInfo.InvariantCulture, $"it was rejected with status {statusCode}.")),
+            _ => ForRejection(statusCode, string.Create(CultureInfo.InvariantCulture, $"it was rejected with status {statusCode}."), limits),
         };
     }
+
+    /// <summary>
+    /// The error for a status the server itself rejected the exchange with (Kestrel's 400, 408, 413, 414, 431, …),
+    /// where there may be no request to speak of; <paramref name="detail"/> says what was wrong for a plain 400.
+    /// </summary>
+    internal static Error ForRejection(int statusCode, string detail, LimitsOptions limits) => statusCode switch
+    {
+        StatusCodes.Status408RequestTimeout => DomainErrors.Request.Timeout(limits.RequestHeadersTimeoutSeconds),
+        StatusCodes.Status413PayloadTooLarge => DomainErrors.Request.FileTooLarge(limits.MaxUploadBytes),
+        StatusCodes.Status414UriTooLong => DomainErrors.Request.UriTooLong,
+        StatusCodes.Status431RequestHeaderFieldsTooLarge => DomainErrors.Request.HeadersTooLarge,
+
+        // Everything else the server refuses is the client's doing, 505 (an HTTP version it does not speak) included.
+        _ => DomainErrors.Request.Malformed(detail),
+    };
+
+    /// <summary>The envelope's bytes, for writers that have no <see cref="HttpContext"/> (Kestrel's own rejections).</summary>
+    internal static byte[] EnvelopeBytes(Error error, string requestId) =>
+        JsonSerializer.SerializeToUtf8Bytes(new ErrorEnvelope(new ErrorBody(error.Code, error.Message, requestId, error.RetryAfterSeconds)), JsonOptions);
+
+    /// <summary>
+    /// Whether the request is for the admin API, which reads JSON rather than the image form: its 415 says so. By
+    /// path, because a content type no action accepts leaves routing with no endpoint (and so no metadata) to ask.
+    /// </summary>
+    private static bool TakesJson(HttpContext context) =>
+        context.Request.Path.StartsWithSegments(AdminKeysController.BasePath, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Writes <paramref name="error"/> as the envelope, with its status code and headers.</summary>
     public static Task WriteAsync(HttpContext context, Error error) =>

@@ -16,4 +16,9 @@ public enum ErrorType
     UnsupportedMediaType,
     Unavailable,
     Unexpected,
+
+    // Rejections of the HTTP exchange itself (Kestrel's 408, 414, 431), appended so the values above keep their numbers.
+    RequestTimeout,
+    UriTooLong,
+    RequestHeadersTooLarge,
 }

@@ -16,6 +16,9 @@ public static class ErrorCodes
     public const string MethodNotAllowed = "method_not_allowed";
     public const string FileTooLarge = "file_too_large";
     public const string UnsupportedMediaType = "unsupported_media_type";
+    public const string RequestTimeout = "request_timeout";
+    public const string UriTooLong = "uri_too_long";
+    public const string RequestHeaderFieldsTooLarge = "request_header_fields_too_large";
     public const string RateLimitExceeded = "rate_limit_exceeded";
     public const string ServerBusy = "server_busy";
     public const string Timeout = "timeout";
@@ -25,7 +28,7 @@ public static class ErrorCodes
     public static readonly IReadOnlyList<string> All =
     [
         InvalidRequest, InvalidImage, ImageTooLarge, InvalidApiKey, InvalidAdminKey, InsufficientCredits, NotFound,
-        MethodNotAllowed, FileTooLarge, UnsupportedMediaType, RateLimitExceeded, ServerBusy, Timeout, ServiceUnavailable,
-        InternalError,
+        MethodNotAllowed, FileTooLarge, UnsupportedMediaType, RequestTimeout, UriTooLong, RequestHeaderFieldsTooLarge,
+        RateLimitExceeded, ServerBusy, Timeout, ServiceUnavailable, InternalError,
     ];
 }

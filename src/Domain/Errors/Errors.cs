@@ -26,6 +26,30 @@ public static class Errors
                 $"Content-Type '{contentType ?? "(none)"}' is not supported; send multipart/form-data with the image in the field 'image'.",
                 ErrorType.UnsupportedMediaType);
 
+        /// <summary>A body the admin API cannot take: it reads JSON only.</summary>
+        public static Error JsonRequired(string? contentType) =>
+            new(
+                ErrorCodes.UnsupportedMediaType,
+                $"Content-Type '{contentType ?? "(none)"}' is not supported; the admin API takes application/json.",
+                ErrorType.UnsupportedMediaType);
+
+        /// <summary>The request line and headers did not arrive within the server's header timeout.</summary>
+        public static Error Timeout(int seconds) =>
+            new(
+                ErrorCodes.RequestTimeout,
+                string.Create(CultureInfo.InvariantCulture, $"The request headers did not arrive within {seconds} s; the connection is closed."),
+                ErrorType.RequestTimeout);
+
+        public static readonly Error UriTooLong = new(
+            ErrorCodes.UriTooLong,
+            "The request line (method, path and query) is longer than the server accepts; send a shorter URL.",
+            ErrorType.UriTooLong);
+
+        public static readonly Error HeadersTooLarge = new(
+            ErrorCodes.RequestHeaderFieldsTooLarge,
+            "The request headers are larger (or more numerous) than the server accepts; send fewer or smaller headers.",
+            ErrorType.RequestHeadersTooLarge);
+
         public static Error FileTooLarge(long limitBytes) =>
             new(
                 ErrorCodes.FileTooLarge,

@@ -49,7 +49,7 @@ public sealed class KestrelTests : ReliabilityHostTests
     }
 
     [Fact]
-    public async Task SlowClient_WhenHeadersNeverFinish_ShouldBeDisconnected()
+    public async Task SlowClient_WhenHeadersNeverFinish_ShouldAnswer408InTheEnvelopeAndDisconnect()
     {
         var host = Host(("Limits:RequestHeadersTimeoutSeconds", "1"));
         host.UseKestrel(0);
@@ -59,9 +59,83 @@ public sealed class KestrelTests : ReliabilityHostTests
         var stream = tcp.GetStream();
         await stream.WriteAsync(Encoding.ASCII.GetBytes("POST /v2/rembg/ HTTP/1.1\r\nHost: localhost\r\n"));
 
-        // Kestrel answers 408 (or just closes) once the header timeout passes; either way the connection ends.
         var answer = await ReadUntilClosed(stream, TimeSpan.FromSeconds(15));
         Assert.True(answer.Closed, "the stuck connection was still open after 15 s");
+        AssertRawEnvelope(answer.Text, 408, "request_timeout");
+    }
+
+    [Fact]
+    public async Task Headers_WhenLargerThanKestrelAccepts_ShouldBe431InTheEnvelope()
+    {
+        // Just over Kestrel's 32 KB total, sent in one write: Kestrel reads it all, so closing causes no reset.
+        var answer = await SendRaw($"GET /v2/usage HTTP/1.1\r\nHost: localhost\r\nX-Filler: {new string('a', 33 * 1024)}\r\n\r\n");
+
+        AssertRawEnvelope(answer, 431, "request_header_fields_too_large");
+    }
+
+    [Fact]
+    public async Task RequestLine_WhenLongerThanKestrelAccepts_ShouldBe414InTheEnvelope()
+    {
+        var answer = await SendRaw($"GET /v2/{new string('a', 9 * 1024)} HTTP/1.1\r\nHost: localhost\r\n\r\n");
+
+        AssertRawEnvelope(answer, 414, "uri_too_long");
+    }
+
+    [Theory]
+    [InlineData("GET /v2/%00 HTTP/1.1\r\nHost: localhost\r\n\r\n", 400)] // a NUL in the decoded path
+    [InlineData("NOT A REQUEST LINE\r\n\r\n", 400)]
+    [InlineData("GET /v2/usage HTTP/1.1\r\nHost: localhost\r\nBroken header line\r\n\r\n", 400)]
+    [InlineData("GET /v2/usage HTTP/1.1\r\n\r\n", 400)] // HTTP/1.1 without Host
+    [InlineData("GET /v2/usage HTTP/9.9\r\nHost: localhost\r\n\r\n", 505)] // no such protocol version
+    public async Task Request_WhenKestrelCannotParseIt_ShouldBeRejectedInTheEnvelope(string request, int status)
+    {
+        var answer = await SendRaw(request);
+
+        AssertRawEnvelope(answer, status, "invalid_request");
+    }
+
+    [Fact]
+    public async Task Upload_WhenAChunkedBodyExceedsTheLimit_ShouldBe413FileTooLargeAndUncharged()
+    {
+        var host = Host();
+        host.UseKestrel(0);
+        host.StartServer();
+        var (_, key) = await host.CreateKeyAsync("payg", StartingCredits);
+
+        var answer = await SendChunked(
+            host,
+            "POST /v2/rembg/ HTTP/1.1\r\nHost: localhost\r\nApiKey: " + key + "\r\nContent-Type: multipart/form-data; boundary=x\r\n",
+            "--x\r\nContent-Disposition: form-data; name=\"image\"; filename=\"huge.png\"\r\nContent-Type: image/png\r\n\r\n");
+
+        Assert.StartsWith("HTTP/1.1 413 ", answer, StringComparison.Ordinal);
+        Assert.Contains("\"code\":\"file_too_large\"", answer, StringComparison.Ordinal);
+        using var client = host.Client(key);
+        Assert.Equal(StartingCredits, await Credits(client));
+    }
+
+    [Fact]
+    public async Task AdminJson_WhenAChunkedBodyExceedsTheLimit_ShouldBe413FileTooLarge()
+    {
+        var host = Host();
+        host.UseKestrel(0);
+        host.StartServer();
+
+        var answer = await SendChunked(
+            host,
+            "POST /v2/admin/keys HTTP/1.1\r\nHost: localhost\r\nAdminKey: " + AccountsHost.AdminKey + "\r\nContent-Type: application/json\r\n",
+            "{\"plan\":\"payg\",\"name\":\"");
+
+        Assert.StartsWith("HTTP/1.1 413 ", answer, StringComparison.Ordinal);
+        Assert.Contains("\"code\":\"file_too_large\"", answer, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Head_WhenKestrelRejectsIt_ShouldAnswerWithoutABody()
+    {
+        var answer = await SendRaw($"HEAD /v2/usage HTTP/1.1\r\nHost: localhost\r\nX-Filler: {new string('a', 33 * 1024)}\r\n\r\n");
+
+        Assert.StartsWith("HTTP/1.1 431 ", answer, StringComparison.Ordinal);
+        Assert.EndsWith("\r\n\r\n", answer, StringComparison.Ordinal); // a HEAD answer never has a body
     }
 
     [Fact]
@@ -81,6 +155,81 @@ public sealed class KestrelTests : ReliabilityHostTests
         var answer = await ReadUntilClosed(stream, TimeSpan.FromSeconds(20));
         Assert.True(answer.Closed, "the trickling upload was still open after 20 s");
         Assert.DoesNotContain("HTTP/1.1 200", answer.Text, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="head"/> (without its final CRLF), then <paramref name="prefix"/> and 20 MB of filler as a
+    /// chunked body while reading the answer. Raw, because HttpClient reports the server's early answer as a failed
+    /// send; the server stops reading at the limit, so the tail of the upload may fail.
+    /// </summary>
+    private static async Task<string> SendChunked(AccountsHost host, string head, string prefix)
+    {
+        using var tcp = await Connect(host);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(head + "Transfer-Encoding: chunked\r\n\r\n"));
+        var upload = Task.Run(async () =>
+        {
+            var chunk = new byte[64 * 1024];
+            chunk.AsSpan().Fill((byte)'a');
+            try
+            {
+                var first = Encoding.ASCII.GetBytes(prefix);
+                await stream.WriteAsync(Encoding.ASCII.GetBytes($"{first.Length:x}\r\n"));
+                await stream.WriteAsync(first);
+                await stream.WriteAsync("\r\n"u8.ToArray());
+                for (var sent = 0; sent < 20 * 1024 * 1024; sent += chunk.Length)
+                {
+                    await stream.WriteAsync(Encoding.ASCII.GetBytes($"{chunk.Length:x}\r\n"));
+                    await stream.WriteAsync(chunk);
+                    await stream.WriteAsync("\r\n"u8.ToArray());
+                }
+            }
+            catch (IOException)
+            {
+                // the server stopped reading: expected
+            }
+        });
+
+        var answer = await ReadUntilClosed(stream, TimeSpan.FromSeconds(30));
+        await upload;
+        return answer.Text;
+    }
+
+    /// <summary>Sends raw bytes to a fresh server (what no HttpClient would send) and returns everything it answers.</summary>
+    private async Task<string> SendRaw(string request)
+    {
+        var host = Host();
+        host.UseKestrel(0);
+        host.StartServer();
+        using var tcp = await Connect(host);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(request));
+        var answer = await ReadUntilClosed(stream, TimeSpan.FromSeconds(15));
+        Assert.True(answer.Closed, "Kestrel kept the connection of a rejected request open");
+        return answer.Text;
+    }
+
+    /// <summary>The envelope checks of <see cref="Http.AssertEnvelope"/>, on a raw HTTP/1.1 answer.</summary>
+    private static void AssertRawEnvelope(string answer, int status, string code)
+    {
+        var split = answer.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        Assert.True(split > 0, $"no complete answer: '{answer}'");
+        var head = answer[..split];
+        var body = answer[(split + 4)..];
+        Assert.StartsWith($"HTTP/1.1 {status} ", head, StringComparison.Ordinal);
+        var headers = head.Split("\r\n").Skip(1).Select(line => line.Split(": ", 2)).ToDictionary(h => h[0], h => h[1], StringComparer.OrdinalIgnoreCase);
+        Assert.Equal("application/json; charset=utf-8", headers["Content-Type"]);
+        Assert.Equal("nosniff", headers["X-Content-Type-Options"]);
+        Assert.Equal(Encoding.UTF8.GetByteCount(body), int.Parse(headers["Content-Length"], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.False(headers.ContainsKey("Server"));
+
+        using var json = System.Text.Json.JsonDocument.Parse(body);
+        var error = json.RootElement.GetProperty("error");
+        Assert.Equal(code, error.GetProperty("code").GetString());
+        Assert.False(string.IsNullOrWhiteSpace(error.GetProperty("message").GetString()));
+        var requestId = error.GetProperty("request_id").GetString();
+        Assert.StartsWith("req_", requestId, StringComparison.Ordinal);
+        Assert.Equal(requestId, headers["X-Request-Id"]);
     }
 
     private static async Task<TcpClient> Connect(AccountsHost host)

@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
 using FapiHub.Application.Accounts.Plans;
 using FluentValidation;
 
@@ -11,10 +14,48 @@ internal sealed class CreateApiKeyCommandValidator : AbstractValidator<CreateApi
             .NotEmpty().MaximumLength(100)
             .OverridePropertyName("name")
             .WithMessage("Field 'name' is required (1 to 100 characters).");
+        RuleFor(c => c.Name)
+            .Must(name => name is null || IsPrintable(name))
+            .OverridePropertyName("name")
+            .WithMessage("Field 'name' must be printable text: no control characters (such as NUL or line breaks), invisible formatting or bidirectional override characters (such as U+202E), or broken surrogates.");
         RuleFor(c => c.Plan).MustBeAPlan(plans);
         RuleFor(c => c.Credits)
             .InclusiveBetween(0, 1_000_000_000)
             .OverridePropertyName("credits")
             .WithMessage("Field 'credits' must be between 0 and 1000000000.");
+    }
+
+    /// <summary>
+    /// A name is shown to operators (admin listings, logs, dashboards). Control characters can break or forge lines
+    /// there, and format characters (bidi overrides and isolates, zero-width characters) can make a name read as
+    /// something it is not, so only visible characters and plain spaces are kept.
+    /// </summary>
+    internal static bool IsPrintable(string name)
+    {
+        var rest = name.AsSpan();
+        while (!rest.IsEmpty)
+        {
+            if (Rune.DecodeFromUtf16(rest, out var rune, out var consumed) != OperationStatus.Done)
+            {
+                return false; // an unpaired surrogate
+            }
+
+            switch (Rune.GetUnicodeCategory(rune))
+            {
+                case UnicodeCategory.Control: // C0 and C1, NUL, tab, CR, LF, DEL
+                case UnicodeCategory.Format: // U+200B–U+200F, U+202A–U+202E, U+2066–U+2069, U+FEFF, tags, …
+                case UnicodeCategory.LineSeparator:
+                case UnicodeCategory.ParagraphSeparator:
+                case UnicodeCategory.PrivateUse:
+                case UnicodeCategory.OtherNotAssigned:
+                    return false;
+                default:
+                    break;
+            }
+
+            rest = rest[consumed..];
+        }
+
+        return true;
     }
 }
