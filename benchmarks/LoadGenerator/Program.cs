@@ -6,6 +6,7 @@ using FapiHub.LoadGenerator;
 // Usage (see docs/performance.md):
 //   dotnet run -c Release --project benchmarks/LoadGenerator -- --url http://localhost:5080 --key KEY --image photo.jpg
 //       [--path /v2/rembg/] [--concurrency 1] [--requests 20] [--raw-model models/isnet-fp16.onnx] [--raw-runs 10]
+//       [--reference-model models/isnet-fp16.onnx]
 //       [--intra-op 0] [--pid SERVER_PID] [--field name=value ...]
 var options = LoadOptions.Parse(args);
 var culture = CultureInfo.InvariantCulture;
@@ -16,6 +17,14 @@ if (options.RawModel is not null)
     // Measured first, while the server is idle, with the server's own session settings.
     rawMedianMs = RawInference.MedianMilliseconds(options.RawModel, options.RawRuns, options.IntraOpThreads);
     Console.WriteLine(string.Create(culture, $"raw session.Run ({Path.GetFileName(options.RawModel)}, {options.RawRuns} runs, intra-op {(options.IntraOpThreads == 0 ? "default" : options.IntraOpThreads)}): median {rawMedianMs:F0} ms"));
+}
+
+double? referenceMedianMs = null;
+if (options.ReferenceModel is not null)
+{
+    // The goals' yardstick (pinned fp16 graph, default session options, 2 threads), timed in the same run.
+    referenceMedianMs = RawInference.ReferenceMedianMilliseconds(options.ReferenceModel, options.RawRuns);
+    Console.WriteLine(string.Create(culture, $"reference session.Run ({Path.GetFileName(options.ReferenceModel)}, default options, 2 threads, {options.RawRuns} runs): median {referenceMedianMs:F0} ms"));
 }
 
 using var memory = options.ServerPid is { } pid ? new MemorySampler(pid) : null;
@@ -50,7 +59,7 @@ await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(async _ =>
 }));
 var wallSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
 
-Report.Print(options, results, wallSeconds, rawMedianMs, memory);
+Report.Print(options, results, wallSeconds, rawMedianMs, referenceMedianMs, memory);
 
 double? Header(HttpResponseMessage response, string name) =>
     response.Headers.TryGetValues(name, out var values) ? double.Parse(values.First(), culture) : null;

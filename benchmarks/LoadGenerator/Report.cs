@@ -10,6 +10,7 @@ internal static class Report
         List<Sample> results,
         double wallSeconds,
         double? rawMedianMs,
+        double? referenceMedianMs,
         MemorySampler? memory)
     {
         var c = CultureInfo.InvariantCulture;
@@ -32,6 +33,12 @@ internal static class Report
             if (rawMedianMs is { } raw)
             {
                 Console.WriteLine(string.Create(c, $"ratios to raw session.Run ({raw:F0} ms): p50 latency {Percentile(ok, 50) / raw:F2}x, p99 latency {Percentile(ok, 99) / raw:F2}x, throughput {throughput * raw / 1000:F2}x of 1/raw"));
+            }
+
+            if (referenceMedianMs is { } reference)
+            {
+                var model = inference.Count > 0 ? string.Create(c, $"model time (X-Inference-Ms p50) {Percentile(inference, 50) / reference:F2}x, ") : string.Empty;
+                Console.WriteLine(string.Create(c, $"ratios to the reference ({reference:F0} ms): {model}p50 latency {Percentile(ok, 50) / reference:F2}x, throughput {throughput * reference / 1000:F2}x of 1/reference"));
             }
         }
 
