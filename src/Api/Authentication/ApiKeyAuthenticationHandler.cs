@@ -24,7 +24,6 @@ internal sealed partial class ApiKeyAuthenticationHandler(
     public const string SchemeName = "ApiKey";
     public const string HeaderName = "ApiKey";
     public const string PlanClaim = "fapihub:plan";
-    private const string StoreDownItem = "fapihub:account-store-down";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -40,17 +39,9 @@ internal sealed partial class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("Malformed API key.");
         }
 
-        Account? account;
-        try
-        {
-            account = await accounts.FindByDigestAsync(ApiKeys.Digest(presented), Context.RequestAborted);
-        }
-        catch (StoreUnavailableException ex)
-        {
-            LogStoreUnavailable(Logger, ex, Context.TraceIdentifier);
-            Context.Items[StoreDownItem] = true;
-            return AuthenticateResult.Fail("Account store unavailable.");
-        }
+        // A store that cannot answer throws StoreUnavailableException: the exception handler answers 503 (we cannot
+        // tell a valid key from an invalid one, so neither 401 nor unmetered service would be right).
+        var account = await accounts.FindByDigestAsync(ApiKeys.Digest(presented), Context.RequestAborted);
 
         if (account is null || account.Revoked)
         {
@@ -68,10 +59,5 @@ internal sealed partial class ApiKeyAuthenticationHandler(
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        ErrorResponses.WriteAsync(
-            Context,
-            Context.Items.ContainsKey(StoreDownItem) ? DomainErrors.Accounts.StoreUnavailable : DomainErrors.Auth.InvalidApiKey);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Account store unavailable while authenticating request {RequestId}")]
-    private static partial void LogStoreUnavailable(ILogger logger, Exception exception, string requestId);
+        ErrorResponses.WriteAsync(Context, DomainErrors.Auth.InvalidApiKey);
 }

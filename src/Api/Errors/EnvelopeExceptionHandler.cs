@@ -36,6 +36,9 @@ internal sealed partial class EnvelopeExceptionHandler(ILogger<EnvelopeException
                 httpContext.Response.StatusCode = ClientClosedRequest;
                 return true;
             case StoreUnavailableException:
+                // The one place an unreachable account store becomes an answer: authentication, the rate limiter,
+                // the reservation and the account handlers all let it through to here.
+                LogStoreUnavailable(exception.Message, httpContext.TraceIdentifier);
                 await ErrorResponses.WriteAsync(httpContext, DomainErrors.Accounts.StoreUnavailable);
                 return true;
             case BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }:
@@ -53,6 +56,9 @@ internal sealed partial class EnvelopeExceptionHandler(ILogger<EnvelopeException
                 return true;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Account store unavailable ({Reason}); request {RequestId} answered 503")]
+    private partial void LogStoreUnavailable(string reason, string requestId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception in request {RequestId}")]
     private partial void LogUnhandled(Exception exception, string requestId);

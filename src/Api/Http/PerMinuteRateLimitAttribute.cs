@@ -40,16 +40,8 @@ internal sealed class PerMinuteRateLimitAttribute : TypeFilterAttribute
                 throw new InvalidOperationException("Rate-limited endpoint reached without an authenticated plan.");
             }
 
-            RateLimitDecision decision;
-            try
-            {
-                decision = await limiter.AcquireAsync(accountId, plan.PerMinute, options.Value.Window, http.RequestAborted);
-            }
-            catch (StoreUnavailableException)
-            {
-                context.Result = ErrorResponses.ToActionResult(DomainErrors.Accounts.StoreUnavailable);
-                return;
-            }
+            // A store that cannot answer throws StoreUnavailableException: the exception handler answers 503.
+            var decision = await limiter.AcquireAsync(accountId, plan.PerMinute, options.Value.Window, http.RequestAborted);
 
             var headers = http.Response.Headers;
             headers["X-RateLimit-Limit"] = decision.Limit.ToString(CultureInfo.InvariantCulture);

@@ -7,9 +7,8 @@ namespace FapiHub.Application.Accounts.AddCredits;
 
 internal sealed class AddCreditsCommandHandler(IAccountStore accounts) : ICommandHandler<AddCreditsCommand, Result<CreditAdjustmentSummary>>
 {
-    public ValueTask<Result<CreditAdjustmentSummary>> Handle(AddCreditsCommand command, CancellationToken cancellationToken) =>
-        StoreCalls.Run<CreditAdjustmentSummary>(async () =>
-            await accounts.AddCreditsAsync(command.Id, command.Amount, cancellationToken) is { } adjustment
-                ? CreditAdjustmentSummary.From(adjustment, command.Amount)
-                : Errors.Accounts.NotFound(command.Id));
+    public async ValueTask<Result<CreditAdjustmentSummary>> Handle(AddCreditsCommand command, CancellationToken cancellationToken) =>
+        await accounts.AddCreditsAsync(command.Id, command.Amount, cancellationToken) is { } adjustment
+            ? CreditAdjustmentSummary.From(adjustment, command.Amount)
+            : Errors.Accounts.NotFound(command.Id);
 }

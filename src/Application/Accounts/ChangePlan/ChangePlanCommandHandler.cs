@@ -8,9 +8,8 @@ namespace FapiHub.Application.Accounts.ChangePlan;
 
 internal sealed class ChangePlanCommandHandler(IAccountStore accounts, PlanCatalog plans) : ICommandHandler<ChangePlanCommand, Result<ApiKeySummary>>
 {
-    public ValueTask<Result<ApiKeySummary>> Handle(ChangePlanCommand command, CancellationToken cancellationToken) =>
-        StoreCalls.Run<ApiKeySummary>(async () =>
-            await accounts.ChangePlanAsync(command.Id, plans.Get(command.Plan!).Name, cancellationToken) is { } account
-                ? ApiKeySummary.From(account)
-                : Errors.Accounts.NotFound(command.Id));
+    public async ValueTask<Result<ApiKeySummary>> Handle(ChangePlanCommand command, CancellationToken cancellationToken) =>
+        await accounts.ChangePlanAsync(command.Id, plans.Get(command.Plan!).Name, cancellationToken) is { } account
+            ? ApiKeySummary.From(account)
+            : Errors.Accounts.NotFound(command.Id);
 }

@@ -10,25 +10,24 @@ namespace FapiHub.Application.Accounts.GetUsage;
 internal sealed class GetUsageQueryHandler(IAccountStore accounts, IUsageLedger ledger, PlanCatalog plans, TimeProvider clock)
     : IQueryHandler<GetUsageQuery, Result<UsageReport>>
 {
-    public ValueTask<Result<UsageReport>> Handle(GetUsageQuery query, CancellationToken cancellationToken) =>
-        StoreCalls.Run<UsageReport>(async () =>
+    public async ValueTask<Result<UsageReport>> Handle(GetUsageQuery query, CancellationToken cancellationToken)
+    {
+        var account = await accounts.GetAsync(query.AccountId, cancellationToken);
+        if (account is null || account.Revoked)
         {
-            var account = await accounts.GetAsync(query.AccountId, cancellationToken);
-            if (account is null || account.Revoked)
-            {
-                return Errors.Auth.InvalidApiKey;
-            }
+            return Errors.Auth.InvalidApiKey;
+        }
 
-            var now = clock.GetUtcNow();
-            var plan = plans.Get(account.Plan);
-            var usage = await ledger.GetUsageAsync(account.Id, BillingPeriod.Key(now), cancellationToken);
-            return new UsageReport(
-                plan.Name,
-                plan.MonthlyQuota,
-                usage.Used,
-                plan.MonthlyQuota is { } quota ? Math.Max(0, quota - usage.Used - usage.Pending) : null,
-                BillingPeriod.NextReset(now),
-                plan.PerMinute,
-                Math.Max(0, usage.Credits - usage.Pending));
-        });
+        var now = clock.GetUtcNow();
+        var plan = plans.Get(account.Plan);
+        var usage = await ledger.GetUsageAsync(account.Id, BillingPeriod.Key(now), cancellationToken);
+        return new UsageReport(
+            plan.Name,
+            plan.MonthlyQuota,
+            usage.Used,
+            plan.MonthlyQuota is { } quota ? Math.Max(0, quota - usage.Used - usage.Pending) : null,
+            BillingPeriod.NextReset(now),
+            plan.PerMinute,
+            Math.Max(0, usage.Credits - usage.Pending));
+    }
 }

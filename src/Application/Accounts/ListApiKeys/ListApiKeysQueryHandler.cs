@@ -7,7 +7,6 @@ namespace FapiHub.Application.Accounts.ListApiKeys;
 internal sealed class ListApiKeysQueryHandler(IAccountStore accounts)
     : IQueryHandler<ListApiKeysQuery, Result<IReadOnlyList<ApiKeySummary>>>
 {
-    public ValueTask<Result<IReadOnlyList<ApiKeySummary>>> Handle(ListApiKeysQuery query, CancellationToken cancellationToken) =>
-        StoreCalls.Run<IReadOnlyList<ApiKeySummary>>(async () =>
-            (await accounts.ListAsync(cancellationToken)).Select(ApiKeySummary.From).ToList());
+    public async ValueTask<Result<IReadOnlyList<ApiKeySummary>>> Handle(ListApiKeysQuery query, CancellationToken cancellationToken) =>
+        Result<IReadOnlyList<ApiKeySummary>>.Success([.. (await accounts.ListAsync(cancellationToken)).Select(ApiKeySummary.From)]);
 }

@@ -7,9 +7,8 @@ namespace FapiHub.Application.Accounts.RevokeApiKey;
 
 internal sealed class RevokeApiKeyCommandHandler(IAccountStore accounts) : ICommandHandler<RevokeApiKeyCommand, Result<ApiKeySummary>>
 {
-    public ValueTask<Result<ApiKeySummary>> Handle(RevokeApiKeyCommand command, CancellationToken cancellationToken) =>
-        StoreCalls.Run<ApiKeySummary>(async () =>
-            await accounts.RevokeAsync(command.Id, cancellationToken) && await accounts.GetAsync(command.Id, cancellationToken) is { } account
-                ? ApiKeySummary.From(account)
-                : Errors.Accounts.NotFound(command.Id));
+    public async ValueTask<Result<ApiKeySummary>> Handle(RevokeApiKeyCommand command, CancellationToken cancellationToken) =>
+        await accounts.RevokeAsync(command.Id, cancellationToken) && await accounts.GetAsync(command.Id, cancellationToken) is { } account
+            ? ApiKeySummary.From(account)
+            : Errors.Accounts.NotFound(command.Id);
 }

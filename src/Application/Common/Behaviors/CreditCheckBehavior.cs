@@ -31,38 +31,30 @@ internal sealed partial class CreditCheckBehavior<TMessage, TResponse>(
         var accountId = caller.AccountId
             ?? throw new InvalidOperationException($"{typeof(TMessage).Name} is chargeable but the request has no authenticated caller.");
 
+        // The plan comes from this request's authentication (no second account read); the reservation itself
+        // re-checks, atomically, that the account still exists and is not revoked. A store that cannot answer throws
+        // StoreUnavailableException, which the edge maps to 503 (nothing was reserved, so nothing is owed).
+        if (!plans.TryGet(caller.Plan, out var plan))
+        {
+            return TResponse.Failure(Errors.Auth.InvalidApiKey);
+        }
+
         var now = clock.GetUtcNow();
-        Reservation reservation;
-        try
+        var outcome = await ledger.ReserveAsync(accountId, BillingPeriod.Key(now), plan.MonthlyQuota, cancellationToken);
+        switch (outcome.Status)
         {
-            // The plan comes from this request's authentication (no second account read); the reservation itself
-            // re-checks, atomically, that the account still exists and is not revoked.
-            if (!plans.TryGet(caller.Plan, out var plan))
-            {
+            case ReservationStatus.Reserved:
+                break;
+            case ReservationStatus.QuotaExhausted:
+                metrics.RateLimited("monthly_quota");
+                return TResponse.Failure(Errors.Accounts.QuotaExhausted(plan.MonthlyQuota ?? 0, BillingPeriod.NextReset(now), BillingPeriod.SecondsToReset(now)));
+            case ReservationStatus.InsufficientCredits:
+                return TResponse.Failure(Errors.Accounts.InsufficientCredits);
+            default:
                 return TResponse.Failure(Errors.Auth.InvalidApiKey);
-            }
-
-            var outcome = await ledger.ReserveAsync(accountId, BillingPeriod.Key(now), plan.MonthlyQuota, cancellationToken);
-            switch (outcome.Status)
-            {
-                case ReservationStatus.Reserved:
-                    reservation = outcome.Reservation!;
-                    break;
-                case ReservationStatus.QuotaExhausted:
-                    metrics.RateLimited("monthly_quota");
-                    return TResponse.Failure(Errors.Accounts.QuotaExhausted(plan.MonthlyQuota ?? 0, BillingPeriod.NextReset(now), BillingPeriod.SecondsToReset(now)));
-                case ReservationStatus.InsufficientCredits:
-                    return TResponse.Failure(Errors.Accounts.InsufficientCredits);
-                default:
-                    return TResponse.Failure(Errors.Auth.InvalidApiKey);
-            }
-        }
-        catch (StoreUnavailableException ex)
-        {
-            LogStoreUnavailable(ex, "reserve");
-            return TResponse.Failure(Errors.Accounts.StoreUnavailable);
         }
 
+        var reservation = outcome.Reservation!;
         TResponse response;
         try
         {
@@ -114,9 +106,6 @@ internal sealed partial class CreditCheckBehavior<TMessage, TResponse>(
 
     /// <summary>Drops the hold; the ledger queues the release itself when its store is unreachable.</summary>
     private ValueTask ReleaseQuietly(Reservation reservation) => ledger.ReleaseAsync(reservation, CancellationToken.None);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Account store unavailable during {Step}; nothing charged")]
-    private partial void LogStoreUnavailable(Exception exception, string step);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Account store unavailable at commit for {AccountId}; the charge is queued until it is back")]
     private partial void LogDeferred(string accountId);
