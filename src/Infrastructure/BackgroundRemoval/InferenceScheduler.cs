@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using FapiHub.Application.Abstractions.BackgroundRemoval;
 using FapiHub.Application.Common.Telemetry;
 using FapiHub.Domain.Common;
@@ -32,14 +33,21 @@ internal sealed class InferenceScheduler : IInferenceScheduler, IDisposable
     private int _running;
     private double _averageRunSeconds = 2; // replaced by measurements after the first run
 
-    public InferenceScheduler(IOptions<InferenceOptions> options, FapiHubMetrics metrics)
+    public InferenceScheduler(IOptions<InferenceOptions> options, IMeterFactory meterFactory)
     {
+        ArgumentNullException.ThrowIfNull(meterFactory);
         var settings = options.Value;
         _concurrency = settings.EffectiveMaxConcurrency;
         _capacity = _concurrency + Math.Max(0, settings.EffectiveMaxQueue);
         _slots = new SemaphoreSlim(_concurrency, _concurrency);
         _turns = new TurnGate(_concurrency + 1, settings.MaxDecodedPixels);
-        metrics.QueueLength = () => Math.Max(0, Volatile.Read(ref _admitted) - Volatile.Read(ref _running));
+
+        // The queue's gauge lives with the queue it reads (same meter as FapiHubMetrics, so it is exported with them).
+        meterFactory.Create(FapiHubMetrics.MeterName).CreateObservableGauge(
+            "fapihub.inference.queue",
+            () => Math.Max(0, Volatile.Read(ref _admitted) - Volatile.Read(ref _running)),
+            "{request}",
+            "Requests waiting for an inference slot.");
     }
 
     public Result<IInferenceAdmission> TryAdmit()

@@ -150,5 +150,5 @@ public sealed class InferenceSchedulerTests : IDisposable
     private InferenceScheduler Scheduler(int concurrency, int queue, long pixelBudget = 0) =>
         new(
             Options.Create(new InferenceOptions { MaxConcurrency = concurrency, MaxQueue = queue, MaxDecodedPixels = pixelBudget }),
-            new FapiHubMetrics(_metrics.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
+            _metrics.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
 }

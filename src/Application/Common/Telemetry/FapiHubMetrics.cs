@@ -27,12 +27,9 @@ public sealed class FapiHubMetrics
             "s",
             "Model time per image (ONNX Runtime run), by model.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.25, 0.5, 1, 1.5, 2, 3, 5, 8, 13, 21] });
-        QueueLength = () => 0;
-        meter.CreateObservableGauge("fapihub.inference.queue", () => QueueLength(), "{request}", "Requests waiting for an inference slot.");
-    }
 
-    /// <summary>Reads the inference queue's length when the gauge is scraped (set by the scheduler).</summary>
-    public Func<int> QueueLength { get; set; }
+        // fapihub.inference.queue is registered by the inference scheduler, which owns the queue it reads.
+    }
 
     public void Charged(bool credits) => _charges.Add(1, new KeyValuePair<string, object?>("kind", credits ? "credit" : "quota"));
 
