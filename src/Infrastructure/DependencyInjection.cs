@@ -50,6 +50,7 @@ public static class DependencyInjection
         services.AddSingleton<ModelCatalog>();
         services.AddSingleton<IModelCatalog>(sp => sp.GetRequiredService<ModelCatalog>());
         services.AddSingleton<OnnxSessionFactory>();
+        services.AddSingleton<ModelGraphDeriver>();
         services.AddSingleton<ModelSessions>();
         services.AddSingleton<InferenceScheduler>();
         services.AddSingleton<IInferenceScheduler>(sp => sp.GetRequiredService<InferenceScheduler>());

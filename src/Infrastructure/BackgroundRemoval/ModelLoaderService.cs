@@ -3,14 +3,16 @@ using Microsoft.Extensions.Hosting;
 namespace FapiHub.Infrastructure.BackgroundRemoval;
 
 /// <summary>
-/// Checks the execution provider synchronously when the host starts (a wrong provider stops start-up with a clear
-/// message), then loads the models in the background so the process answers liveness probes at once.
+/// Checks the execution provider and derives any missing recipe graph synchronously when the host starts (a wrong
+/// provider or an impossible recipe stops start-up with a clear message), then loads the models in the background so
+/// the process answers liveness probes at once.
 /// </summary>
-internal sealed class ModelLoaderService(OnnxSessionFactory factory, ModelSessions sessions) : BackgroundService
+internal sealed class ModelLoaderService(OnnxSessionFactory factory, ModelGraphDeriver graphs, ModelSessions sessions) : BackgroundService
 {
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         factory.EnsureProviderAvailable();
+        graphs.EnsureDerived();
         return base.StartAsync(cancellationToken);
     }
 

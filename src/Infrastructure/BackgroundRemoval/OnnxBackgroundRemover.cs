@@ -31,7 +31,7 @@ internal sealed class OnnxBackgroundRemover(
         var entry = catalog.Get(model);
         var definition = entry.Definition;
         var network = await sessions.GetAsync(model).WaitAsync(cancellationToken);
-        var side = definition.InputSize;
+        var side = definition.EffectiveInputSize;
         var pixels = side * side;
 
         var tensor = ArrayPool<float>.Shared.Rent(3 * pixels);
