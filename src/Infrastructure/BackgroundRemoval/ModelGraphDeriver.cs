@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FapiHub.ModelBuilder;
 using FapiHub.ModelBuilder.Graphs;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -35,7 +36,8 @@ internal sealed partial class ModelGraphDeriver(ModelCatalog catalog, IOptions<M
                     recipe,
                     configured.Calibration is { Length: > 0 } table ? options.Value.PathOf(table) : null,
                     entry.FilePath);
-                LogDerived(entry.Name, recipe.ToString(), derived.Path, derived.Bytes, derived.Sha256, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                var elapsed = Stopwatch.GetElapsedTime(started);
+                LogDerived(entry.Name, recipe, derived.Path, derived.Bytes, derived.Sha256, elapsed);
             }
             catch (Exception ex) when (ex is ModelBuilderException or IOException or InvalidOperationException)
             {
@@ -45,6 +47,6 @@ internal sealed partial class ModelGraphDeriver(ModelCatalog catalog, IOptions<M
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Derived {Model}'s graph ({Recipe}) at start-up: {File}, {Bytes} bytes, SHA-256 {Sha256}, in {ElapsedMs:F0} ms")]
-    private partial void LogDerived(string model, string recipe, string file, long bytes, string sha256, double elapsedMs);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Derived {Model}'s graph ({Recipe}) at start-up: {File}, {Bytes} bytes, SHA-256 {Sha256}, in {Elapsed}")]
+    private partial void LogDerived(string model, Recipe recipe, string file, long bytes, string sha256, TimeSpan elapsed);
 }
