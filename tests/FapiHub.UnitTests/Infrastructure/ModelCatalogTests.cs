@@ -60,7 +60,40 @@ public sealed class ModelCatalogTests : IDisposable
 
         Assert.True(result.Failed);
         Assert.Contains("Models:Catalog:ghost:File", result.FailureMessage, StringComparison.Ordinal);
-        Assert.Contains("fetch-models.mjs", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("Build the project once", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_WhenARecipesFileIsMissingButItsInputsExist_ShouldPassBecauseStartUpDerivesIt()
+    {
+        File.WriteAllBytes(Path.Combine(_directory, "a.onnx"), [0]);
+        File.WriteAllText(Path.Combine(_directory, "table.json"), "{}");
+        var options = Configured();
+        options.Catalog["ghost"] = new ModelDefinition
+        {
+            File = "derived-int8-640.onnx",
+            Recipe = new ModelRecipe { Weights = "a.onnx", Precision = "int8", Resolution = 640, Calibration = "table.json" },
+        };
+
+        var result = new ModelCatalogOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Succeeded, result.FailureMessage);
+    }
+
+    [Fact]
+    public void Validate_WhenARecipeIsBad_ShouldNameEachKeyAndWhatIsAllowed()
+    {
+        File.WriteAllBytes(Path.Combine(_directory, "a.onnx"), [0]);
+        var options = Configured();
+        options.Catalog["ghost"] = new ModelDefinition { File = "x.onnx", Recipe = new ModelRecipe { Weights = "missing.onnx", Precision = "int4", Resolution = 8 } };
+        options.Catalog["aurora"] = new ModelDefinition { File = "y.onnx", Recipe = new ModelRecipe { Weights = "a.onnx", Precision = "int8", Resolution = 1024 } };
+
+        var failures = new ModelCatalogOptionsValidator().Validate(null, options).Failures!.ToList();
+
+        Assert.Contains(failures, f => f.Contains("Models:Catalog:ghost:Recipe:Weights", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("Models:Catalog:ghost:Recipe:Precision is 'int4'; use fp16, fp32 or int8", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("Models:Catalog:ghost:Recipe:Resolution", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("Models:Catalog:aurora:Recipe:Calibration is required for int8", StringComparison.Ordinal));
     }
 
     [Fact]
