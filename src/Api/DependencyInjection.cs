@@ -208,6 +208,17 @@ public static class DependencyInjection
                 Description =
                     "Self-hosted background removal, wire-compatible with the hosted FapiHub v2 API: same paths, `ApiKey` header, " +
                     "multipart fields, PNG responses and JSON error envelope `{\"error\":{\"code\",\"message\",\"request_id\"}}`.",
+
+                // Our code's licence (LICENSE, ADR 12). The model weights the build downloads are AGPL-3.0: see the README.
+                License = new OpenApiLicense { Name = "Apache-2.0", Url = new Uri("https://www.apache.org/licenses/LICENSE-2.0") },
+            });
+
+            // Relative, so the document works for whichever host serves it (a client resolves "/" against the URL it
+            // fetched the document from): there is no one canonical host for a self-hosted API.
+            options.AddServer(new OpenApiServer
+            {
+                Url = "/",
+                Description = "The FapiHub instance serving this document (for a local run: http://localhost:5080).",
             });
             options.AddSecurityDefinition(ApiKeyAuthenticationHandler.SchemeName, new OpenApiSecurityScheme
             {
@@ -226,7 +237,11 @@ public static class DependencyInjection
             options.OperationFilter<SecurityRequirementOperationFilter>();
             options.OperationFilter<FormEnumsOperationFilter>();
             options.OperationFilter<ErrorExamplesOperationFilter>();
+            options.OperationFilter<RequestBodyRequiredOperationFilter>();
             options.SchemaFilter<ErrorCodeSchemaFilter>();
+            options.DocumentFilter<TrailingSlashPathsDocumentFilter>();
+            options.DocumentFilter<TagDescriptionsDocumentFilter>();
+            options.DocumentFilter<ResponsePropertiesRequiredDocumentFilter>();
             options.SupportNonNullableReferenceTypes();
 
             // Stable, readable operation ids (the action names) become the method names of generated clients.

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.FileProviders;
 
-// A model run holds a pool thread for ~2 s. With the pool's default minimum (one thread per core) a burst of requests,
+// A model run holds a pool thread for seconds. With the pool's default minimum (one thread per core) a burst of requests,
 // quick 503 refusals included, would queue behind the pool's slow growth; a larger minimum keeps them answering.
 ThreadPool.GetMinThreads(out var minWorkers, out var minIo);
 ThreadPool.SetMinThreads(Math.Max(minWorkers, 8 * Environment.ProcessorCount), minIo);
@@ -47,8 +47,10 @@ builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.
 
 var app = builder.Build();
 
-// Order matters: the id first (everything after can log and report it), errors next (they wrap everything after),
-// then the size gate before authentication, so an oversized body is refused before any work.
+// Order matters: the processing-time stamp first (it measures everything), then the request id (everything after can
+// log and report it) and the security headers (on every answer, errors included), then the exception handler and the
+// status-code pages (they wrap everything after), then the size gate before authentication, so an oversized body is
+// refused before any work.
 app.UseMiddleware<ProcessingTimeMiddleware>();
 app.UseMiddleware<RequestIdMiddleware>();
 app.UseMiddleware<SecurityHeadersMiddleware>();

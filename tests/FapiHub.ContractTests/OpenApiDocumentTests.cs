@@ -52,6 +52,26 @@ public sealed class OpenApiDocumentTests
     }
 
     [Fact]
+    public async Task Document_WhenListingTheImagePaths_ShouldUseFapiHubsTrailingSlashFormOnly()
+    {
+        var paths = JsonNode.Parse(await File.ReadAllTextAsync(CommittedPath))!["paths"]!.AsObject().Select(p => p.Key).ToList();
+
+        // FapiHub documents https://fapihub.com/v2/rembg/ (with the slash); the server also answers without it (RouteTests).
+        string[] expected = ["/v2/rembg/", "/v2/rembg/mask/", "/v2/rembg/blur/", "/v2/rembg/color/", "/v2/rembg/gradient/", "/v2/rembg/shadow/"];
+        Assert.Equal(expected, paths.Where(p => p.StartsWith("/v2/rembg", StringComparison.Ordinal)));
+        Assert.All(paths.Where(p => !p.StartsWith("/v2/rembg", StringComparison.Ordinal)), p => Assert.False(p.EndsWith('/'), $"{p} should not end with a slash"));
+    }
+
+    [Fact]
+    public async Task Document_WhenRead_ShouldNameARelativeServerForTheServingInstance()
+    {
+        var servers = JsonNode.Parse(await File.ReadAllTextAsync(CommittedPath))!["servers"]!.AsArray();
+
+        var server = Assert.Single(servers);
+        Assert.Equal("/", server!["url"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task GeneratedClient_WhenBuiltFromTheDocument_ShouldCompile()
     {
         var document = await NSwag.OpenApiDocument.FromFileAsync(CommittedPath);

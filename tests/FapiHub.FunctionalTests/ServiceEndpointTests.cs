@@ -49,7 +49,7 @@ public sealed class ServiceEndpointTests(FapiHubFactory factory)
         var scheme = root.GetProperty("components").GetProperty("securitySchemes").GetProperty("ApiKey");
         Assert.Equal(("apiKey", "header", "ApiKey"), (scheme.GetProperty("type").GetString(), scheme.GetProperty("in").GetString(), scheme.GetProperty("name").GetString()));
 
-        foreach (var path in new[] { "/v2/rembg", "/v2/rembg/mask" })
+        foreach (var path in new[] { "/v2/rembg/", "/v2/rembg/mask/" })
         {
             var post = root.GetProperty("paths").GetProperty(path).GetProperty("post");
             Assert.True(post.GetProperty("security").GetArrayLength() > 0, $"{path} has no security requirement");
@@ -70,10 +70,10 @@ public sealed class ServiceEndpointTests(FapiHubFactory factory)
 
         var effectFields = new Dictionary<string, string[]>
         {
-            ["/v2/rembg/blur"] = ["radius"],
-            ["/v2/rembg/color"] = ["bgcolor"],
-            ["/v2/rembg/gradient"] = ["top_color", "bottom_color"],
-            ["/v2/rembg/shadow"] = ["offset_x", "offset_y", "blur_radius", "shadow_color"],
+            ["/v2/rembg/blur/"] = ["radius"],
+            ["/v2/rembg/color/"] = ["bgcolor"],
+            ["/v2/rembg/gradient/"] = ["top_color", "bottom_color"],
+            ["/v2/rembg/shadow/"] = ["offset_x", "offset_y", "blur_radius", "shadow_color"],
         };
         foreach (var (path, fields) in effectFields)
         {
@@ -90,7 +90,7 @@ public sealed class ServiceEndpointTests(FapiHubFactory factory)
             Assert.True(content.TryGetProperty("image/png", out _) && content.TryGetProperty("image/webp", out _) && content.TryGetProperty("image/jpeg", out _));
         }
 
-        var radius = root.GetProperty("paths").GetProperty("/v2/rembg/blur").GetProperty("post").GetProperty("requestBody")
+        var radius = root.GetProperty("paths").GetProperty("/v2/rembg/blur/").GetProperty("post").GetProperty("requestBody")
             .GetProperty("content").GetProperty("multipart/form-data").GetProperty("schema").GetProperty("properties").GetProperty("radius");
         Assert.Equal((1, 50), (radius.GetProperty("minimum").GetInt32(), radius.GetProperty("maximum").GetInt32()));
 

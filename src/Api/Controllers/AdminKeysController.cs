@@ -43,6 +43,7 @@ public sealed class AdminKeysController(ISender sender) : ApiControllerBase
     }
 
     /// <summary>List API keys (no secrets).</summary>
+    /// <remarks>Every key this server knows, revoked ones included, with its plan and balance; keys themselves are stored only as digests.</remarks>
     [HttpGet]
     [ProducesResponseType<IReadOnlyList<ApiKeySummary>>(StatusCodes.Status200OK, "application/json")]
     public async Task<IActionResult> ListApiKeys(CancellationToken cancellationToken) =>
@@ -62,6 +63,7 @@ public sealed class AdminKeysController(ISender sender) : ApiControllerBase
         Reply(await sender.Send(new AddCreditsCommand(id, request.Amount), cancellationToken));
 
     /// <summary>Change a key's plan.</summary>
+    /// <remarks>The key's usage so far this month and its credit balance are kept.</remarks>
     [HttpPatch("{id}")]
     [Consumes("application/json")]
     [ContentTypeRequired]

@@ -3,6 +3,7 @@ using FapiHub.Api.Authentication;
 using FapiHub.Api.Contracts;
 using FapiHub.Api.Errors;
 using FapiHub.Api.Http;
+using FapiHub.Api.OpenApi;
 using FapiHub.Application.BackgroundRemoval.RemoveBackground;
 using Mediator;
 using Microsoft.AspNetCore.Authorization;
@@ -17,6 +18,7 @@ namespace FapiHub.Api.Controllers;
 /// working.
 /// </summary>
 [Route("v2/rembg")]
+[DocumentedWithTrailingSlash]
 [Authorize(AuthenticationSchemes = ApiKeyAuthenticationHandler.SchemeName)]
 [BusyGate]
 [PerMinuteRateLimit]
@@ -53,11 +55,13 @@ public sealed class RembgController(ISender sender) : ApiControllerBase
         Send(form, null, new BlurRequest(form.Radius), cancellationToken);
 
     /// <summary>Replace the background with a colour.</summary>
+    /// <remarks>The subject over a solid <c>bgcolor</c> (e.g. <c>255, 140, 0</c> or <c>#FF8C00</c>); an alpha below 255 keeps the background see-through.</remarks>
     [HttpPost("color")]
     public Task<IActionResult> Color([FromForm] ColorForm form, CancellationToken cancellationToken) =>
         Send(form, null, new ColorRequest(form.BgColor), cancellationToken);
 
     /// <summary>Replace the background with a vertical gradient.</summary>
+    /// <remarks>The subject over a linear gradient from <c>top_color</c> to <c>bottom_color</c> (same colour forms as <c>bgcolor</c>).</remarks>
     [HttpPost("gradient")]
     public Task<IActionResult> Gradient([FromForm] GradientForm form, CancellationToken cancellationToken) =>
         Send(form, null, new GradientRequest(form.TopColor, form.BottomColor), cancellationToken);

@@ -7,7 +7,7 @@ public sealed class BackgroundRemovalOptions
 
     /// <summary>
     /// Longest a prediction may take, queueing included; beyond it the request answers 503 <c>timeout</c>, uncharged,
-    /// and the model run is cancelled. A 25 MP photo takes a few seconds on two cores, so 60 s means something is stuck.
+    /// and the model run is cancelled. The default is many times the longest run on a 25 MP photo, so reaching it means something is stuck.
     /// </summary>
     public int TimeoutSeconds { get; set; } = 60;
 }

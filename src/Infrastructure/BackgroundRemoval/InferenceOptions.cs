@@ -21,22 +21,22 @@ public sealed class InferenceOptions
 
     /// <summary>
     /// Requests that may wait for a slot (each holds its decoded photo); beyond, 503 <c>server_busy</c> at once.
-    /// With 2 s runs the default keeps the longest wait near 8 s per slot.
+    /// The default keeps the longest wait near four run times per slot.
     /// </summary>
     public int MaxQueue { get; set; } = 4;
 
     /// <summary>
     /// Pixels of decoded photos that requests with a turn may hold together; 0 (the default): no limit beyond the
-    /// number of turns. For memory-tight hosts: 16,000,000 makes two 12 MP photos take turns instead of overlapping
-    /// (a 12 MP aurora request holds ~250 MB in flight), measured as ~50 MB lower peak for ~14 % lower throughput on
-    /// 12 MP photos (docs/performance.md). A photo larger than the budget still runs, alone.
+    /// number of turns. For memory-tight hosts: 16,000,000 makes two 12 MP photos take turns instead of overlapping,
+    /// trading some throughput for a lower peak (measured in docs/performance.md). A photo larger than the budget
+    /// still runs, alone.
     /// </summary>
     public long MaxDecodedPixels { get; set; }
 
     /// <summary>
-    /// Hand ONNX Runtime's activation arena (about 0.85 GB for IS-Net at 1024²) back to the OS after every run. Lowers
-    /// the resting memory by that much, but each run then allocates it afresh: about 10 % slower on this 2-core box.
-    /// For memory-tight hosts; off by default (docs/performance.md).
+    /// Hand ONNX Runtime's activation arena back to the OS after every run. Lowers the resting memory by the arena's
+    /// size, but each run then allocates it afresh, which makes runs slower. For memory-tight hosts; off by default
+    /// (figures in docs/performance.md).
     /// </summary>
     public bool ReleaseArenaAfterRun { get; set; }
 

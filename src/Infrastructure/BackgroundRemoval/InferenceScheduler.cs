@@ -16,8 +16,8 @@ namespace FapiHub.Infrastructure.BackgroundRemoval;
 /// <item>Turns (<see cref="IInferenceAdmission.WaitForTurnAsync"/>): at most <c>MaxConcurrency + 1</c> admitted requests
 /// hold decoded images at once (the ones running plus one being prepared next, so decoding overlaps inference), and,
 /// when <c>MaxDecodedPixels</c> is set, their photos together stay within it; the rest wait holding only their
-/// compressed upload. This bounds memory: a 12 MP photo is 48 MB decoded (about 250 MB in flight through aurora),
-/// 1–2 MB not.</item>
+/// compressed upload. This bounds memory: a 12 MP photo is 48 MB decoded (several times that in flight through
+/// aurora's refinement), a megabyte or two while still compressed.</item>
 /// <item>Slots (<see cref="AcquireSlotAsync"/>): at most <c>MaxConcurrency</c> model runs at once, each using
 /// <c>IntraOpThreads</c> threads. Waiting for a slot honours the request's cancellation, so a client that hung up while
 /// queued is dropped before it costs any inference.</item>
@@ -118,7 +118,7 @@ internal sealed class InferenceScheduler : IInferenceScheduler, IDisposable
                     scheduler._turns.Release(_pixels);
 
                     // The request is done with its images: hand back the native heap that decoding, resizing and
-                    // encoding freed (glibc keeps it per thread arena otherwise). 1–6 ms, so off the request's path.
+                    // encoding freed (glibc keeps it per thread arena otherwise). It takes milliseconds, so off the request's path.
                     ThreadPool.UnsafeQueueUserWorkItem(static _ => NativeHeap.Trim(), null);
                 }
 

