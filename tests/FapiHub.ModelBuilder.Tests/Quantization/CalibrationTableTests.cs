@@ -1,7 +1,7 @@
 using System.Text;
 using FapiHub.ModelBuilder.Quantization;
 
-namespace FapiHub.UnitTests.ModelBuilder;
+namespace FapiHub.ModelBuilder.Tests.Quantization;
 
 public sealed class CalibrationTableTests
 {

@@ -3,13 +3,13 @@ using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using Onnx;
 
-namespace FapiHub.UnitTests.ModelBuilder;
+namespace FapiHub.ModelBuilder.Tests.Quantization;
 
 /// <summary>
 /// A fp32 graph with IS-Net's shape in miniature, built in memory: x → Conv → Relu → MaxPool → Conv → Relu → Conv →
 /// Sigmoid. Two Conv → Relu pairs to fuse, a pooled input between them, and a side-output Conv feeding a Sigmoid.
 /// </summary>
-internal static class TinyGraph
+internal static class QuantizationGraph
 {
     public const int Side = 16;
 

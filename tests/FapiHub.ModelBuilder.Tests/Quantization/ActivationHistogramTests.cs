@@ -1,6 +1,6 @@
 using FapiHub.ModelBuilder.Quantization;
 
-namespace FapiHub.UnitTests.ModelBuilder;
+namespace FapiHub.ModelBuilder.Tests.Quantization;
 
 public sealed class ActivationHistogramTests
 {

@@ -2,12 +2,12 @@ using FapiHub.ModelBuilder.Quantization;
 using Google.Protobuf;
 using Onnx;
 
-namespace FapiHub.UnitTests.ModelBuilder;
+namespace FapiHub.ModelBuilder.Tests.Quantization;
 
 public sealed class QdqQuantizerTests
 {
-    private static readonly ModelProto Float = TinyGraph.Build();
-    private static readonly CalibrationTable Table = TinyGraph.Calibrate(Float, 1, 2, 3, 4);
+    private static readonly ModelProto Float = QuantizationGraph.Build();
+    private static readonly CalibrationTable Table = QuantizationGraph.Calibrate(Float, 1, 2, 3, 4);
 
     [Fact]
     public void Quantize_WhenRunThroughOnnxRuntime_ShouldStayWithinTwoPercentOfTheFloatGraph()
@@ -16,10 +16,10 @@ public sealed class QdqQuantizerTests
         // under 0.005 on average. uint8 steps of a 3-layer net are ~0.4 % of each range; the bound leaves room for
         // their accumulation, not for a wrong scale (a bias off by s_x or a mis-set zero point is off by > 0.1).
         var quantised = QdqQuantizer.Quantize(Float, Table, QuantizerOptions.Default);
-        var input = TinyGraph.Input(99);
+        var input = QuantizationGraph.Input(99);
 
-        var expected = TinyGraph.Run(Float.ToByteArray(), input);
-        var actual = TinyGraph.Run(quantised.ToByteArray(), input);
+        var expected = QuantizationGraph.Run(Float.ToByteArray(), input);
+        var actual = QuantizationGraph.Run(quantised.ToByteArray(), input);
 
         var errors = expected.Zip(actual, (e, a) => Math.Abs(e - a)).ToList();
         Assert.True(errors.Max() <= 0.02f, $"max error {errors.Max()}");
@@ -32,7 +32,7 @@ public sealed class QdqQuantizerTests
     {
         var quantised = QdqQuantizer.Quantize(Float, Table, QuantizerOptions.Default);
 
-        var ops = TinyGraph.OptimisedOpTypes(quantised.ToByteArray());
+        var ops = QuantizationGraph.OptimisedOpTypes(quantised.ToByteArray());
 
         // conv1 and conv2 (each followed by a Relu) run as QLinearConv with the Relu gone; conv3 feeds the Sigmoid and stays float.
         Assert.Equal(2, ops.Count(op => op == "QLinearConv"));
@@ -45,7 +45,7 @@ public sealed class QdqQuantizerTests
     {
         var quantised = QdqQuantizer.Quantize(Float, Table, QuantizerOptions.Default with { FloatInputConvs = true });
 
-        var ops = TinyGraph.OptimisedOpTypes(quantised.ToByteArray());
+        var ops = QuantizationGraph.OptimisedOpTypes(quantised.ToByteArray());
 
         Assert.Equal(1, ops.Count(op => op == "QLinearConv"));
         Assert.DoesNotContain(quantised.Graph.Node, n => n.OpType == "QuantizeLinear" && n.Input[0] == "x");
@@ -66,7 +66,7 @@ public sealed class QdqQuantizerTests
     public void Quantize_WhenRunTwice_ShouldWriteTheSameBytes()
     {
         var first = QdqQuantizer.Quantize(Float, Table, QuantizerOptions.Default).ToByteArray();
-        var second = QdqQuantizer.Quantize(TinyGraph.Build(), Table, QuantizerOptions.Default).ToByteArray();
+        var second = QdqQuantizer.Quantize(QuantizationGraph.Build(), Table, QuantizerOptions.Default).ToByteArray();
 
         Assert.Equal(first, second);
     }

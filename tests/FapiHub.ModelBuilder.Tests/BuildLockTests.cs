@@ -1,0 +1,33 @@
+using FapiHub.ModelBuilder.Fetching;
+
+namespace FapiHub.ModelBuilder.Tests;
+
+public sealed class BuildLockTests
+{
+    [Fact]
+    public void Acquire_WhenAnotherHolderKeepsTheLock_ShouldWaitThenGiveUpWithFhm005()
+    {
+        using var dir = new TempDirectory();
+        var log = new List<string>();
+        using var held = BuildLock.Acquire(dir.Path, TimeSpan.FromSeconds(1), log.Add);
+
+        var error = Assert.Throws<ModelBuilderException>(() => BuildLock.Acquire(dir.Path, TimeSpan.FromSeconds(1), log.Add));
+
+        Assert.Equal(ErrorCodes.Lock, error.Code);
+        Assert.Contains(".fetch.lock", error.Message, StringComparison.Ordinal);
+        Assert.Contains("waiting for another model build to finish...", log);
+    }
+
+    [Fact]
+    public async Task Acquire_WhenTheHolderReleases_ShouldGetTheLock()
+    {
+        using var dir = new TempDirectory();
+        var held = BuildLock.Acquire(dir.Path, TimeSpan.FromSeconds(1), _ => { });
+        var release = Task.Delay(700).ContinueWith(_ => held.Dispose(), TaskScheduler.Default);
+
+        using var second = BuildLock.Acquire(dir.Path, TimeSpan.FromSeconds(10), _ => { });
+
+        await release;
+        Assert.True(File.Exists(Path.Combine(dir.Path, ".fetch.lock")));
+    }
+}
