@@ -36,7 +36,7 @@ try
         _ => throw new ArgumentException($"Unknown command '{args[0]}'."),
     };
 }
-catch (Exception ex) when (ex is ArgumentException or KeyNotFoundException or InvalidOperationException or DirectoryNotFoundException or FileNotFoundException)
+catch (Exception ex) when (ex is ArgumentException or FapiHub.ModelBuilder.ModelBuilderException or InvalidOperationException or DirectoryNotFoundException or FileNotFoundException)
 {
     Console.Error.WriteLine(ex.Message + Environment.NewLine + Environment.NewLine + Usage);
     return 2;

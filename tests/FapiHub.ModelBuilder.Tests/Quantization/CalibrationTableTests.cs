@@ -41,7 +41,7 @@ public sealed class CalibrationTableTests
         using var stream = new MemoryStream(Encoding.UTF8.GetBytes(
             """{ "method": "m", "sourceGraph": "g", "resolution": 8, "images": [], "tensors": { "t1": { "min": 2, "max": 1 } } }"""));
 
-        var error = Assert.Throws<InvalidDataException>(() => CalibrationTable.Read(stream, "bad.json"));
+        var error = Assert.Throws<ModelBuilderException>(() => CalibrationTable.Read(stream, "bad.json"));
 
         Assert.Contains("'t1'", error.Message, StringComparison.Ordinal);
     }

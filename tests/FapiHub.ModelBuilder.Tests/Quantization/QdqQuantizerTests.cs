@@ -56,8 +56,9 @@ public sealed class QdqQuantizerTests
     {
         var incomplete = Table with { Tensors = Table.Tensors.Where(t => t.Key != "p1").ToDictionary() };
 
-        var error = Assert.Throws<KeyNotFoundException>(() => QdqQuantizer.Quantize(Float, incomplete, QuantizerOptions.Default));
+        var error = Assert.Throws<ModelBuilderException>(() => QdqQuantizer.Quantize(Float, incomplete, QuantizerOptions.Default));
 
+        Assert.Equal(ErrorCodes.BadRecipe, error.Code);
         Assert.Contains("'p1'", error.Message, StringComparison.Ordinal);
         Assert.Contains("input of Conv 'conv2'", error.Message, StringComparison.Ordinal);
     }
@@ -77,7 +78,7 @@ public sealed class QdqQuantizerTests
         var fp16 = Float.Clone();
         fp16.Graph.Initializer.Single(t => t.Name == "conv2.weight").DataType = (int)TensorProto.Types.DataType.Float16;
 
-        var error = Assert.Throws<InvalidOperationException>(() => QdqQuantizer.Quantize(fp16, Table, QuantizerOptions.Default));
+        var error = Assert.Throws<ModelBuilderException>(() => QdqQuantizer.Quantize(fp16, Table, QuantizerOptions.Default));
 
         Assert.Contains("'conv2.weight' is not an fp32 initializer", error.Message, StringComparison.Ordinal);
     }

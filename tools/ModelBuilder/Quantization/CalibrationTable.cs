@@ -50,7 +50,8 @@ public sealed record CalibrationTable
     public TensorRange RangeOf(string tensor, string usedBy) =>
         Tensors.TryGetValue(tensor, out var range)
             ? range
-            : throw new KeyNotFoundException(
+            : throw new ModelBuilderException(
+                ErrorCodes.BadRecipe,
                 $"The calibration table ({Method}, {SourceGraph} at {Resolution}) has no range for tensor '{tensor}' ({usedBy}). " +
                 "Re-run benchmarks/Calibration for this graph, or keep that node float in the quantiser options.");
 
@@ -63,12 +64,13 @@ public sealed record CalibrationTable
     public static CalibrationTable Read(Stream stream, string source)
     {
         var table = JsonSerializer.Deserialize<CalibrationTable>(stream, Json)
-            ?? throw new InvalidDataException($"Calibration table '{source}' is empty.");
+            ?? throw new ModelBuilderException(ErrorCodes.BadRecipe, $"Calibration table '{source}' is empty.");
         foreach (var (name, range) in table.Tensors)
         {
             if (!double.IsFinite(range.Min) || !double.IsFinite(range.Max) || range.Min > range.Max)
             {
-                throw new InvalidDataException(
+                throw new ModelBuilderException(
+                    ErrorCodes.BadRecipe,
                     string.Create(CultureInfo.InvariantCulture, $"Calibration table '{source}': tensor '{name}' has an invalid range [{range.Min}, {range.Max}]."));
             }
         }

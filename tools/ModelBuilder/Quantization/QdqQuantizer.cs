@@ -39,7 +39,7 @@ public static class QdqQuantizer
         var opset = fp32.OpsetImport.Where(o => o.Domain is "" or "ai.onnx").Select(o => o.Version).DefaultIfEmpty(0).Max();
         if (opset < 13)
         {
-            throw new InvalidOperationException($"Per-channel QDQ needs opset 13 or later; the graph has opset {opset}.");
+            throw new ModelBuilderException(ErrorCodes.BadRecipe, $"Per-channel QDQ needs opset 13 or later; the graph has opset {opset}.");
         }
 
         var model = fp32.Clone();
@@ -167,7 +167,8 @@ public static class QdqQuantizer
         var tensor = conv.Input[index];
         if (!initializers.TryGetValue(tensor, out var initializer) || initializer.DataType != FloatType)
         {
-            throw new InvalidOperationException(
+            throw new ModelBuilderException(
+                ErrorCodes.BadRecipe,
                 $"Conv '{DisplayName(conv)}': its {role} '{tensor}' is not an fp32 initializer. Quantise the fp32 graph " +
                 "(the fp16 download's weights sit behind Cast nodes: convert it first).");
         }
