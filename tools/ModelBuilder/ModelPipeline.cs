@@ -29,7 +29,7 @@ internal sealed class ModelPipeline(ModelManifest manifest, string directory, Ac
                 throw new ModelBuilderException(ErrorCodes.Verify, problems);
             }
 
-            ReportUnpinned();
+            ReportPins(all: false);
             log($"{manifest.Files.Count()} model files verified in {Seconds(started)}");
             return;
         }
@@ -38,7 +38,7 @@ internal sealed class ModelPipeline(ModelManifest manifest, string directory, Ac
         if (pending.Count == 0)
         {
             Touch();
-            ReportUnpinned();
+            ReportPins(options.PrintPins);
             log($"{manifest.Files.Count()} model files verified in {Seconds(started)}");
             return;
         }
@@ -71,7 +71,7 @@ internal sealed class ModelPipeline(ModelManifest manifest, string directory, Ac
         }
 
         Touch();
-        ReportUnpinned();
+        ReportPins(options.PrintPins);
         log($"done in {Seconds(started)}");
     }
 
@@ -128,7 +128,7 @@ internal sealed class ModelPipeline(ModelManifest manifest, string directory, Ac
 
             AtomicFile.Write(target, bytes);
             log($"{derived.File}: derived ({recipe}, {bytes.Length / 1e6:0.0} MB) in {Seconds(started)}");
-            if (!derived.IsPinned || printPins)
+            if (printPins && derived.IsPinned && sha256 != derived.Sha256)
             {
                 pins.Add(Pin(derived.Name, bytes.Length, sha256));
             }
@@ -136,7 +136,7 @@ internal sealed class ModelPipeline(ModelManifest manifest, string directory, Ac
 
         if (pins.Count > 0)
         {
-            log("values to pin in models/manifest.json (\"derived\" entries):");
+            log("changed since pinned: re-pin these in models/manifest.json (\"derived\" entries):");
             pins.ForEach(log);
         }
 
@@ -155,17 +155,32 @@ internal sealed class ModelPipeline(ModelManifest manifest, string directory, Ac
     private static string Pin(string name, long bytes, string sha256) =>
         string.Create(CultureInfo.InvariantCulture, $"  {name}: \"bytes\": {bytes}, \"sha256\": \"{sha256}\"");
 
-    /// <summary>Unpinned derived files are accepted as they are; say so on every run so they get pinned.</summary>
-    private void ReportUnpinned()
+    /// <summary>Unpinned derived files are accepted as they are; say so on every run so they get pinned. With
+    /// --print-pins, every derived file's values, pinned or not, ready to paste into the manifest.</summary>
+    private void ReportPins(bool all)
     {
-        foreach (var derived in manifest.Derived.Where(d => !d.IsPinned))
+        var lines = new List<string>();
+        foreach (var derived in manifest.Derived.Where(d => all || !d.IsPinned))
         {
             var path = Path.Combine(directory, derived.File);
             if (File.Exists(path))
             {
-                log($"{derived.File} is not pinned in manifest.json (accepted unchecked, rebuilt only when missing); pin it with:");
-                log(Pin(derived.Name, new FileInfo(path).Length, FileCheck.Sha256(path)));
+                if (!derived.IsPinned)
+                {
+                    log($"{derived.File} is not pinned in manifest.json (accepted unchecked, rebuilt only when missing); pin it with:");
+                    log(Pin(derived.Name, new FileInfo(path).Length, FileCheck.Sha256(path)));
+                }
+                else
+                {
+                    lines.Add(Pin(derived.Name, new FileInfo(path).Length, FileCheck.Sha256(path)));
+                }
             }
+        }
+
+        if (lines.Count > 0)
+        {
+            log("pinned values of the derived files (models/manifest.json \"derived\"):");
+            lines.ForEach(log);
         }
     }
 
