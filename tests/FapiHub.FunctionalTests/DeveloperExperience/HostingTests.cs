@@ -71,7 +71,8 @@ public sealed partial class HostingTests : ReliabilityHostTests
     {
         var output = ApiOutputFolder();
         var elsewhere = Directory.CreateTempSubdirectory("fapihub-cwd-").FullName;
-        foreach (var model in new[] { "isnet-fp16.onnx", "isnet-quint8.onnx" })
+        Directory.CreateDirectory(Path.Combine(elsewhere, "calibration"));
+        foreach (var model in new[] { "isnet-fp16.onnx", "isnet-int8-1024.onnx", "isnet-int8-768.onnx", "calibration/isnet-1024.json", "calibration/isnet-768.json" })
         {
             await File.WriteAllBytesAsync(Path.Combine(elsewhere, model), []);
         }
