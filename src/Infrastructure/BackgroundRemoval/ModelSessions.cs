@@ -113,7 +113,16 @@ internal sealed partial class ModelSessions : IDisposable
         var input = new float[shape.Aggregate(1L, (a, b) => a * b)];
         using var value = OrtValue.CreateTensorValueFromMemory(input, shape);
         using var runOptions = new RunOptions();
-        using var outputs = network.Session.Run(runOptions, [network.InputName], [value], [network.OutputName]);
+
+        // The warm-up is for the first run's one-time work (kernel selection, weight prepacking), not for the arena:
+        // hand the activations back when it ends, so an idle server holds only the weights (docs/performance.md). The
+        // first request then allocates the arena again, as any run does after an idle spell with ReleaseArenaAfterRun.
+        runOptions.AddRunConfigEntry("memory.enable_memory_arena_shrinkage", "cpu:0");
+        using (network.Session.Run(runOptions, [network.InputName], [value], [network.OutputName]))
+        {
+        }
+
+        NativeHeap.Trim();
         var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         LogWarmedUp(network.FilePath, elapsedMs);
     }
