@@ -88,6 +88,12 @@ public sealed class ModelDefinition
     /// </summary>
     public bool FlipAverage { get; set; }
 
+    /// <summary>
+    /// Another catalogue model whose network also runs on the photo (at its own input size, inside the same slot);
+    /// its matte is resampled to this model's grid and averaged in (test-time multi-scale). Empty: none.
+    /// </summary>
+    public string? AlsoAverage { get; set; }
+
     /// <summary>A line for the documentation and the OpenAPI description.</summary>
     public string? Description { get; set; }
 

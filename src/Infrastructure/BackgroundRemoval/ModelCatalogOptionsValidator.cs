@@ -65,6 +65,12 @@ internal sealed class ModelCatalogOptionsValidator : IValidateOptions<ModelCatal
                 failures.Add($"{prefix}:ConfidenceSnap must be between 0 (off) and 0.25 (was {definition.ConfidenceSnap}).");
             }
 
+            if (definition.AlsoAverage is { Length: > 0 } other
+                && (!options.Catalog.ContainsKey(other) || string.Equals(other, model, StringComparison.OrdinalIgnoreCase)))
+            {
+                failures.Add($"{prefix}:AlsoAverage is '{other}'; name another model of Models:Catalog ({string.Join(", ", options.Catalog.Keys)}).");
+            }
+
             if (definition.ConfidenceSnap > 0f && definition.Refinement == MaskRefinement.None)
             {
                 failures.Add($"{prefix}:ConfidenceSnap applies to a refinement; set Refinement too, or remove ConfidenceSnap.");

@@ -37,6 +37,19 @@ internal sealed class OnnxBackgroundRemover(
         var tensor = ArrayPool<float>.Shared.Rent(3 * pixels);
         var matte = ArrayPool<float>.Shared.Rent(pixels);
         var mirrored = definition.FlipAverage ? ArrayPool<float>.Shared.Rent(pixels) : null;
+        ExtraView? extra = null;
+        if (definition.AlsoAverage is { Length: > 0 } other)
+        {
+            var otherDefinition = catalog.Get(other).Definition;
+            var otherSide = otherDefinition.EffectiveInputSize;
+            extra = new ExtraView(
+                await sessions.GetAsync(other).WaitAsync(cancellationToken),
+                otherDefinition,
+                otherSide,
+                ArrayPool<float>.Shared.Rent(3 * otherSide * otherSide),
+                ArrayPool<float>.Shared.Rent(otherSide * otherSide));
+        }
+
         try
         {
             Preprocess(image, definition, side, tensor.AsSpan(0, 3 * pixels));
@@ -54,16 +67,42 @@ internal sealed class OnnxBackgroundRemover(
                     Run(network, tensor.AsMemory(0, 3 * pixels), side, mirrored.AsSpan(0, pixels), _releaseArena, cancellationToken);
                 }
 
+                if (extra is not null)
+                {
+                    var extraPixels = extra.Side * extra.Side;
+                    Preprocess(image, extra.Definition, extra.Side, extra.Tensor.AsSpan(0, 3 * extraPixels));
+                    Run(extra.Network, extra.Tensor.AsMemory(0, 3 * extraPixels), extra.Side, extra.Matte.AsSpan(0, extraPixels), _releaseArena, cancellationToken);
+                }
+
                 modelTime = Stopwatch.GetElapsedTime(started);
             }
 
             scheduler.RecordRun(modelTime);
             metrics.Inference(model, modelTime);
             TensorLayout.Activate(matte.AsSpan(0, pixels), definition.Activation);
+            var views = 1;
             if (mirrored is not null)
             {
                 TensorLayout.Activate(mirrored.AsSpan(0, pixels), definition.Activation);
-                TensorLayout.AverageWithMirrored(matte.AsSpan(0, pixels), mirrored.AsSpan(0, pixels), side);
+                TensorLayout.MirrorRows(mirrored.AsSpan(0, pixels), side);
+                System.Numerics.Tensors.TensorPrimitives.Add(matte.AsSpan(0, pixels), mirrored.AsSpan(0, pixels), matte.AsSpan(0, pixels));
+                views++;
+            }
+
+            if (extra is not null)
+            {
+                var extraPixels = extra.Side * extra.Side;
+                TensorLayout.Activate(extra.Matte.AsSpan(0, extraPixels), extra.Definition.Activation);
+                var resampled = ArrayPool<float>.Shared.Rent(pixels);
+                TensorLayout.ResizeSquare(extra.Matte.AsSpan(0, extraPixels), extra.Side, resampled.AsSpan(0, pixels), side);
+                System.Numerics.Tensors.TensorPrimitives.Add(matte.AsSpan(0, pixels), resampled.AsSpan(0, pixels), matte.AsSpan(0, pixels));
+                ArrayPool<float>.Shared.Return(resampled);
+                views++;
+            }
+
+            if (views > 1)
+            {
+                System.Numerics.Tensors.TensorPrimitives.Multiply(matte.AsSpan(0, pixels), 1f / views, matte.AsSpan(0, pixels));
             }
 
             return new Prediction(Postprocess(image, definition, matte.AsSpan(0, pixels), side), modelTime);
@@ -76,8 +115,17 @@ internal sealed class OnnxBackgroundRemover(
             {
                 ArrayPool<float>.Shared.Return(mirrored);
             }
+
+            if (extra is not null)
+            {
+                ArrayPool<float>.Shared.Return(extra.Tensor);
+                ArrayPool<float>.Shared.Return(extra.Matte);
+            }
         }
     }
+
+    /// <summary>A second network's view of the photo (<see cref="ModelDefinition.AlsoAverage"/>) and its pooled buffers.</summary>
+    private sealed record ExtraView(LoadedNetwork Network, ModelDefinition Definition, int Side, float[] Tensor, float[] Matte);
 
     private static void Preprocess(RgbaImage image, ModelDefinition definition, int side, Span<float> tensor)
     {

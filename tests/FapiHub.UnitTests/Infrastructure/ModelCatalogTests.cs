@@ -81,6 +81,21 @@ public sealed class ModelCatalogTests : IDisposable
     }
 
     [Fact]
+    public void Validate_WhenAlsoAverageNamesNoOtherModel_ShouldNameTheKey()
+    {
+        File.WriteAllBytes(Path.Combine(_directory, "a.onnx"), [0]);
+        File.WriteAllBytes(Path.Combine(_directory, "b.onnx"), [0]);
+        var options = Configured();
+        options.Catalog["aurora"].AlsoAverage = "phantom";
+        options.Catalog["ghost"].AlsoAverage = "ghost";
+
+        var failures = new ModelCatalogOptionsValidator().Validate(null, options).Failures!.ToList();
+
+        Assert.Contains(failures, f => f.Contains("Models:Catalog:aurora:AlsoAverage is 'phantom'", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("Models:Catalog:ghost:AlsoAverage is 'ghost'", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Validate_WhenARecipeIsBad_ShouldNameEachKeyAndWhatIsAllowed()
     {
         File.WriteAllBytes(Path.Combine(_directory, "a.onnx"), [0]);
