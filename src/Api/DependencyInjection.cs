@@ -11,6 +11,8 @@ using FapiHub.Domain.Common;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
+using KestrelServerOptions = Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions;
+using MinDataRate = Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
@@ -184,7 +186,29 @@ public static class DependencyInjection
 
     private static void AddLimits(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<LimitsOptions>().Bind(configuration.GetSection(LimitsOptions.SectionName));
+        // Bound and validated once; Kestrel, the host's drain timeout and the form reader all read this one instance.
+        services.AddOptions<LimitsOptions>().Bind(configuration.GetSection(LimitsOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<LimitsOptions>, LimitsOptionsValidator>();
+
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<LimitsOptions>>((kestrel, options) =>
+        {
+            var limits = options.Value;
+
+            // No "Server: Kestrel" banner; slow and stuck clients are cut off instead of holding connections.
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes;
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(limits.RequestHeadersTimeoutSeconds);
+            kestrel.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(limits.KeepAliveTimeoutSeconds);
+            kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(limits.MinRequestBodyBytesPerSecond, TimeSpan.FromSeconds(limits.MinRequestBodyGraceSeconds));
+
+            // Kestrel answers requests it cannot parse (431, 414, 408, 400) before any middleware runs; this puts the envelope in.
+            kestrel.ConfigureEndpointDefaults(listen => listen.Use(next =>
+                listen.ApplicationServices.GetRequiredService<KestrelRejectionEnvelopes>().Middleware(next)));
+        });
+
+        // SIGTERM: stop accepting, let in-flight requests finish (and be charged once) for up to the drain timeout.
+        services.AddOptions<HostOptions>().Configure<IOptions<LimitsOptions>>((host, limits) =>
+            host.ShutdownTimeout = TimeSpan.FromSeconds(limits.Value.DrainTimeoutSeconds));
 
         // Uploads stay in memory up to the limit: image bytes never touch the disk.
         services.AddOptions<FormOptions>().Configure<IOptions<LimitsOptions>>((form, limits) =>

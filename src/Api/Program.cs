@@ -4,7 +4,6 @@ using FapiHub.Api.Http;
 using FapiHub.Application;
 using FapiHub.Infrastructure;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.FileProviders;
 
 // A model run holds a pool thread for seconds. With the pool's default minimum (one thread per core) a burst of requests,
@@ -26,24 +25,6 @@ if (!Directory.Exists(builder.Environment.WebRootPath) && Path.Combine(AppContex
     builder.Environment.WebRootPath = besideTheApp;
     builder.Environment.WebRootFileProvider = new PhysicalFileProvider(besideTheApp);
 }
-
-var limits = builder.Configuration.GetSection(LimitsOptions.SectionName).Get<LimitsOptions>() ?? new LimitsOptions();
-builder.WebHost.ConfigureKestrel(kestrel =>
-{
-    // No "Server: Kestrel" banner; slow and stuck clients are cut off instead of holding connections.
-    kestrel.AddServerHeader = false;
-    kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes;
-    kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(limits.RequestHeadersTimeoutSeconds);
-    kestrel.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(limits.KeepAliveTimeoutSeconds);
-    kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(limits.MinRequestBodyBytesPerSecond, TimeSpan.FromSeconds(limits.MinRequestBodyGraceSeconds));
-
-    // Kestrel answers requests it cannot parse (431, 414, 408, 400) before any middleware runs; this puts the envelope in.
-    kestrel.ConfigureEndpointDefaults(listen => listen.Use(next =>
-        listen.ApplicationServices.GetRequiredService<KestrelRejectionEnvelopes>().Middleware(next)));
-});
-
-// SIGTERM: stop accepting, let in-flight requests finish (and be charged once) for up to the drain timeout.
-builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(limits.DrainTimeoutSeconds));
 
 var app = builder.Build();
 

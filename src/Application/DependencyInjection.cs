@@ -5,6 +5,7 @@ using FapiHub.Application.Common.Telemetry;
 using FluentValidation;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace FapiHub.Application;
 
@@ -16,8 +17,10 @@ public static class DependencyInjection
         AddMediatorPipeline(services);
         AddValidation(services);
         services.AddOptions<PerformanceOptions>();
-        services.AddOptions<BackgroundRemovalOptions>();
-        services.AddOptions<PlansOptions>();
+        services.AddOptions<BackgroundRemovalOptions>().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<BackgroundRemovalOptions>, BackgroundRemovalOptionsValidator>();
+        services.AddOptions<PlansOptions>().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PlansOptions>, PlansOptionsValidator>();
         services.AddOptions<RateLimitingOptions>();
         services.AddSingleton<PlanCatalog>();
         services.TryAddSingleton(TimeProvider.System);

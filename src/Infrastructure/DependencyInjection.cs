@@ -34,13 +34,16 @@ public static class DependencyInjection
         // MaxPixels sits with the other request limits (Limits:MaxPixels); the encoder settings under Imaging.
         services.AddOptions<ImagingOptions>()
             .Bind(configuration.GetSection(ImagingOptions.SectionName))
-            .Bind(configuration.GetSection("Limits"));
+            .Bind(configuration.GetSection("Limits"))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ImagingOptions>, ImagingOptionsValidator>();
         services.AddSingleton<IImageProcessor, SkiaImageProcessor>();
     }
 
     private static void AddBackgroundRemoval(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<InferenceOptions>().Bind(configuration.GetSection(InferenceOptions.SectionName));
+        services.AddOptions<InferenceOptions>().Bind(configuration.GetSection(InferenceOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<InferenceOptions>, InferenceOptionsValidator>();
         services.AddOptions<BackgroundRemovalOptions>().Bind(configuration.GetSection(BackgroundRemovalOptions.SectionName));
         services.AddOptions<ModelCatalogOptions>()
             .Bind(configuration.GetSection(ModelCatalogOptions.SectionName))

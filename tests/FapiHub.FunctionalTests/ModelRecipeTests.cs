@@ -75,3 +75,36 @@ public sealed class ModelRecipeTests
         }
     }
 }
+
+/// <summary>Options are validated when the host starts: a value that cannot work stops it, naming the key.</summary>
+public sealed class OptionsValidationTests
+{
+    [Theory]
+    [InlineData("Limits:MaxUploadBytes", "0")]
+    [InlineData("Limits:MinRequestBodyGraceSeconds", "1")]
+    [InlineData("Inference:MaxQueue", "-1")]
+    [InlineData("Inference:TimeoutSeconds", "0")]
+    [InlineData("Limits:MaxPixels", "0")]
+    [InlineData("Plans:tiny:PerMinute", "0")]
+    public void Start_WhenASettingCannotWork_ShouldStopNamingTheKey(string key, string value)
+    {
+        using var host = new SettingsHost((key, value));
+
+        var failure = Assert.ThrowsAny<Exception>(() => host.CreateClient());
+
+        Assert.Contains(key.Split(':')[0] + ":" + key.Split(':')[1], failure.ToString(), StringComparison.Ordinal);
+    }
+
+    private sealed class SettingsHost(params (string Key, string Value)[] settings) : Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Testing");
+            builder.UseSetting("Inference:WarmUp", "false");
+            foreach (var (key, value) in settings)
+            {
+                builder.UseSetting(key, value);
+            }
+        }
+    }
+}
