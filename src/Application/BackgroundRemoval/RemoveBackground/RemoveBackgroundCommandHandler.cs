@@ -14,20 +14,20 @@ internal sealed class RemoveBackgroundCommandHandler(
     IImageProcessor images,
     IBackgroundRemover remover,
     IInferenceScheduler scheduler,
-    IModelCatalog catalog,
+    RemoveBackgroundRequestParser parser,
     IOptions<BackgroundRemovalOptions> options)
     : ICommandHandler<RemoveBackgroundCommand, Result<ProcessedImage>>
 {
     public async ValueTask<Result<ProcessedImage>> Handle(RemoveBackgroundCommand command, CancellationToken cancellationToken)
     {
-        // The validator has already accepted these; building them again only normalises (case, defaults).
-        if (!catalog.TryResolve(command.Model, out var model))
+        // Parsed once, by the validator in front of this handler: taken here, not parsed again.
+        var parsed = parser.Take(command);
+        if (!parsed.IsSuccess)
         {
-            throw new InvalidOperationException($"Model '{command.Model}' passed validation but is not in the catalogue.");
+            return parsed.Error!;
         }
 
-        var effect = command.Effect.Create();
-        var output = command.Output.Create();
+        var (model, effect, output) = parsed.Value;
 
         // Admission first: a full server answers 503 server_busy at once, without decoding a byte of the image.
         var admission = scheduler.TryAdmit();
