@@ -73,7 +73,7 @@ public class StageBenchmarks
     [Benchmark(Description = "composite: colour background")]
     public void ComposeColour()
     {
-        using var composed = _processor.Compose(_photo, _mask, new ColorEffect(new Rgba(255, 140, 0)));
+        using var composed = Compositor.OverBackground(_photo, _mask, new ColorEffect(new Rgba(255, 140, 0)));
     }
 
     [Benchmark(Description = "encode cut-out PNG")]

@@ -1,5 +1,6 @@
 using FapiHub.Application.Accounts.Plans;
 using FapiHub.Application.BackgroundRemoval;
+using FapiHub.Application.BackgroundRemoval.RemoveBackground;
 using FapiHub.Application.Common.Behaviors;
 using FapiHub.Application.Common.Telemetry;
 using FluentValidation;
@@ -23,6 +24,7 @@ public static class DependencyInjection
         services.AddSingleton<IValidateOptions<PlansOptions>, PlansOptionsValidator>();
         services.AddOptions<RateLimitingOptions>();
         services.AddSingleton<PlanCatalog>();
+        services.AddSingleton<RemoveBackgroundRequestParser>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<FapiHubMetrics>(); // needs the host's IMeterFactory (AddMetrics)
         return services;

@@ -1,12 +1,15 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using FapiHub.Application.BackgroundRemoval.RemoveBackground;
+using FapiHub.Domain.BackgroundRemoval;
+using FapiHub.Domain.Imaging;
 using Microsoft.AspNetCore.Mvc;
 
 namespace FapiHub.Api.Contracts;
 
-// The forms only bind and document fields: validation is the Application's (FluentValidation), so DataAnnotations
-// here feed the OpenAPI document and are not enforced by MVC (see AddControllers).
+// The forms only bind and document fields: validation is the Application's (RemoveBackgroundRequestParser), so DataAnnotations
+// here feed the OpenAPI document and are not enforced by MVC (see AddControllers). Their numbers are the Domain's constants,
+// the same ones the parser checks and names in its messages.
 
 /// <summary>Fields every image endpoint accepts: the image and how to deliver the result.</summary>
 public abstract class ImageForm
@@ -22,8 +25,8 @@ public abstract class ImageForm
     public string? Format { get; set; }
 
     [FromForm(Name = "quality")]
-    [Range(1, 100)]
-    [DefaultValue(90)]
+    [Range(OutputOptions.MinQuality, OutputOptions.MaxQuality)]
+    [DefaultValue(OutputOptions.DefaultQuality)]
     [Description("Quality of the lossy formats (webp, jpg), 1-100. PNG ignores it.")]
     public int? Quality { get; set; }
 
@@ -33,8 +36,8 @@ public abstract class ImageForm
     public bool? Crop { get; set; }
 
     [FromForm(Name = "crop_margin")]
-    [Range(0, 10_000)]
-    [DefaultValue(0)]
+    [Range(0, OutputOptions.MaxCropMargin)]
+    [DefaultValue(OutputOptions.DefaultCropMargin)]
     [Description("Pixels kept around the subject when crop=true.")]
     public int? CropMargin { get; set; }
 
@@ -54,7 +57,7 @@ public sealed class BlurForm : ImageForm
 {
     [FromForm(Name = "radius")]
     [Required]
-    [Range(1, 50)]
+    [Range(BlurEffect.MinRadius, BlurEffect.MaxRadius)]
     [Description("Background blur: the Gaussian's standard deviation in pixels, 1-50.")]
     public int? Radius { get; set; }
 }
@@ -64,7 +67,7 @@ public sealed class ColorForm : ImageForm
 {
     [FromForm(Name = "bgcolor")]
     [Required]
-    [Description("Background colour: '255, 140, 0', '255,140,0,128', '(255, 255, 255, 255)', '#FF8C00' or '#FF8C0080'. Alpha below 255 keeps the background see-through.")]
+    [Description("Background colour: " + Rgba.Forms + ". Alpha below 255 keeps the background see-through.")]
     public string? BgColor { get; set; }
 }
 
@@ -86,25 +89,25 @@ public sealed class GradientForm : ImageForm
 public sealed class ShadowForm : ImageForm
 {
     [FromForm(Name = "offset_x")]
-    [Range(-1000, 1000)]
-    [DefaultValue(0)]
+    [Range(-ShadowEffect.MaxOffset, ShadowEffect.MaxOffset)]
+    [DefaultValue(ShadowEffect.DefaultOffsetX)]
     [Description("Horizontal shadow offset in pixels (positive: right).")]
     public int? OffsetX { get; set; }
 
     [FromForm(Name = "offset_y")]
-    [Range(-1000, 1000)]
-    [DefaultValue(10)]
+    [Range(-ShadowEffect.MaxOffset, ShadowEffect.MaxOffset)]
+    [DefaultValue(ShadowEffect.DefaultOffsetY)]
     [Description("Vertical shadow offset in pixels (positive: down).")]
     public int? OffsetY { get; set; }
 
     [FromForm(Name = "blur_radius")]
-    [Range(0, 100)]
-    [DefaultValue(15)]
+    [Range(0, ShadowEffect.MaxBlurRadius)]
+    [DefaultValue(ShadowEffect.DefaultBlurRadius)]
     [Description("Shadow softness: the Gaussian's standard deviation in pixels, 0-100 (0: hard shadow).")]
     public int? BlurRadius { get; set; }
 
     [FromForm(Name = "shadow_color")]
-    [DefaultValue("0, 0, 0, 150")]
+    [DefaultValue(ShadowEffect.DefaultColorText)]
     [Description("Shadow colour with alpha (same forms as bgcolor).")]
     public string? ShadowColor { get; set; }
 }

@@ -49,9 +49,18 @@ public sealed record GradientEffect(Rgba Top, Rgba Bottom) : Effect
 /// </summary>
 public sealed record ShadowEffect(int OffsetX, int OffsetY, int BlurRadius, Rgba Color) : Effect
 {
+    // The one place for the shadow's defaults and ranges: the parser, its messages and the form's OpenAPI attributes read them.
+    public const int DefaultOffsetX = 0;
+    public const int DefaultOffsetY = 10;
     public const int MaxOffset = 1000;
+    public const int DefaultBlurRadius = 15;
     public const int MaxBlurRadius = 100;
-    public static readonly Rgba DefaultColor = new(0, 0, 0, 150);
+
+    /// <summary>The default colour as a client would write it (the form documents this text).</summary>
+    public const string DefaultColorText = "0, 0, 0, 150";
+
+    public static readonly Rgba DefaultColor =
+        Rgba.TryParse(DefaultColorText, out var color) ? color : throw new InvalidOperationException("DefaultColorText does not parse.");
 
     public override bool IsOpaque => false;
 }

@@ -10,9 +10,13 @@ public enum OutputFormat
 /// <summary>How the result is delivered.</summary>
 /// <param name="Quality">1–100, for the lossy formats (WebP, JPEG); PNG is lossless and ignores it.</param>
 /// <param name="Crop">Crop to the subject's bounding box (plus <paramref name="CropMargin"/> px), for tight product shots.</param>
-public sealed record OutputOptions(OutputFormat Format = OutputFormat.Png, int Quality = OutputOptions.DefaultQuality, bool Crop = false, int CropMargin = 0)
+public sealed record OutputOptions(OutputFormat Format = OutputFormat.Png, int Quality = OutputOptions.DefaultQuality, bool Crop = false, int CropMargin = OutputOptions.DefaultCropMargin)
 {
+    // The one place for the delivery fields' defaults and ranges: the parser, its messages and the form's OpenAPI attributes read them.
+    public const int MinQuality = 1;
     public const int DefaultQuality = 90;
+    public const int MaxQuality = 100;
+    public const int DefaultCropMargin = 0;
     public const int MaxCropMargin = 10_000;
 
     /// <summary>Pixels with alpha above this (of 255) count as subject when cropping: faint halo and noise do not stretch the box.</summary>

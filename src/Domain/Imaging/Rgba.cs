@@ -5,6 +5,9 @@ namespace FapiHub.Domain.Imaging;
 /// <summary>An 8-bit colour with straight alpha.</summary>
 public readonly record struct Rgba(byte R, byte G, byte B, byte A = 255)
 {
+    /// <summary>The forms a client may write, as messages and the API documentation name them.</summary>
+    public const string Forms = "'255, 140, 0', '255,140,0,128', '(255, 255, 255, 255)', '#FF8C00' or '#FF8C0080'";
+
     public bool IsOpaque => A == 255;
 
     /// <summary>

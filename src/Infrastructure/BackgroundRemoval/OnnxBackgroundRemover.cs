@@ -105,7 +105,7 @@ internal sealed class OnnxBackgroundRemover(
                 System.Numerics.Tensors.TensorPrimitives.Multiply(matte.AsSpan(0, pixels), 1f / views, matte.AsSpan(0, pixels));
             }
 
-            return new Prediction(Postprocess(image, definition, matte.AsSpan(0, pixels), side), modelTime);
+            return new Prediction(Postprocess(image, definition, matte.AsSpan(0, pixels), side), modelTime, definition.DecontaminateColors);
         }
         finally
         {
@@ -171,9 +171,8 @@ internal sealed class OnnxBackgroundRemover(
     }
 
     /// <summary>
-    /// The matte at the photo's size: bilinear, or edge-aware (guided by the photo) for a refined model. A model with
-    /// colour decontamination then rewrites the photo's semi-transparent edge pixels with their estimated foreground
-    /// colour, in place: the handler composes the cut-out from this same photo, and the mask itself is not changed.
+    /// The matte at the photo's size: bilinear, or edge-aware (guided by the photo) for a refined model. A new mask
+    /// the caller owns; the photo is only read (decontamination is the handler's own step, see <see cref="Prediction"/>).
     /// </summary>
     private static AlphaMask Postprocess(RgbaImage image, ModelDefinition definition, ReadOnlySpan<float> matte, int side)
     {
@@ -192,11 +191,6 @@ internal sealed class OnnxBackgroundRemover(
             else
             {
                 MaskResampler.ResizeToBytes(matte, side, side, mask.Span, image.Width, image.Height);
-            }
-
-            if (definition.DecontaminateColors)
-            {
-                ForegroundEstimator.Decontaminate(image, mask);
             }
 
             return mask;

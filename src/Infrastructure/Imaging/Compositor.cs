@@ -10,26 +10,21 @@ namespace FapiHub.Infrastructure.Imaging;
 /// </summary>
 internal static class Compositor
 {
-    public static RgbaImage Compose(RgbaImage photo, AlphaMask mask, Effect effect)
+    /// <summary>
+    /// The subject over a new background (colour, gradient, its own photo blurred): a new image the caller owns; the
+    /// photo and the mask are only read. A cut-out and a shadow are drawn from the cut-out photo instead (<see cref="DropShadow"/>).
+    /// </summary>
+    public static RgbaImage OverBackground(RgbaImage photo, AlphaMask mask, Effect effect)
     {
         ArgumentNullException.ThrowIfNull(photo);
         ArgumentNullException.ThrowIfNull(mask);
-        switch (effect)
+        return effect switch
         {
-            case CutoutEffect:
-                photo.ApplyAlpha(mask);
-                return photo;
-            case ColorEffect color:
-                return Over(photo, mask, _ => color.Color);
-            case GradientEffect gradient:
-                return Over(photo, mask, y => Lerp(gradient.Top, gradient.Bottom, photo.Height == 1 ? 0 : y / (float)(photo.Height - 1)));
-            case BlurEffect blur:
-                return BlurBackground(photo, mask, blur.Radius);
-            case ShadowEffect shadow:
-                return DropShadow(photo, mask, shadow);
-            default:
-                throw new ArgumentOutOfRangeException(nameof(effect), effect, "The effect has no composition (a mask is encoded directly).");
-        }
+            ColorEffect color => Over(photo, mask, _ => color.Color),
+            GradientEffect gradient => Over(photo, mask, y => Lerp(gradient.Top, gradient.Bottom, photo.Height == 1 ? 0 : y / (float)(photo.Height - 1))),
+            BlurEffect blur => BlurBackground(photo, mask, blur.Radius),
+            _ => throw new ArgumentOutOfRangeException(nameof(effect), effect, "The effect has no background to compose (a cut-out, a shadow or a mask)."),
+        };
     }
 
     /// <summary>
@@ -133,13 +128,15 @@ internal static class Compositor
     }
 
     /// <summary>
-    /// The cut-out over its own soft shadow on a transparent canvas, sized by <see cref="OutputBounds.ShadowCanvas"/>
-    /// (the rule the handler checked against the pixel limit before decoding), so the canvas here is never larger than
-    /// the one that was allowed.
+    /// The cut-out (a photo whose alpha already holds the matte, <see cref="RgbaImage.ApplyAlpha"/>) over its own soft
+    /// shadow on a transparent canvas, sized by <see cref="OutputBounds.ShadowCanvas"/> (the rule the handler checked
+    /// against the pixel limit before decoding), so the canvas here is never larger than the one that was allowed.
+    /// A new image the caller owns; the cut-out is only read.
     /// </summary>
-    private static unsafe RgbaImage DropShadow(RgbaImage photo, AlphaMask mask, ShadowEffect shadow)
+    public static unsafe RgbaImage DropShadow(RgbaImage photo, ShadowEffect shadow)
     {
-        photo.ApplyAlpha(mask);
+        ArgumentNullException.ThrowIfNull(photo);
+        ArgumentNullException.ThrowIfNull(shadow);
         int w = photo.Width, h = photo.Height;
         var canvas = OutputBounds.ShadowCanvas(new ImageSize(w, h), photo.AlphaBounds(OutputOptions.CropAlphaThreshold), shadow);
         var (cw, ch) = canvas.ToImageSize();

@@ -4,6 +4,7 @@ using FapiHub.Domain.BackgroundRemoval;
 using FapiHub.Domain.Common;
 using FapiHub.Domain.Errors;
 using FapiHub.Domain.Imaging;
+using FapiHub.Infrastructure.BackgroundRemoval;
 using Microsoft.Extensions.Options;
 using SkiaSharp;
 
@@ -72,9 +73,13 @@ internal sealed class SkiaImageProcessor(IOptions<ImagingOptions> options) : IIm
 
     public long MaxPixels => _options.MaxPixels;
 
-    public RgbaImage Compose(RgbaImage photo, AlphaMask mask, Effect effect)
+    public void DecontaminateInPlace(RgbaImage photo, AlphaMask mask) => ForegroundEstimator.Decontaminate(photo, mask);
+
+    public RenderedImage RenderInPlace(RgbaImage photo, AlphaMask mask, Effect effect, OutputOptions output)
     {
         ArgumentNullException.ThrowIfNull(photo);
+        ArgumentNullException.ThrowIfNull(mask);
+        ArgumentNullException.ThrowIfNull(output);
 
         // The handler refuses these from the header, before decoding; any other caller is stopped here, before the
         // canvas is allocated, by the same rule.
@@ -83,10 +88,55 @@ internal sealed class SkiaImageProcessor(IOptions<ImagingOptions> options) : IIm
             throw new ArgumentOutOfRangeException(nameof(effect), effect, tooLarge.Message);
         }
 
-        return Compositor.Compose(photo, mask, effect);
+        // Everything but a shadow is cropped to the subject the model found; a shadow extends the subject.
+        switch (effect)
+        {
+            case MaskEffect:
+                return Deliver(mask, mask.Bounds(OutputOptions.CropAlphaThreshold), output, Crop, Encode);
+            case CutoutEffect:
+                // The cut-out is the caller's photo itself, cut in place: a copy would be another 48 MB at 12 MP.
+                photo.ApplyAlpha(mask);
+                return Deliver(photo, mask.Bounds(OutputOptions.CropAlphaThreshold), output, Crop, Encode);
+            case ShadowEffect shadow:
+            {
+                photo.ApplyAlpha(mask); // in place, as for the cut-out; the canvas is new and ours
+                using var canvas = Compositor.DropShadow(photo, shadow);
+                return Deliver(canvas, canvas.AlphaBounds(OutputOptions.CropAlphaThreshold), output, Crop, Encode);
+            }
+
+            default:
+            {
+                using var composed = Compositor.OverBackground(photo, mask, effect); // new and ours; the photo is only read
+                return Deliver(composed, mask.Bounds(OutputOptions.CropAlphaThreshold), output, Crop, Encode);
+            }
+        }
     }
 
-    public PixelBuffer Crop(PixelBuffer image, PixelBox box)
+    /// <summary>
+    /// Encodes <paramref name="image"/> (borrowed: the caller disposes it), or, when the client asked for a crop and there is
+    /// a subject, a cropped copy owned and disposed here. An image with no subject at all is delivered whole rather than
+    /// as an empty picture.
+    /// </summary>
+    private static RenderedImage Deliver<T>(T image, PixelBox? subject, OutputOptions output, Func<T, PixelBox, T> crop, Func<T, OutputOptions, byte[]> encode)
+        where T : PixelBuffer
+    {
+        if (!output.Crop || subject is not { } box)
+        {
+            return new RenderedImage(encode(image, output), image.Width, image.Height);
+        }
+
+        using var cropped = crop(image, box.Inflate(output.CropMargin, image.Width, image.Height));
+        return new RenderedImage(encode(cropped, output), cropped.Width, cropped.Height);
+    }
+
+    /// <summary>A copy of the <paramref name="box"/> region: a new image the caller owns.</summary>
+    public RgbaImage Crop(RgbaImage image, PixelBox box) => CopyRegion(CheckInside(image, box), box, new RgbaImage(box.Width, box.Height));
+
+    /// <summary>A copy of the <paramref name="box"/> region: a new matte the caller owns.</summary>
+    public AlphaMask Crop(AlphaMask mask, PixelBox box) => CopyRegion(CheckInside(mask, box), box, new AlphaMask(box.Width, box.Height));
+
+    /// <summary>The image, once the box is known to lie inside it: checked before the copy is allocated.</summary>
+    private static PixelBuffer CheckInside(PixelBuffer image, PixelBox box)
     {
         ArgumentNullException.ThrowIfNull(image);
         if (box.X < 0 || box.Y < 0 || box.Width <= 0 || box.Height <= 0 || box.X + box.Width > image.Width || box.Y + box.Height > image.Height)
@@ -94,7 +144,12 @@ internal sealed class SkiaImageProcessor(IOptions<ImagingOptions> options) : IIm
             throw new ArgumentOutOfRangeException(nameof(box), box, $"Not inside the {image.Width}x{image.Height} image.");
         }
 
-        PixelBuffer cropped = image is AlphaMask ? new AlphaMask(box.Width, box.Height) : new RgbaImage(box.Width, box.Height);
+        return image;
+    }
+
+    private static T CopyRegion<T>(PixelBuffer image, PixelBox box, T cropped)
+        where T : PixelBuffer
+    {
         var bpp = image.BytesPerPixel;
         var source = image.Span;
         var target = cropped.Span;

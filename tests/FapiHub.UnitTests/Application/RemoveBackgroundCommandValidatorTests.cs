@@ -5,7 +5,7 @@ namespace FapiHub.UnitTests.Application;
 public sealed class RemoveBackgroundCommandValidatorTests
 {
     private static readonly byte[] SomeBytes = [1, 2, 3];
-    private readonly RemoveBackgroundCommandValidator _validator = new(new FakeModelCatalog("falcon", "aurora", "ghost"));
+    private readonly RemoveBackgroundCommandValidator _validator = new(new RemoveBackgroundRequestParser(new FakeModelCatalog("falcon", "aurora", "ghost")));
 
     [Fact]
     public void Validate_WhenImageIsEmpty_ShouldFailNamingTheImageField()

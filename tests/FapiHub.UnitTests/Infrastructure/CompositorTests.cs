@@ -18,7 +18,7 @@ public sealed class CompositorTests
         using var photo = Photo();
         using var mask = SquareMask();
 
-        using var result = _processor.Compose(photo, mask, new ColorEffect(new Rgba(10, 200, 30)));
+        using var result = Compositor.OverBackground(photo, mask, new ColorEffect(new Rgba(10, 200, 30)));
 
         Assert.Equal([10, 200, 30, 255], Pixel(result, 2, 2));
         Assert.Equal([220, 20, 20, 255], Pixel(result, 32, 32));
@@ -30,7 +30,7 @@ public sealed class CompositorTests
         using var photo = Photo();
         using var mask = SquareMask();
 
-        using var result = _processor.Compose(photo, mask, new ColorEffect(new Rgba(0, 0, 255, 128)));
+        using var result = Compositor.OverBackground(photo, mask, new ColorEffect(new Rgba(0, 0, 255, 128)));
 
         Assert.Equal([0, 0, 255, 128], Pixel(result, 2, 2));
         Assert.Equal((byte)255, Pixel(result, 32, 32)[3]);
@@ -42,7 +42,7 @@ public sealed class CompositorTests
         using var photo = Photo();
         using var mask = SquareMask();
 
-        using var result = _processor.Compose(photo, mask, new GradientEffect(new Rgba(0, 0, 0), new Rgba(255, 255, 255)));
+        using var result = Compositor.OverBackground(photo, mask, new GradientEffect(new Rgba(0, 0, 0), new Rgba(255, 255, 255)));
 
         Assert.Equal([0, 0, 0, 255], Pixel(result, 1, 0));
         Assert.Equal([255, 255, 255, 255], Pixel(result, 1, Size - 1));
@@ -56,7 +56,7 @@ public sealed class CompositorTests
         using var mask = SquareMask();
         var before = Variance(photo, 0, 0, 12);
 
-        using var result = _processor.Compose(photo, mask, new BlurEffect(4));
+        using var result = Compositor.OverBackground(photo, mask, new BlurEffect(4));
 
         Assert.True(Variance(result, 0, 0, 12) < before / 10, "the checkerboard background should be blurred flat");
         Assert.Equal(Pixel(Photo(), 32, 32), Pixel(result, 32, 32)); // subject untouched
@@ -72,7 +72,7 @@ public sealed class CompositorTests
         using var photo = Photo();
         using var mask = SquareMask(); // subject 16..47
 
-        using var result = _processor.Compose(photo, mask, new ShadowEffect(30, 0, 2, new Rgba(0, 0, 0, 200)));
+        using var result = Shadow(photo, mask, new ShadowEffect(30, 0, 2, new Rgba(0, 0, 0, 200)));
 
         // The shadow box reaches 47 + 30 + 6 = 83 > 63, so the canvas grows to the right only.
         Assert.Equal((84, Size), (result.Width, result.Height));
@@ -93,7 +93,7 @@ public sealed class CompositorTests
         var shadow = new ShadowEffect(offsetX, offsetY, blur, new Rgba(0, 0, 0, 200));
         var expected = OutputBounds.ShadowCanvas(new ImageSize(Size, Size), new PixelBox(16, 16, 32, 32), shadow);
 
-        using var result = _processor.Compose(photo, mask, shadow);
+        using var result = Shadow(photo, mask, shadow);
 
         Assert.Equal((expected.Width, expected.Height), (result.Width, result.Height));
         Assert.True(result.Width * (long)result.Height <= OutputBounds.Largest(new ImageSize(Size, Size), shadow).Pixels);
@@ -106,7 +106,7 @@ public sealed class CompositorTests
         using var photo = Photo();
         using var mask = SquareMask();
 
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => processor.Compose(photo, mask, new ShadowEffect(0, 10, 0, new Rgba(0, 0, 0, 200))));
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => processor.RenderInPlace(photo, mask, new ShadowEffect(0, 10, 0, new Rgba(0, 0, 0, 200)), OutputOptions.Default));
 
         Assert.Contains("offset_y", error.Message, StringComparison.Ordinal);
     }
@@ -116,7 +116,7 @@ public sealed class CompositorTests
     {
         using var photo = Photo();
 
-        using var cropped = (RgbaImage)_processor.Crop(photo, new PixelBox(10, 20, 5, 3));
+        using var cropped = _processor.Crop(photo, new PixelBox(10, 20, 5, 3));
 
         Assert.Equal((5, 3), (cropped.Width, cropped.Height));
         Assert.Equal(Pixel(photo, 12, 21), Pixel(cropped, 2, 1));
@@ -128,15 +128,22 @@ public sealed class CompositorTests
     {
         using var photo = Photo();
         using var mask = SquareMask();
-        using var cutout = _processor.Compose(photo, mask, new CutoutEffect());
+        photo.ApplyAlpha(mask);
 
-        var webp = _processor.Encode(cutout, new OutputOptions(OutputFormat.WebP, 90));
+        var webp = _processor.Encode(photo, new OutputOptions(OutputFormat.WebP, 90));
 
         using var codec = SKCodec.Create(new SKMemoryStream(webp));
         Assert.Equal(SKEncodedImageFormat.Webp, codec.EncodedFormat);
         using var decoded = SKBitmap.Decode(webp);
         Assert.Equal((byte)0, decoded.GetPixel(2, 2).Alpha);
         Assert.Equal((byte)255, decoded.GetPixel(32, 32).Alpha);
+    }
+
+    /// <summary>The shadow as the processor draws it: from the photo cut out in place.</summary>
+    private static RgbaImage Shadow(RgbaImage photo, AlphaMask mask, ShadowEffect shadow)
+    {
+        photo.ApplyAlpha(mask);
+        return Compositor.DropShadow(photo, shadow);
     }
 
     /// <summary>A red square subject (16..47) on a grey/white checkerboard of 2-px cells.</summary>

@@ -1,90 +1,89 @@
+using System.Globalization;
+using FapiHub.Application.Common;
 using FapiHub.Domain.BackgroundRemoval;
+using FapiHub.Domain.Common;
+using FapiHub.Domain.Errors;
 using FapiHub.Domain.Imaging;
 
 namespace FapiHub.Application.BackgroundRemoval.RemoveBackground;
 
 /// <summary>
-/// The effect as the client asked for it: form values not yet known to be valid. The validator checks them with the
-/// same <see cref="TryCreate"/> the handler uses to build the domain <see cref="Effect"/>, so they cannot disagree.
+/// The effect as the client asked for it: form values not yet known to be valid. <see cref="Parse"/> is the only place
+/// they are checked and turned into the domain <see cref="Effect"/> (see <see cref="RemoveBackgroundRequestParser"/>).
 /// </summary>
 public abstract record EffectRequest
 {
-    /// <summary>The domain effect, or <c>false</c> when a value is missing or out of range.</summary>
-    public abstract bool TryCreate(out Effect effect);
-
-    public Effect Create() =>
-        TryCreate(out var effect) ? effect : throw new InvalidOperationException($"{GetType().Name} was not validated.");
+    /// <summary>The domain effect, or <c>null</c> with one error per bad field (named by its form field) added to <paramref name="errors"/>.</summary>
+    internal abstract Effect? Parse(ICollection<Error> errors);
 }
 
 /// <summary><c>/v2/rembg/</c>: transparent background.</summary>
 public sealed record CutoutRequest : EffectRequest
 {
-    public override bool TryCreate(out Effect effect)
-    {
-        effect = new CutoutEffect();
-        return true;
-    }
+    internal override Effect Parse(ICollection<Error> errors) => new CutoutEffect();
 }
 
 /// <summary><c>/v2/rembg/mask/</c>: the matte.</summary>
 public sealed record MaskRequest : EffectRequest
 {
-    public override bool TryCreate(out Effect effect)
-    {
-        effect = new MaskEffect();
-        return true;
-    }
+    internal override Effect Parse(ICollection<Error> errors) => new MaskEffect();
 }
 
-/// <summary><c>/v2/rembg/blur/</c>: <c>radius</c> 1–50, required.</summary>
+/// <summary><c>/v2/rembg/blur/</c>: <c>radius</c> from <see cref="BlurEffect.MinRadius"/> to <see cref="BlurEffect.MaxRadius"/>, required.</summary>
 public sealed record BlurRequest(int? Radius) : EffectRequest
 {
-    public override bool TryCreate(out Effect effect)
+    internal override Effect? Parse(ICollection<Error> errors)
     {
-        effect = new BlurEffect(Radius ?? 0);
-        return Radius is >= BlurEffect.MinRadius and <= BlurEffect.MaxRadius;
+        if (Radius is >= BlurEffect.MinRadius and <= BlurEffect.MaxRadius)
+        {
+            return new BlurEffect(Radius.Value);
+        }
+
+        errors.Add(FormField.Invalid(
+            "radius",
+            $"Field 'radius' is required: an integer from {BlurEffect.MinRadius} to {BlurEffect.MaxRadius} (the blur's standard deviation in pixels)."));
+        return null;
     }
 }
 
 /// <summary><c>/v2/rembg/color/</c>: <c>bgcolor</c>, required.</summary>
 public sealed record ColorRequest(string? BgColor) : EffectRequest
 {
-    public override bool TryCreate(out Effect effect)
-    {
-        var ok = Rgba.TryParse(BgColor, out var color);
-        effect = new ColorEffect(color);
-        return ok;
-    }
+    internal override Effect? Parse(ICollection<Error> errors) =>
+        FormField.TryParseColor(BgColor, "bgcolor", errors, out var color) ? new ColorEffect(color) : null;
 }
 
 /// <summary><c>/v2/rembg/gradient/</c>: <c>top_color</c> and <c>bottom_color</c>, required.</summary>
 public sealed record GradientRequest(string? TopColor, string? BottomColor) : EffectRequest
 {
-    public override bool TryCreate(out Effect effect)
+    internal override Effect? Parse(ICollection<Error> errors)
     {
-        var ok = Rgba.TryParse(TopColor, out var top) & Rgba.TryParse(BottomColor, out var bottom);
-        effect = new GradientEffect(top, bottom);
-        return ok;
+        // Both parsed (no short-circuit), so a client with two bad colours hears about both.
+        var topOk = FormField.TryParseColor(TopColor, "top_color", errors, out var top);
+        var bottomOk = FormField.TryParseColor(BottomColor, "bottom_color", errors, out var bottom);
+        return topOk && bottomOk ? new GradientEffect(top, bottom) : null;
     }
 }
 
 /// <summary>
-/// <c>/v2/rembg/shadow/</c>: <c>offset_x</c> (default 0), <c>offset_y</c> (default 10), <c>blur_radius</c> 0–100
-/// (default 15), <c>shadow_color</c> (default <c>0, 0, 0, 150</c>).
+/// <c>/v2/rembg/shadow/</c>: <c>offset_x</c>, <c>offset_y</c>, <c>blur_radius</c> and <c>shadow_color</c>, each optional;
+/// the defaults and ranges are <see cref="ShadowEffect"/>'s constants.
 /// </summary>
 public sealed record ShadowRequest(int? OffsetX, int? OffsetY, int? BlurRadius, string? ShadowColor) : EffectRequest
 {
-    public override bool TryCreate(out Effect effect)
+    internal override Effect? Parse(ICollection<Error> errors)
     {
+        var before = errors.Count;
+        var offsetX = FormField.InRange(OffsetX, ShadowEffect.DefaultOffsetX, -ShadowEffect.MaxOffset, ShadowEffect.MaxOffset, "offset_x", errors);
+        var offsetY = FormField.InRange(OffsetY, ShadowEffect.DefaultOffsetY, -ShadowEffect.MaxOffset, ShadowEffect.MaxOffset, "offset_y", errors);
+        var blur = FormField.InRange(BlurRadius, ShadowEffect.DefaultBlurRadius, 0, ShadowEffect.MaxBlurRadius, "blur_radius", errors);
         var color = ShadowEffect.DefaultColor;
-        var colorOk = string.IsNullOrWhiteSpace(ShadowColor) || Rgba.TryParse(ShadowColor, out color);
-        var shadow = new ShadowEffect(OffsetX ?? 0, OffsetY ?? 10, BlurRadius ?? 15, color);
-        effect = shadow;
-        // Ranges, not Math.Abs: offset_x=-2147483648 binds, and its absolute value throws (a 500, not a 400).
-        return colorOk
-            && shadow.OffsetX is >= -ShadowEffect.MaxOffset and <= ShadowEffect.MaxOffset
-            && shadow.OffsetY is >= -ShadowEffect.MaxOffset and <= ShadowEffect.MaxOffset
-            && shadow.BlurRadius is >= 0 and <= ShadowEffect.MaxBlurRadius;
+        if (!string.IsNullOrWhiteSpace(ShadowColor))
+        {
+            FormField.TryParseColor(ShadowColor, "shadow_color", errors, out color);
+        }
+
+        return errors.Count == before ? new ShadowEffect(offsetX, offsetY, blur, color) : null;
     }
 }
 
@@ -93,8 +92,10 @@ public sealed record OutputRequest(string? Format = null, int? Quality = null, b
 {
     public static readonly OutputRequest Default = new();
 
-    public bool TryCreate(out OutputOptions options)
+    /// <summary>The delivery options, or <c>null</c> with one error per bad field added to <paramref name="errors"/>.</summary>
+    internal OutputOptions? Parse(ICollection<Error> errors)
     {
+        var before = errors.Count;
         var format = Format?.Trim().ToUpperInvariant() switch
         {
             null or "" or "PNG" => OutputFormat.Png,
@@ -102,12 +103,59 @@ public sealed record OutputRequest(string? Format = null, int? Quality = null, b
             "JPG" or "JPEG" => OutputFormat.Jpeg,
             _ => (OutputFormat?)null,
         };
-        options = new OutputOptions(format ?? OutputFormat.Png, Quality ?? OutputOptions.DefaultQuality, Crop ?? false, CropMargin ?? 0);
-        return format is not null
-            && options.Quality is >= 1 and <= 100
-            && options.CropMargin is >= 0 and <= OutputOptions.MaxCropMargin;
+        if (format is null)
+        {
+            errors.Add(FormField.Invalid("format", $"Unknown format '{Echo.Value(Format)}' in field 'format'; allowed: png (default), webp, jpg."));
+        }
+
+        var quality = FormField.InRange(
+            Quality,
+            OutputOptions.DefaultQuality,
+            OutputOptions.MinQuality,
+            OutputOptions.MaxQuality,
+            "quality",
+            errors,
+            string.Create(CultureInfo.InvariantCulture, $"default {OutputOptions.DefaultQuality}; used by webp and jpg"));
+        var cropMargin = FormField.InRange(
+            CropMargin, OutputOptions.DefaultCropMargin, 0, OutputOptions.MaxCropMargin, "crop_margin", errors);
+        return errors.Count == before ? new OutputOptions(format!.Value, quality, Crop ?? false, cropMargin) : null;
+    }
+}
+
+/// <summary>How a form field is checked and how its error reads: the message names the field, its range and its default.</summary>
+internal static class FormField
+{
+    public static Error Invalid(string field, string message) => Errors.Request.InvalidField(field, message);
+
+    /// <summary>
+    /// The value, or <paramref name="defaultValue"/> when omitted. Ranges, not <c>Math.Abs</c>: <c>offset_x=-2147483648</c>
+    /// binds, and its absolute value throws (a 500, not a 400).
+    /// </summary>
+    public static int InRange(int? value, int defaultValue, int min, int max, string field, ICollection<Error> errors, string? note = null)
+    {
+        var actual = value ?? defaultValue;
+        if (actual < min || actual > max)
+        {
+            note ??= string.Create(CultureInfo.InvariantCulture, $"pixels, default {defaultValue}");
+            errors.Add(Invalid(field, string.Create(CultureInfo.InvariantCulture, $"Field '{field}' must be an integer from {min} to {max} ({note}).")));
+        }
+
+        return actual;
     }
 
-    public OutputOptions Create() =>
-        TryCreate(out var options) ? options : throw new InvalidOperationException("OutputRequest was not validated.");
+    /// <summary>A colour in any of <see cref="Rgba.Forms"/>; a missing or unreadable one is an error naming the field.</summary>
+    public static bool TryParseColor(string? value, string field, ICollection<Error> errors, out Rgba color)
+    {
+        if (Rgba.TryParse(value, out color))
+        {
+            return true;
+        }
+
+        errors.Add(Invalid(
+            field,
+            string.IsNullOrWhiteSpace(value)
+                ? $"Field '{field}' is required: a colour such as {Rgba.Forms}."
+                : $"Field '{field}' has the unreadable colour '{Echo.Value(value)}'; use {Rgba.Forms} (components 0-255)."));
+        return false;
+    }
 }

@@ -9,25 +9,25 @@ using Microsoft.Extensions.Options;
 
 namespace FapiHub.Application.BackgroundRemoval.RemoveBackground;
 
-/// <summary>admit → read the size → bound the output → wait for a turn → decode → predict the matte → compose the effect → crop → encode. The same path for every endpoint.</summary>
+/// <summary>parse → admit → read the size → bound the output → wait for a turn → decode → predict the matte → decontaminate (models that ask) → render (compose the effect, crop, encode). The same path for every endpoint.</summary>
 internal sealed class RemoveBackgroundCommandHandler(
     IImageProcessor images,
     IBackgroundRemover remover,
     IInferenceScheduler scheduler,
-    IModelCatalog catalog,
+    RemoveBackgroundRequestParser parser,
     IOptions<BackgroundRemovalOptions> options)
     : ICommandHandler<RemoveBackgroundCommand, Result<ProcessedImage>>
 {
     public async ValueTask<Result<ProcessedImage>> Handle(RemoveBackgroundCommand command, CancellationToken cancellationToken)
     {
-        // The validator has already accepted these; building them again only normalises (case, defaults).
-        if (!catalog.TryResolve(command.Model, out var model))
+        // Parsed once, by the validator in front of this handler: taken here, not parsed again.
+        var parsed = parser.Take(command);
+        if (!parsed.IsSuccess)
         {
-            throw new InvalidOperationException($"Model '{command.Model}' passed validation but is not in the catalogue.");
+            return parsed.Error!;
         }
 
-        var effect = command.Effect.Create();
-        var output = command.Output.Create();
+        var (model, effect, output) = parsed.Value;
 
         // Admission first: a full server answers 503 server_busy at once, without decoding a byte of the image.
         var admission = scheduler.TryAdmit();
@@ -89,29 +89,16 @@ internal sealed class RemoveBackgroundCommandHandler(
             return predicted.Error!;
         }
 
+        // The handler owns the photo and the matte from here to the end of the request; the steps below borrow them.
         using var mask = predicted.Value.Mask;
-        var modelTime = predicted.Value.ModelTime;
-        if (effect is MaskEffect)
+
+        // The matte is delivered as the model drew it, so only a composed result needs the photo's edge colours cleaned.
+        if (predicted.Value.DecontaminateColors && effect is not MaskEffect)
         {
-            using var matte = CropToSubject(mask, mask.Bounds(OutputOptions.CropAlphaThreshold), output);
-            return new ProcessedImage(images.Encode(matte, output), output.ContentType, matte.Width, matte.Height, modelTime);
+            images.DecontaminateInPlace(photo, mask);
         }
 
-        using var composed = images.Compose(photo, mask, effect);
-
-        // A shadow extends the subject; everything else is cropped to the subject the model found.
-        var subject = effect is ShadowEffect ? composed.AlphaBounds(OutputOptions.CropAlphaThreshold) : mask.Bounds(OutputOptions.CropAlphaThreshold);
-        using var result = CropToSubject(composed, subject, output);
-        return new ProcessedImage(images.Encode(result, output), output.ContentType, result.Width, result.Height, modelTime);
+        var rendered = images.RenderInPlace(photo, mask, effect, output);
+        return new ProcessedImage(rendered.Content, output.ContentType, rendered.Width, rendered.Height, predicted.Value.ModelTime);
     }
-
-    /// <summary>
-    /// The crop the client asked for, or the image itself (a new reference the caller may dispose twice safely).
-    /// An image with no subject at all is returned whole rather than as an empty picture.
-    /// </summary>
-    private T CropToSubject<T>(T image, PixelBox? subject, OutputOptions output)
-        where T : PixelBuffer =>
-        output.Crop && subject is { } box
-            ? (T)images.Crop(image, box.Inflate(output.CropMargin, image.Width, image.Height))
-            : image;
 }
