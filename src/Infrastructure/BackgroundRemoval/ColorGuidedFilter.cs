@@ -1,4 +1,4 @@
-using System.Buffers;
+using System.Numerics.Tensors;
 
 namespace FapiHub.Infrastructure.BackgroundRemoval;
 
@@ -31,23 +31,17 @@ internal static class ColorGuidedFilter
         Span<float> meanOffset)
     {
         var n = width * height;
-        var pool = ArrayPool<float>.Shared;
-
         // Ten statistics per pixel: the covariance matrix of the guide (6) and its covariance with the input (3) need the
         // means of the guide (3) and input (1) first. The four output spans hold four of them until a and b are known.
-        var buffers = new float[12][];
-        for (var i = 0; i < buffers.Length; i++)
+        // meanOffset is free until the very end, so it serves as the product scratch plane.
+        using var buffer = new PooledBuffer<float>(11 * n);
+        Span<float> Plane(int index) => buffer.Span.Slice(index * n, n);
         {
-            buffers[i] = pool.Rent(n);
-        }
-
-        try
-        {
-            var scratch = buffers[0].AsSpan(0, n);
-            var product = buffers[1].AsSpan(0, n);
-            Span<float> muR = buffers[2].AsSpan(0, n), muG = buffers[3].AsSpan(0, n), muB = buffers[4].AsSpan(0, n), muP = buffers[5].AsSpan(0, n);
-            Span<float> rr = buffers[6].AsSpan(0, n), rg = buffers[7].AsSpan(0, n), rb = buffers[8].AsSpan(0, n);
-            Span<float> gg = buffers[9].AsSpan(0, n), gb = buffers[10].AsSpan(0, n), bb = buffers[11].AsSpan(0, n);
+            var scratch = Plane(0);
+            var product = meanOffset[..n];
+            Span<float> muR = Plane(1), muG = Plane(2), muB = Plane(3), muP = Plane(4);
+            Span<float> rr = Plane(5), rg = Plane(6), rb = Plane(7);
+            Span<float> gg = Plane(8), gb = Plane(9), bb = Plane(10);
             Span<float> rp = meanRed, gp = meanGreen, bp = meanBlue;
 
             GuidedFilter.BoxMean(red, muR, width, height, radius, scratch);
@@ -90,13 +84,6 @@ internal static class ColorGuidedFilter
             GuidedFilter.BoxMean(bb, meanBlue, width, height, radius, scratch);
             GuidedFilter.BoxMean(muP, meanOffset, width, height, radius, scratch);
         }
-        finally
-        {
-            foreach (var buffer in buffers)
-            {
-                pool.Return(buffer);
-            }
-        }
     }
 
     private static void MeanOfProduct(
@@ -109,10 +96,7 @@ internal static class ColorGuidedFilter
         Span<float> product,
         Span<float> scratch)
     {
-        for (var i = 0; i < product.Length; i++)
-        {
-            product[i] = left[i] * right[i];
-        }
+        TensorPrimitives.Multiply(left[..product.Length], right[..product.Length], product);
 
         GuidedFilter.BoxMean(product, destination, width, height, radius, scratch);
     }

@@ -1,6 +1,4 @@
-using System.Buffers;
 using FapiHub.Domain.Imaging;
-using FapiHub.Infrastructure.Imaging;
 
 namespace FapiHub.Infrastructure.BackgroundRemoval;
 
@@ -13,16 +11,13 @@ internal readonly record struct EdgeAwareSettings(bool ColorGuide, int Radius, f
 
 /// <summary>
 /// Brings a model's matte to the photo's resolution guided by the photo itself (fast guided filter): the guided-filter
-/// coefficients are solved on a working grid of at most <see cref="WorkingSide"/> pixels a side (the photo itself when
-/// it is smaller), upsampled bilinearly, and applied to the full-resolution photo. Edges therefore follow the photo's
+/// coefficients are solved on the <see cref="WorkingGrid"/> (at most 1024 pixels a side, the photo itself when it
+/// is smaller), upsampled bilinearly, and applied to the full-resolution photo. Edges therefore follow the photo's
 /// real edges instead of a stretched 1024² mask, and memory stays bounded by the working grid, not the photo: the
 /// full-resolution pass streams row by row and only writes the output mask.
 /// </summary>
 internal static class EdgeAwareUpsampler
 {
-    /// <summary>Longest side of the grid the filter is solved on; about the model's own resolution.</summary>
-    public const int WorkingSide = 1024;
-
     public static void Apply(
         RgbaImage photo,
         ReadOnlySpan<float> matte,
@@ -33,53 +28,28 @@ internal static class EdgeAwareUpsampler
     {
         ArgumentNullException.ThrowIfNull(photo);
         ArgumentNullException.ThrowIfNull(destination);
-        var (ww, wh) = WorkingSize(photo.Width, photo.Height);
-        var n = ww * wh;
-        var planes = settings.ColorGuide ? 3 : 1;
-        var floats = ArrayPool<float>.Shared;
-        var guide = floats.Rent(planes * n);
-        var input = floats.Rent(n);
-        var coefficients = floats.Rent((planes + 1) * n);
-        try
+        using var grid = WorkingGrid.Create(photo, settings.ColorGuide);
+        int ww = grid.Width, wh = grid.Height, n = grid.Count;
+        MaskResampler.Resize(matte, matteWidth, matteHeight, grid.Matte, ww, wh);
+        var r = WorkingRadius(settings.Radius, ww, wh, matteWidth, matteHeight);
+        using var coefficients = new PooledBuffer<float>((grid.Planes + 1) * n);
+        var c = coefficients.Span;
+        if (settings.ColorGuide)
         {
-            WorkingGuide(photo, ww, wh, settings.ColorGuide, guide.AsSpan(0, planes * n));
-            MaskResampler.Resize(matte, matteWidth, matteHeight, input.AsSpan(0, n), ww, wh);
-            var r = WorkingRadius(settings.Radius, ww, wh, matteWidth, matteHeight);
-            var g = guide.AsSpan(0, planes * n);
-            var c = coefficients.AsSpan(0, (planes + 1) * n);
-            if (settings.ColorGuide)
-            {
-                ColorGuidedFilter.Coefficients(
-                    g[..n], g.Slice(n, n), g.Slice(2 * n, n), input.AsSpan(0, n), ww, wh, r, settings.Epsilon,
-                    c[..n], c.Slice(n, n), c.Slice(2 * n, n), c.Slice(3 * n, n));
-            }
-            else
-            {
-                GuidedFilter.Coefficients(g, input.AsSpan(0, n), ww, wh, r, settings.Epsilon, c[..n], c.Slice(n, n));
-            }
+            ColorGuidedFilter.Coefficients(
+                grid.Plane(0), grid.Plane(1), grid.Plane(2), grid.Matte, ww, wh, r, settings.Epsilon,
+                c[..n], c.Slice(n, n), c.Slice(2 * n, n), c.Slice(3 * n, n));
+        }
+        else
+        {
+            GuidedFilter.Coefficients(grid.Plane(0), grid.Matte, ww, wh, r, settings.Epsilon, c[..n], c.Slice(n, n));
+        }
 
-            Evaluate(photo, c, planes, ww, wh, settings.Snap, destination);
-        }
-        finally
-        {
-            floats.Return(guide);
-            floats.Return(input);
-            floats.Return(coefficients);
-        }
+        Evaluate(photo, c, grid.Planes, ww, wh, settings.Snap, destination);
     }
 
-    /// <summary>The photo's size scaled down (never up) so its longest side is at most <see cref="WorkingSide"/>.</summary>
-    public static (int Width, int Height) WorkingSize(int width, int height)
-    {
-        var longest = Math.Max(width, height);
-        if (longest <= WorkingSide)
-        {
-            return (width, height);
-        }
-
-        var scale = (double)WorkingSide / longest;
-        return (Math.Max(1, (int)Math.Round(width * scale)), Math.Max(1, (int)Math.Round(height * scale)));
-    }
+    /// <summary>The photo's size on the <see cref="WorkingGrid"/>.</summary>
+    public static (int Width, int Height) WorkingSize(int width, int height) => WorkingGrid.Size(width, height);
 
     /// <summary>
     /// The filter radius on the working grid: the configured radius (defined at 1024 px) scaled to the grid, but at
@@ -88,7 +58,7 @@ internal static class EdgeAwareUpsampler
     /// </summary>
     public static int WorkingRadius(int radius, int ww, int wh, int matteWidth, int matteHeight)
     {
-        var scaled = radius * Math.Max(ww, wh) / (float)WorkingSide;
+        var scaled = radius * Math.Max(ww, wh) / (float)WorkingGrid.WorkingSide;
         var upsampling = Math.Max(ww / (float)matteWidth, wh / (float)matteHeight);
         return Math.Max(1, (int)MathF.Round(Math.Max(scaled, 2 * upsampling)));
     }
@@ -96,47 +66,6 @@ internal static class EdgeAwareUpsampler
     /// <summary>Values within <paramref name="snap"/> of 0 or 1 become exactly 0 or 1.</summary>
     public static float Snap(float value, float snap) =>
         value <= snap ? 0f : value >= 1f - snap ? 1f : value;
-
-    /// <summary>The guide on the working grid, 0–1: one luma plane, or the R, G and B planes one after the other.</summary>
-    private static void WorkingGuide(RgbaImage photo, int ww, int wh, bool color, Span<float> guide)
-    {
-        var n = ww * wh;
-        byte[]? rented = null;
-        try
-        {
-            ReadOnlySpan<byte> pixels;
-            if (ww == photo.Width && wh == photo.Height)
-            {
-                pixels = photo.Span;
-            }
-            else
-            {
-                rented = ArrayPool<byte>.Shared.Rent(n * 4);
-                SkiaResampler.Resize(photo, rented, ww, wh);
-                pixels = rented.AsSpan(0, n * 4);
-            }
-
-            if (!color)
-            {
-                TensorLayout.Luma(pixels, guide);
-                return;
-            }
-
-            for (int i = 0, p = 0; i < n; i++, p += 4)
-            {
-                guide[i] = pixels[p] / 255f;
-                guide[n + i] = pixels[p + 1] / 255f;
-                guide[(2 * n) + i] = pixels[p + 2] / 255f;
-            }
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-        }
-    }
 
     /// <summary>
     /// q = A·I + B at full resolution, with the coefficient planes interpolated from the working grid and I the
@@ -149,7 +78,6 @@ internal static class EdgeAwareUpsampler
         var rows = MaskResampler.Taps.Create(wh, h);
         var pixels = photo.Span;
         var alpha = destination.Span;
-        const float R = 0.299f / 255f, G = 0.587f / 255f, B = 0.114f / 255f;
         const float Unit = 1f / 255f;
         var offset = coefficients.Slice(planes * n, n);
         for (var y = 0; y < h; y++)
@@ -161,28 +89,20 @@ internal static class EdgeAwareUpsampler
                 int x0 = columns.Lower[x], x1 = columns.Upper[x];
                 var fx = columns.Fraction[x];
                 var p = ((y * w) + x) * 4;
-                var q = Lerp2(offset, top, bottom, x0, x1, fx, fy);
+                var q = PixelKernels.Bilinear(offset, top, bottom, x0, x1, fx, fy);
                 if (planes == 1)
                 {
-                    var luma = (pixels[p] * R) + (pixels[p + 1] * G) + (pixels[p + 2] * B);
-                    q += Lerp2(coefficients[..n], top, bottom, x0, x1, fx, fy) * luma;
+                    q += PixelKernels.Bilinear(coefficients[..n], top, bottom, x0, x1, fx, fy) * PixelKernels.Luma(pixels[p], pixels[p + 1], pixels[p + 2]);
                 }
                 else
                 {
-                    q += Lerp2(coefficients[..n], top, bottom, x0, x1, fx, fy) * pixels[p] * Unit;
-                    q += Lerp2(coefficients.Slice(n, n), top, bottom, x0, x1, fx, fy) * pixels[p + 1] * Unit;
-                    q += Lerp2(coefficients.Slice(2 * n, n), top, bottom, x0, x1, fx, fy) * pixels[p + 2] * Unit;
+                    q += PixelKernels.Bilinear(coefficients[..n], top, bottom, x0, x1, fx, fy) * pixels[p] * Unit;
+                    q += PixelKernels.Bilinear(coefficients.Slice(n, n), top, bottom, x0, x1, fx, fy) * pixels[p + 1] * Unit;
+                    q += PixelKernels.Bilinear(coefficients.Slice(2 * n, n), top, bottom, x0, x1, fx, fy) * pixels[p + 2] * Unit;
                 }
 
-                alpha[(y * w) + x] = MaskResampler.ToByte(Snap(q, snap));
+                alpha[(y * w) + x] = PixelKernels.ToByte(Snap(q, snap));
             }
         }
-    }
-
-    private static float Lerp2(ReadOnlySpan<float> plane, int top, int bottom, int x0, int x1, float fx, float fy)
-    {
-        var upper = plane[top + x0] + ((plane[top + x1] - plane[top + x0]) * fx);
-        var lower = plane[bottom + x0] + ((plane[bottom + x1] - plane[bottom + x0]) * fx);
-        return upper + ((lower - upper) * fy);
     }
 }

@@ -1,6 +1,5 @@
-using System.Buffers;
+using System.Numerics.Tensors;
 using FapiHub.Domain.Imaging;
-using FapiHub.Infrastructure.Imaging;
 
 namespace FapiHub.Infrastructure.BackgroundRemoval;
 
@@ -14,7 +13,7 @@ namespace FapiHub.Infrastructure.BackgroundRemoval;
 /// solved coarse to fine with a few Gauss–Seidel sweeps per level, so the cost is O(pixels).
 /// </summary>
 /// <remarks>
-/// The levels run on a working grid of at most <see cref="EdgeAwareUpsampler.WorkingSide"/> pixels a side, which for
+/// The levels run on a working grid of at most <see cref="WorkingGrid.WorkingSide"/> pixels a side, which for
 /// most photos is the photo itself. For a larger photo a last streaming pass solves each semi-transparent
 /// full-resolution pixel's own 2×2 system against the working grid's F and B interpolated at that pixel: one
 /// Jacobi sweep of the finest level, so memory stays bounded by the working grid, never the photo.
@@ -49,44 +48,39 @@ internal static class ForegroundEstimator
             throw new ArgumentException($"Mask is {mask.Width}x{mask.Height}, photo is {photo.Width}x{photo.Height}.", nameof(mask));
         }
 
-        if (!HasSemiTransparentPixel(mask.Span))
+        if (mask.Span.IndexOfAnyExcept((byte)0, (byte)255) < 0)
         {
             return;
         }
 
-        var (ww, wh) = EdgeAwareUpsampler.WorkingSize(photo.Width, photo.Height);
-        var n = ww * wh;
-        var floats = ArrayPool<float>.Shared;
-        var image = floats.Rent(3 * n);
-        var alpha = floats.Rent(n);
-        var foreground = floats.Rent(3 * n);
-        var background = floats.Rent(3 * n);
-        try
+        using var grid = WorkingGrid.Create(photo, color: true);
+        int ww = grid.Width, wh = grid.Height, n = grid.Count;
+        if (grid.Matches(photo))
         {
-            WorkingInputs(photo, mask, ww, wh, image.AsSpan(0, 3 * n), alpha.AsSpan(0, n));
-            Estimate(image.AsSpan(0, 3 * n), alpha.AsSpan(0, n), ww, wh, foreground.AsSpan(0, 3 * n), background.AsSpan(0, 3 * n));
-            if (ww == photo.Width && wh == photo.Height)
-            {
-                WriteForeground(photo, mask, foreground.AsSpan(0, 3 * n));
-            }
-            else
-            {
-                RefineAtFullResolution(photo, mask, foreground.AsSpan(0, 3 * n), background.AsSpan(0, 3 * n), ww, wh);
-            }
+            PixelKernels.ToUnit(mask.Span, grid.Matte);
         }
-        finally
+        else
         {
-            floats.Return(image);
-            floats.Return(alpha);
-            floats.Return(foreground);
-            floats.Return(background);
+            AreaAverage(mask.Span, photo.Width, photo.Height, grid.Matte, ww, wh);
+        }
+
+        using var foreground = new PooledBuffer<float>(3 * n);
+        using var background = new PooledBuffer<float>(3 * n);
+        Estimate(grid.Guide, grid.Matte, ww, wh, foreground.Span, background.Span);
+        if (grid.Matches(photo))
+        {
+            WriteForeground(photo, mask, foreground.Span);
+        }
+        else
+        {
+            RefineAtFullResolution(photo, mask, foreground.Span, background.Span, ww, wh);
         }
     }
 
     /// <summary>
-    /// The multilevel estimate for an interleaved RGB <paramref name="image"/> (0–1) and its matte
-    /// <paramref name="alpha"/> (0–1), both <paramref name="width"/> × <paramref name="height"/>; writes interleaved RGB
-    /// <paramref name="foreground"/> and <paramref name="background"/>.
+    /// The multilevel estimate for a planar RGB <paramref name="image"/> (0–1, the R, G and B planes one after the
+    /// other) and its matte <paramref name="alpha"/> (0–1), both <paramref name="width"/> × <paramref name="height"/>;
+    /// writes interleaved RGB <paramref name="foreground"/> and <paramref name="background"/>.
     /// </summary>
     public static void Estimate(
         ReadOnlySpan<float> image,
@@ -97,71 +91,71 @@ internal static class ForegroundEstimator
         Span<float> background)
     {
         var levels = (int)Math.Ceiling(Math.Log2(Math.Max(Math.Max(width, height), 2)));
-        var floats = ArrayPool<float>.Shared;
         int previousWidth = 1, previousHeight = 1;
 
         // Level 0 is a single pixel; starting from the mean colour makes its ten sweeps converge at once.
-        var previousF = floats.Rent(3);
-        var previousB = floats.Rent(3);
-        MeanColour(image, previousF.AsSpan(0, 3));
-        previousF.AsSpan(0, 3).CopyTo(previousB);
+        var previousF = new PooledBuffer<float>(3);
+        var previousB = new PooledBuffer<float>(3);
         try
         {
+            MeanColour(image, previousF.Span);
+            previousF.Span.CopyTo(previousB.Span);
             for (var level = 0; level <= levels; level++)
             {
                 // Level sizes grow geometrically from 1×1 to the full size, as in the paper.
-                var w = level == levels ? width : Math.Max(1, (int)Math.Round(Math.Pow(width, level / (double)levels)));
-                var h = level == levels ? height : Math.Max(1, (int)Math.Round(Math.Pow(height, level / (double)levels)));
+                var last = level == levels;
+                var w = last ? width : Math.Max(1, (int)Math.Round(Math.Pow(width, level / (double)levels)));
+                var h = last ? height : Math.Max(1, (int)Math.Round(Math.Pow(height, level / (double)levels)));
                 var n = w * h;
-                var levelImage = level == levels ? null : floats.Rent(3 * n);
-                var levelAlpha = level == levels ? null : floats.Rent(n);
-                var f = level == levels ? null : floats.Rent(3 * n);
-                var b = level == levels ? null : floats.Rent(3 * n);
+                using var levelInputs = last ? null : new PooledBuffer<float>(4 * n);
+                var f = last ? null : new PooledBuffer<float>(3 * n);
+                var b = last ? null : new PooledBuffer<float>(3 * n);
                 try
                 {
-                    var img = levelImage is null ? image : levelImage.AsSpan(0, 3 * n);
-                    var a = levelAlpha is null ? alpha : levelAlpha.AsSpan(0, n);
-                    var fg = f is null ? foreground[..(3 * n)] : f.AsSpan(0, 3 * n);
-                    var bg = b is null ? background[..(3 * n)] : b.AsSpan(0, 3 * n);
-                    if (levelImage is not null)
+                    var img = levelInputs is null ? image : levelInputs.Span[..(3 * n)];
+                    var a = levelInputs is null ? alpha : levelInputs.Span.Slice(3 * n, n);
+                    var fg = f is null ? foreground[..(3 * n)] : f.Span;
+                    var bg = b is null ? background[..(3 * n)] : b.Span;
+                    if (levelInputs is not null)
                     {
-                        Nearest(image, width, height, 3, levelImage.AsSpan(0, 3 * n), w, h);
-                        Nearest(alpha, width, height, 1, levelAlpha.AsSpan(0, n), w, h);
+                        var planes = levelInputs.Span;
+                        var count = width * height;
+                        for (var c = 0; c < 3; c++)
+                        {
+                            Nearest(image.Slice(c * count, count), width, height, 1, planes.Slice(c * n, n), w, h);
+                        }
+
+                        Nearest(alpha, width, height, 1, planes.Slice(3 * n, n), w, h);
                     }
 
-                    Nearest(previousF.AsSpan(0, 3 * previousWidth * previousHeight), previousWidth, previousHeight, 3, fg, w, h);
-                    Nearest(previousB.AsSpan(0, 3 * previousWidth * previousHeight), previousWidth, previousHeight, 3, bg, w, h);
+                    Nearest(previousF.Span, previousWidth, previousHeight, 3, fg, w, h);
+                    Nearest(previousB.Span, previousWidth, previousHeight, 3, bg, w, h);
                     var iterations = w <= SmallSize && h <= SmallSize ? SmallIterations : BigIterations;
                     for (var i = 0; i < iterations; i++)
                     {
                         Sweep(img, a, w, h, fg, bg);
                     }
 
-                    if (level < levels)
+                    if (!last)
                     {
-                        floats.Return(previousF);
-                        floats.Return(previousB);
-                        previousF = f!;
-                        previousB = b!;
-                        f = null;
-                        b = null;
+                        previousF.Dispose();
+                        previousB.Dispose();
+                        (previousF, previousB, f, b) = (f!, b!, null, null);
                         previousWidth = w;
                         previousHeight = h;
                     }
                 }
                 finally
                 {
-                    ReturnIfRented(floats, levelImage);
-                    ReturnIfRented(floats, levelAlpha);
-                    ReturnIfRented(floats, f);
-                    ReturnIfRented(floats, b);
+                    f?.Dispose();
+                    b?.Dispose();
                 }
             }
         }
         finally
         {
-            floats.Return(previousF);
-            floats.Return(previousB);
+            previousF.Dispose();
+            previousB.Dispose();
         }
     }
 
@@ -172,6 +166,7 @@ internal static class ForegroundEstimator
     /// </summary>
     private static void Sweep(ReadOnlySpan<float> image, ReadOnlySpan<float> alpha, int w, int h, Span<float> fg, Span<float> bg)
     {
+        var n = w * h;
         for (var y = 0; y < h; y++)
         {
             var up = Math.Max(0, y - 1) * w;
@@ -183,8 +178,9 @@ internal static class ForegroundEstimator
                 var a1 = 1f - a0;
                 float a00 = a0 * a0, a01 = a0 * a1, a11 = a1 * a1;
                 var p = 3 * i;
-                float f0 = a0 * image[p], f1 = a0 * image[p + 1], f2 = a0 * image[p + 2];
-                float b0 = a1 * image[p], b1 = a1 * image[p + 1], b2 = a1 * image[p + 2];
+                float red = image[i], green = image[n + i], blue = image[(2 * n) + i];
+                float f0 = a0 * red, f1 = a0 * green, f2 = a0 * blue;
+                float b0 = a1 * red, b1 = a1 * green, b2 = a1 * blue;
                 Span<int> neighbours = [(y * w) + Math.Max(0, x - 1), (y * w) + Math.Min(w - 1, x + 1), up + x, down + x];
                 foreach (var j in neighbours)
                 {
@@ -259,50 +255,19 @@ internal static class ForegroundEstimator
                     var colour = pixels[p + c] / 255f;
                     var rhsF = (a0 * colour) + (d * f[c]);
                     var rhsB = (a1 * colour) + (d * b[c]);
-                    pixels[p + c] = ToByte((m00 * rhsF) + (m01 * rhsB));
+                    pixels[p + c] = PixelKernels.ToByte((m00 * rhsF) + (m01 * rhsB));
                 }
             }
         }
     }
 
+    /// <summary>The bilinear tap of each of the three interleaved channels of <paramref name="plane"/>.</summary>
     private static void Interpolate(ReadOnlySpan<float> plane, int top, int bottom, int x0, int x1, float fx, float fy, Span<float> result)
     {
         for (var c = 0; c < 3; c++)
         {
-            var upper = plane[(3 * (top + x0)) + c] + ((plane[(3 * (top + x1)) + c] - plane[(3 * (top + x0)) + c]) * fx);
-            var lower = plane[(3 * (bottom + x0)) + c] + ((plane[(3 * (bottom + x1)) + c] - plane[(3 * (bottom + x0)) + c]) * fx);
-            result[c] = upper + ((lower - upper) * fy);
+            result[c] = PixelKernels.Bilinear(plane, (3 * top) + c, (3 * bottom) + c, 3 * x0, 3 * x1, fx, fy);
         }
-    }
-
-    /// <summary>The photo (colour resized with mipmaps when it is larger than the grid) and the mask, as 0–1 floats.</summary>
-    private static void WorkingInputs(RgbaImage photo, AlphaMask mask, int ww, int wh, Span<float> image, Span<float> alpha)
-    {
-        var n = ww * wh;
-        if (ww == photo.Width && wh == photo.Height)
-        {
-            ToRgb(photo.Span, image);
-            var values = mask.Span;
-            for (var i = 0; i < n; i++)
-            {
-                alpha[i] = values[i] / 255f;
-            }
-
-            return;
-        }
-
-        var bytes = ArrayPool<byte>.Shared.Rent(n * 4);
-        try
-        {
-            SkiaResampler.Resize(photo, bytes, ww, wh);
-            ToRgb(bytes.AsSpan(0, n * 4), image);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(bytes);
-        }
-
-        AreaAverage(mask.Span, photo.Width, photo.Height, alpha, ww, wh);
     }
 
     /// <summary>
@@ -311,41 +276,31 @@ internal static class ForegroundEstimator
     /// </summary>
     private static void AreaAverage(ReadOnlySpan<byte> mask, int w, int h, Span<float> alpha, int ww, int wh)
     {
-        var sums = ArrayPool<float>.Shared.Rent(ww);
-        try
+        using var sums = new PooledBuffer<float>(ww);
+        var row = sums.Span;
+        for (var wy = 0; wy < wh; wy++)
         {
-            for (var wy = 0; wy < wh; wy++)
+            var y0 = (int)((long)wy * h / wh);
+            var y1 = Math.Max(y0 + 1, (int)((long)(wy + 1) * h / wh));
+            row.Clear();
+            for (var y = y0; y < y1; y++)
             {
-                var y0 = (int)((long)wy * h / wh);
-                var y1 = Math.Max(y0 + 1, (int)((long)(wy + 1) * h / wh));
-                var row = sums.AsSpan(0, ww);
-                row.Clear();
-                for (var y = y0; y < y1; y++)
-                {
-                    var line = mask.Slice(y * w, w);
-                    for (var wx = 0; wx < ww; wx++)
-                    {
-                        var x0 = (int)((long)wx * w / ww);
-                        var x1 = Math.Max(x0 + 1, (int)((long)(wx + 1) * w / ww));
-                        var sum = 0;
-                        for (var x = x0; x < x1; x++)
-                        {
-                            sum += line[x];
-                        }
-
-                        row[wx] += sum / (255f * (x1 - x0));
-                    }
-                }
-
+                var line = mask.Slice(y * w, w);
                 for (var wx = 0; wx < ww; wx++)
                 {
-                    alpha[(wy * ww) + wx] = row[wx] / (y1 - y0);
+                    var x0 = (int)((long)wx * w / ww);
+                    var x1 = Math.Max(x0 + 1, (int)((long)(wx + 1) * w / ww));
+                    var sum = 0;
+                    for (var x = x0; x < x1; x++)
+                    {
+                        sum += line[x];
+                    }
+
+                    row[wx] += sum / (255f * (x1 - x0));
                 }
             }
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(sums);
+
+            TensorPrimitives.Divide(row, y1 - y0, alpha.Slice(wy * ww, ww));
         }
     }
 
@@ -360,49 +315,26 @@ internal static class ForegroundEstimator
                 continue;
             }
 
-            pixels[4 * i] = ToByte(foreground[3 * i]);
-            pixels[(4 * i) + 1] = ToByte(foreground[(3 * i) + 1]);
-            pixels[(4 * i) + 2] = ToByte(foreground[(3 * i) + 2]);
+            pixels[4 * i] = PixelKernels.ToByte(foreground[3 * i]);
+            pixels[(4 * i) + 1] = PixelKernels.ToByte(foreground[(3 * i) + 1]);
+            pixels[(4 * i) + 2] = PixelKernels.ToByte(foreground[(3 * i) + 2]);
         }
     }
 
-    private static bool HasSemiTransparentPixel(ReadOnlySpan<byte> mask)
-    {
-        foreach (var value in mask)
-        {
-            if (value is not (0 or 255))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static void ToRgb(ReadOnlySpan<byte> rgba, Span<float> rgb)
-    {
-        for (int i = 0, p = 0; i < rgb.Length; i += 3, p += 4)
-        {
-            rgb[i] = rgba[p] / 255f;
-            rgb[i + 1] = rgba[p + 1] / 255f;
-            rgb[i + 2] = rgba[p + 2] / 255f;
-        }
-    }
-
+    /// <summary>The mean of each plane of a planar RGB image, summed in double.</summary>
     private static void MeanColour(ReadOnlySpan<float> image, Span<float> mean)
     {
-        double r = 0, g = 0, b = 0;
-        for (var i = 0; i < image.Length; i += 3)
+        var count = image.Length / 3;
+        for (var c = 0; c < 3; c++)
         {
-            r += image[i];
-            g += image[i + 1];
-            b += image[i + 2];
-        }
+            double sum = 0;
+            foreach (var value in image.Slice(c * count, count))
+            {
+                sum += value;
+            }
 
-        var count = Math.Max(1, image.Length / 3);
-        mean[0] = (float)(r / count);
-        mean[1] = (float)(g / count);
-        mean[2] = (float)(b / count);
+            mean[c] = (float)(sum / Math.Max(1, count));
+        }
     }
 
     /// <summary>Nearest-neighbour resampling of interleaved planes, pixel-centre aligned.</summary>
@@ -419,15 +351,5 @@ internal static class ForegroundEstimator
         }
     }
 
-    private static void ReturnIfRented(ArrayPool<float> pool, float[]? array)
-    {
-        if (array is not null)
-        {
-            pool.Return(array);
-        }
-    }
-
     private static float Clamp01(float value) => Math.Clamp(value, 0f, 1f);
-
-    private static byte ToByte(float value) => (byte)((Clamp01(value) * 255f) + 0.5f);
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics.Tensors;
 
 namespace FapiHub.Infrastructure.BackgroundRemoval;
 
@@ -26,51 +27,33 @@ internal static class GuidedFilter
         Span<float> meanB)
     {
         var n = width * height;
-        var pool = ArrayPool<float>.Shared;
-        var meanI = pool.Rent(n);
-        var meanP = pool.Rent(n);
-        var product = pool.Rent(n);
-        var scratch = pool.Rent(n);
-        try
-        {
-            BoxMean(guide, meanI, width, height, radius, scratch);
-            BoxMean(input, meanP, width, height, radius, scratch);
+        using var buffer = new PooledBuffer<float>(4 * n);
+        Span<float> meanI = buffer.Span[..n], meanP = buffer.Span.Slice(n, n), product = buffer.Span.Slice(2 * n, n), scratch = buffer.Span.Slice(3 * n, n);
+        meanA = meanA[..n];
+        meanB = meanB[..n];
+        BoxMean(guide, meanI, width, height, radius, scratch);
+        BoxMean(input, meanP, width, height, radius, scratch);
 
-            // var(I) = mean(I·I) − mean(I)²; kept in meanA's buffer until a is known.
-            for (var i = 0; i < n; i++)
-            {
-                product[i] = guide[i] * guide[i];
-            }
+        // var(I) = mean(I·I) − mean(I)²; kept in meanA's buffer until a is known.
+        TensorPrimitives.Multiply(guide[..n], guide[..n], product);
+        BoxMean(product, meanA, width, height, radius, scratch);
 
-            BoxMean(product, meanA, width, height, radius, scratch);
+        // cov(I, p) = mean(I·p) − mean(I)·mean(p); kept in meanB's buffer.
+        TensorPrimitives.Multiply(guide[..n], input[..n], product);
+        BoxMean(product, meanB, width, height, radius, scratch);
 
-            // cov(I, p) = mean(I·p) − mean(I)·mean(p); kept in meanB's buffer.
-            for (var i = 0; i < n; i++)
-            {
-                product[i] = guide[i] * input[i];
-            }
+        // a = cov / (var + ε) into product; b = mean(p) − a·mean(I) into meanP.
+        TensorPrimitives.Multiply(meanI, meanI, scratch);
+        TensorPrimitives.Subtract(meanA, scratch, meanA);
+        TensorPrimitives.Add(meanA, epsilon, meanA);
+        TensorPrimitives.Multiply(meanI, meanP, scratch);
+        TensorPrimitives.Subtract(meanB, scratch, meanB);
+        TensorPrimitives.Divide(meanB, meanA, product);
+        TensorPrimitives.Multiply(product, meanI, scratch);
+        TensorPrimitives.Subtract(meanP, scratch, meanP);
 
-            BoxMean(product, meanB, width, height, radius, scratch);
-
-            for (var i = 0; i < n; i++)
-            {
-                var variance = meanA[i] - (meanI[i] * meanI[i]);
-                var covariance = meanB[i] - (meanI[i] * meanP[i]);
-                var a = covariance / (variance + epsilon);
-                product[i] = a;
-                meanP[i] -= a * meanI[i]; // b = mean(p) − a·mean(I)
-            }
-
-            BoxMean(product, meanA, width, height, radius, scratch);
-            BoxMean(meanP, meanB, width, height, radius, scratch);
-        }
-        finally
-        {
-            pool.Return(meanI);
-            pool.Return(meanP);
-            pool.Return(product);
-            pool.Return(scratch);
-        }
+        BoxMean(product, meanA, width, height, radius, scratch);
+        BoxMean(meanP, meanB, width, height, radius, scratch);
     }
 
     /// <summary>Mean over the (2r+1)² window clipped to the image, normalised by the clipped window's area.</summary>

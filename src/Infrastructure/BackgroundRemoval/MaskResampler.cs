@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace FapiHub.Infrastructure.BackgroundRemoval;
 
 /// <summary>
@@ -24,41 +22,27 @@ internal static class MaskResampler
     {
         var columns = Taps.Create(sw, dw);
         var rows = Taps.Create(sh, dh);
-        var row = ArrayPool<float>.Shared.Rent(dw);
-        try
+        using var row = new PooledBuffer<float>(dw);
+        var values = row.Span;
+        for (var y = 0; y < dh; y++)
         {
-            var values = row.AsSpan(0, dw);
-            for (var y = 0; y < dh; y++)
+            SampleRow(source, sw, rows, y, columns, values);
+            var output = destination.Slice(y * dw, dw);
+            for (var x = 0; x < dw; x++)
             {
-                SampleRow(source, sw, rows, y, columns, values);
-                var output = destination.Slice(y * dw, dw);
-                for (var x = 0; x < dw; x++)
-                {
-                    output[x] = ToByte(values[x]);
-                }
+                output[x] = PixelKernels.ToByte(values[x]);
             }
         }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(row);
-        }
     }
-
-    public static byte ToByte(float value) => (byte)((Math.Clamp(value, 0f, 1f) * 255f) + 0.5f);
 
     /// <summary>Output row <paramref name="y"/>: each value interpolated from the two source rows around it.</summary>
     private static void SampleRow(ReadOnlySpan<float> source, int sw, Taps rows, int y, Taps columns, Span<float> output)
     {
-        var top = source.Slice(rows.Lower[y] * sw, sw);
-        var bottom = source.Slice(rows.Upper[y] * sw, sw);
+        int top = rows.Lower[y] * sw, bottom = rows.Upper[y] * sw;
         var fy = rows.Fraction[y];
         for (var x = 0; x < output.Length; x++)
         {
-            int x0 = columns.Lower[x], x1 = columns.Upper[x];
-            var fx = columns.Fraction[x];
-            var upper = top[x0] + ((top[x1] - top[x0]) * fx);
-            var lower = bottom[x0] + ((bottom[x1] - bottom[x0]) * fx);
-            output[x] = upper + ((lower - upper) * fy);
+            output[x] = PixelKernels.Bilinear(source, top, bottom, columns.Lower[x], columns.Upper[x], columns.Fraction[x], fy);
         }
     }
 

@@ -15,13 +15,7 @@ internal static class TensorLayout
         var red = tensor[..pixelCount];
         var green = tensor.Slice(pixelCount, pixelCount);
         var blue = tensor.Slice(2 * pixelCount, pixelCount);
-        for (int i = 0, p = 0; i < pixelCount; i++, p += 4)
-        {
-            red[i] = rgba[p];
-            green[i] = rgba[p + 1];
-            blue[i] = rgba[p + 2];
-        }
-
+        PixelKernels.Deinterleave(rgba, red, green, blue);
         Normalise(red, mean[0], std[0]);
         Normalise(green, mean[1], std[1]);
         Normalise(blue, mean[2], std[2]);
@@ -32,16 +26,6 @@ internal static class TensorLayout
     {
         TensorPrimitives.Subtract(plane, mean, plane);
         TensorPrimitives.Multiply(plane, 1f / std, plane);
-    }
-
-    /// <summary>Rec. 601 luma of RGBA pixels in 0–1: the guide of the grey guided filter.</summary>
-    public static void Luma(ReadOnlySpan<byte> rgba, Span<float> luma)
-    {
-        const float R = 0.299f / 255f, G = 0.587f / 255f, B = 0.114f / 255f;
-        for (int i = 0, p = 0; i < luma.Length; i++, p += 4)
-        {
-            luma[i] = (rgba[p] * R) + (rgba[p + 1] * G) + (rgba[p + 2] * B);
-        }
     }
 
     /// <summary>Mirrors every row of every <paramref name="width"/>-wide plane in place: the tensor of the photo's mirror image.</summary>
