@@ -101,7 +101,9 @@ public static class DependencyInjection
     private static IActionResult InvalidModelState(ActionContext context)
     {
         var errors = context.ModelState.Where(entry => entry.Value?.Errors.Count > 0).ToList();
-        if (UploadLimitFeature.WasExceeded(context.HttpContext) || errors.SelectMany(e => e.Value!.Errors).Any(e => IsBodyTooLarge(e.Exception)))
+        // A body over the limit can only be one without Content-Length (a declared one is refused before reading), and
+        // its stream records the overrun, however the binder wrapped the read failure.
+        if (UploadLimitFeature.WasExceeded(context.HttpContext))
         {
             return ErrorResponses.ToActionResult(ErrorResponses.ForStatusCode(context.HttpContext, StatusCodes.Status413PayloadTooLarge));
         }
@@ -152,19 +154,6 @@ public static class DependencyInjection
             _ => "of the documented type",
         };
         return DomainErrors.Request.InvalidField(field, $"Field '{field}' must be {expected}.");
-    }
-
-    private static bool IsBodyTooLarge(Exception? exception)
-    {
-        for (var current = exception; current is not null; current = current.InnerException)
-        {
-            if (current is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private static void AddErrorHandling(IServiceCollection services)

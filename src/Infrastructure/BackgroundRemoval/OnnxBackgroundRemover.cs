@@ -34,98 +34,81 @@ internal sealed class OnnxBackgroundRemover(
         var side = definition.EffectiveInputSize;
         var pixels = side * side;
 
-        var tensor = ArrayPool<float>.Shared.Rent(3 * pixels);
-        var matte = ArrayPool<float>.Shared.Rent(pixels);
-        var mirrored = definition.FlipAverage ? ArrayPool<float>.Shared.Rent(pixels) : null;
-        ExtraView? extra = null;
-        if (definition.AlsoAverage is { Length: > 0 } other)
+        using var tensor = new PooledBuffer<float>(3 * pixels);
+        using var matte = new PooledBuffer<float>(pixels);
+        using var mirrored = definition.FlipAverage ? new PooledBuffer<float>(pixels) : null;
+        using var extra = definition.AlsoAverage is { Length: > 0 } other
+            ? await ExtraView.CreateAsync(catalog.Get(other).Definition, sessions.GetAsync(other), cancellationToken)
+            : null;
+
+        Preprocess(image, definition, side, tensor.Span);
+
+        // Only the model runs hold a slot: decoding, pre- and post-processing of other requests overlap with them.
+        // A request with several views keeps its slot for all its runs: it costs the CPU that many times, and the
+        // queue sees that.
+        TimeSpan modelTime;
+        using (await scheduler.AcquireSlotAsync(cancellationToken))
         {
-            var otherDefinition = catalog.Get(other).Definition;
-            var otherSide = otherDefinition.EffectiveInputSize;
-            extra = new ExtraView(
-                await sessions.GetAsync(other).WaitAsync(cancellationToken),
-                otherDefinition,
-                otherSide,
-                ArrayPool<float>.Shared.Rent(3 * otherSide * otherSide),
-                ArrayPool<float>.Shared.Rent(otherSide * otherSide));
-        }
-
-        try
-        {
-            Preprocess(image, definition, side, tensor.AsSpan(0, 3 * pixels));
-
-            // Only the model runs hold a slot: decoding, pre- and post-processing of other requests overlap with them.
-            // A flip-averaged request keeps its slot for both runs: it costs the CPU twice, and the queue sees that.
-            TimeSpan modelTime;
-            using (await scheduler.AcquireSlotAsync(cancellationToken))
-            {
-                var started = Stopwatch.GetTimestamp();
-                Run(network, tensor.AsMemory(0, 3 * pixels), side, matte.AsSpan(0, pixels), _releaseArena, cancellationToken);
-                if (mirrored is not null)
-                {
-                    TensorLayout.MirrorRows(tensor.AsSpan(0, 3 * pixels), side);
-                    Run(network, tensor.AsMemory(0, 3 * pixels), side, mirrored.AsSpan(0, pixels), _releaseArena, cancellationToken);
-                }
-
-                if (extra is not null)
-                {
-                    var extraPixels = extra.Side * extra.Side;
-                    Preprocess(image, extra.Definition, extra.Side, extra.Tensor.AsSpan(0, 3 * extraPixels));
-                    Run(extra.Network, extra.Tensor.AsMemory(0, 3 * extraPixels), extra.Side, extra.Matte.AsSpan(0, extraPixels), _releaseArena, cancellationToken);
-                }
-
-                modelTime = Stopwatch.GetElapsedTime(started);
-            }
-
-            scheduler.RecordRun(modelTime);
-            metrics.Inference(model, modelTime);
-            TensorLayout.Activate(matte.AsSpan(0, pixels), definition.Activation);
-            var views = 1;
+            var started = Stopwatch.GetTimestamp();
+            Run(network, tensor.Memory, side, matte.Span, _releaseArena, cancellationToken);
             if (mirrored is not null)
             {
-                TensorLayout.Activate(mirrored.AsSpan(0, pixels), definition.Activation);
-                TensorLayout.MirrorRows(mirrored.AsSpan(0, pixels), side);
-                System.Numerics.Tensors.TensorPrimitives.Add(matte.AsSpan(0, pixels), mirrored.AsSpan(0, pixels), matte.AsSpan(0, pixels));
-                views++;
+                TensorLayout.MirrorRows(tensor.Span, side);
+                Run(network, tensor.Memory, side, mirrored.Span, _releaseArena, cancellationToken);
             }
 
             if (extra is not null)
             {
-                var extraPixels = extra.Side * extra.Side;
-                TensorLayout.Activate(extra.Matte.AsSpan(0, extraPixels), extra.Definition.Activation);
-                var resampled = ArrayPool<float>.Shared.Rent(pixels);
-                TensorLayout.ResizeSquare(extra.Matte.AsSpan(0, extraPixels), extra.Side, resampled.AsSpan(0, pixels), side);
-                System.Numerics.Tensors.TensorPrimitives.Add(matte.AsSpan(0, pixels), resampled.AsSpan(0, pixels), matte.AsSpan(0, pixels));
-                ArrayPool<float>.Shared.Return(resampled);
-                views++;
+                Preprocess(image, extra.Definition, extra.Side, extra.Tensor.Span);
+                Run(extra.Network, extra.Tensor.Memory, extra.Side, extra.Matte.Span, _releaseArena, cancellationToken);
             }
 
-            if (views > 1)
-            {
-                System.Numerics.Tensors.TensorPrimitives.Multiply(matte.AsSpan(0, pixels), 1f / views, matte.AsSpan(0, pixels));
-            }
-
-            return new Prediction(Postprocess(image, definition, matte.AsSpan(0, pixels), side), modelTime, definition.DecontaminateColors);
+            modelTime = Stopwatch.GetElapsedTime(started);
         }
-        finally
+
+        scheduler.RecordRun(modelTime);
+        metrics.Inference(model, modelTime);
+        TensorLayout.Activate(matte.Span, definition.Activation);
+        if (mirrored is not null)
         {
-            ArrayPool<float>.Shared.Return(tensor);
-            ArrayPool<float>.Shared.Return(matte);
-            if (mirrored is not null)
-            {
-                ArrayPool<float>.Shared.Return(mirrored);
-            }
-
-            if (extra is not null)
-            {
-                ArrayPool<float>.Shared.Return(extra.Tensor);
-                ArrayPool<float>.Shared.Return(extra.Matte);
-            }
+            TensorLayout.Activate(mirrored.Span, definition.Activation);
+            TensorLayout.AverageWithMirrored(matte.Span, mirrored.Span, side);
         }
+
+        if (extra is not null)
+        {
+            // The other network's matte on this grid, then weighted as one view among all of them.
+            TensorLayout.Activate(extra.Matte.Span, extra.Definition.Activation);
+            using var resampled = new PooledBuffer<float>(pixels);
+            MaskResampler.Resize(extra.Matte.Span, extra.Side, extra.Side, resampled.Span, side, side);
+            TensorLayout.BlendIn(matte.Span, resampled.Span, 1f / (mirrored is null ? 2 : 3));
+        }
+
+        return new Prediction(Postprocess(image, definition, matte.Span, side), modelTime, definition.DecontaminateColors);
     }
 
-    /// <summary>A second network's view of the photo (<see cref="ModelDefinition.AlsoAverage"/>) and its pooled buffers.</summary>
-    private sealed record ExtraView(LoadedNetwork Network, ModelDefinition Definition, int Side, float[] Tensor, float[] Matte);
+    /// <summary>A second network's view of the photo (<see cref="ModelDefinition.AlsoAverage"/>), owning its pooled buffers.</summary>
+    private sealed class ExtraView(LoadedNetwork network, ModelDefinition definition, int side) : IDisposable
+    {
+        public LoadedNetwork Network { get; } = network;
+
+        public ModelDefinition Definition { get; } = definition;
+
+        public int Side { get; } = side;
+
+        public PooledBuffer<float> Tensor { get; } = new(3 * side * side);
+
+        public PooledBuffer<float> Matte { get; } = new(side * side);
+
+        public static async Task<ExtraView> CreateAsync(ModelDefinition definition, Task<LoadedNetwork> network, CancellationToken cancellationToken) =>
+            new(await network.WaitAsync(cancellationToken), definition, definition.EffectiveInputSize);
+
+        public void Dispose()
+        {
+            Tensor.Dispose();
+            Matte.Dispose();
+        }
+    }
 
     private static void Preprocess(RgbaImage image, ModelDefinition definition, int side, Span<float> tensor)
     {

@@ -49,33 +49,11 @@ internal static class TensorLayout
     }
 
     /// <summary>
-    /// Pixel-centre bilinear resampling of a square <paramref name="sourceSide"/>² matte onto a square
-    /// <paramref name="targetSide"/>² grid (edges clamped), so mattes of two input resolutions can be averaged.
+    /// <paramref name="matte"/> moves towards <paramref name="view"/> by <paramref name="weight"/> (0–1): with weight
+    /// 1/n, a matte that averages n − 1 views becomes the average of n.
     /// </summary>
-    public static void ResizeSquare(ReadOnlySpan<float> source, int sourceSide, Span<float> target, int targetSide)
-    {
-        var scale = (float)sourceSide / targetSide;
-        for (var y = 0; y < targetSide; y++)
-        {
-            var sy = Math.Clamp(((y + 0.5f) * scale) - 0.5f, 0f, sourceSide - 1);
-            var y0 = (int)sy;
-            var y1 = Math.Min(y0 + 1, sourceSide - 1);
-            var fy = sy - y0;
-            var row0 = source.Slice(y0 * sourceSide, sourceSide);
-            var row1 = source.Slice(y1 * sourceSide, sourceSide);
-            var output = target.Slice(y * targetSide, targetSide);
-            for (var x = 0; x < targetSide; x++)
-            {
-                var sx = Math.Clamp(((x + 0.5f) * scale) - 0.5f, 0f, sourceSide - 1);
-                var x0 = (int)sx;
-                var x1 = Math.Min(x0 + 1, sourceSide - 1);
-                var fx = sx - x0;
-                var top = row0[x0] + ((row0[x1] - row0[x0]) * fx);
-                var bottom = row1[x0] + ((row1[x1] - row1[x0]) * fx);
-                output[x] = top + ((bottom - top) * fy);
-            }
-        }
-    }
+    public static void BlendIn(Span<float> matte, ReadOnlySpan<float> view, float weight) =>
+        TensorPrimitives.Lerp(matte, view, weight, matte);
 
     /// <summary>Maps raw model output to a 0–1 matte in place (vectorised).</summary>
     public static void Activate(Span<float> values, OutputActivation activation)

@@ -28,6 +28,20 @@ public sealed class MaskResamplerTests
     }
 
     [Fact]
+    public void Resize_WhenUpsamplingTwoByTwoToFourByFour_ShouldInterpolateBetweenPixelCentresAndClampAtTheEdges()
+    {
+        float[] source = [0f, 1f, 1f, 0f];
+        var target = new float[16];
+
+        MaskResampler.Resize(source, 2, 2, target, 4, 4);
+
+        // Output centres sit at source coordinates -0.25, 0.25, 0.75, 1.25: clamped to 0 and 1 at the edges.
+        Assert.Equal([0f, 0.25f, 0.75f, 1f], target[..4]);
+        Assert.Equal([1f, 0.75f, 0.25f, 0f], target[12..]);
+        Assert.Equal(0.375f, target[5], 5); // at (0.25, 0.25): 0.25 along the top row, 0.75 along the bottom, a quarter down
+    }
+
+    [Fact]
     public void ResizeToBytes_WhenValuesLeaveZeroToOne_ShouldClampAndRound()
     {
         float[] source = [-0.5f, 0.5f, 1.5f];

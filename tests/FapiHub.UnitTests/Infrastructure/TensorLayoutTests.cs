@@ -5,31 +5,6 @@ namespace FapiHub.UnitTests.Infrastructure;
 public sealed class TensorLayoutTests
 {
     [Fact]
-    public void ResizeSquare_WhenUpsamplingTwoByTwoToFourByFour_ShouldInterpolateBetweenPixelCentresAndClampAtTheEdges()
-    {
-        float[] source = [0f, 1f, 1f, 0f];
-        var target = new float[16];
-
-        TensorLayout.ResizeSquare(source, 2, target, 4);
-
-        // Output centres sit at source coordinates -0.25, 0.25, 0.75, 1.25: clamped to 0 and 1 at the edges.
-        Assert.Equal([0f, 0.25f, 0.75f, 1f], target[..4]);
-        Assert.Equal([1f, 0.75f, 0.25f, 0f], target[12..]);
-        Assert.Equal(0.375f, target[5], 5); // at (0.25, 0.25): 0.25 along the top row, 0.75 along the bottom, a quarter down
-    }
-
-    [Fact]
-    public void ResizeSquare_WhenTheSidesAreEqual_ShouldCopy()
-    {
-        float[] source = [0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f, 0.9f];
-        var target = new float[9];
-
-        TensorLayout.ResizeSquare(source, 3, target, 3);
-
-        Assert.Equal(source, target);
-    }
-
-    [Fact]
     public void FillNchw_WhenIsNetNormalisation_ShouldWritePlanarChannelsAsVMinus128Over256()
     {
         byte[] rgba = [0, 128, 255, 9, 64, 32, 16, 9];
@@ -86,5 +61,17 @@ public sealed class TensorLayoutTests
 
         float[] expected = [0f, 0.4f, 1f, 1f, 1f, 1f, 0f, 0f];
         Assert.All(expected.Zip(matte), pair => Assert.Equal(pair.First, pair.Second, 5));
+    }
+
+    [Fact]
+    public void BlendIn_WhenAddingAThirdViewToTheMeanOfTwo_ShouldGiveTheMeanOfAllThree()
+    {
+        float[] meanOfTwo = [0f, 0.5f, 1f];
+        float[] third = [0.3f, 0.2f, 0.7f];
+
+        TensorLayout.BlendIn(meanOfTwo, third, 1f / 3);
+
+        float[] expected = [0.1f, 0.4f, 0.9f];
+        Assert.All(expected.Zip(meanOfTwo), pair => Assert.Equal(pair.First, pair.Second, 5));
     }
 }

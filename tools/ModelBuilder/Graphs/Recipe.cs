@@ -23,13 +23,24 @@ public enum Precision
 /// </summary>
 public sealed record Recipe(string Weights, Precision Precision, int Resolution, string Output = "output")
 {
-    public static Precision ParsePrecision(string value) => value?.ToUpperInvariant() switch
+    public static Precision ParsePrecision(string value) =>
+        TryParsePrecision(value, out var precision)
+            ? precision
+            : throw new ModelBuilderException(ErrorCodes.BadRecipe, $"unknown precision '{value}' (expected fp16, fp32 or int8)");
+
+    /// <summary>The precision named <c>fp16</c>, <c>fp32</c> or <c>int8</c> (any case); <c>false</c> for anything else.</summary>
+    public static bool TryParsePrecision(string? value, out Precision precision)
     {
-        "FP16" => Precision.Fp16,
-        "FP32" => Precision.Fp32,
-        "INT8" => Precision.Int8,
-        _ => throw new ModelBuilderException(ErrorCodes.BadRecipe, $"unknown precision '{value}' (expected fp16, fp32 or int8)"),
-    };
+        Precision? parsed = value?.Trim().ToUpperInvariant() switch
+        {
+            "FP16" => Precision.Fp16,
+            "FP32" => Precision.Fp32,
+            "INT8" => Precision.Int8,
+            _ => null,
+        };
+        precision = parsed ?? default;
+        return parsed is not null;
+    }
 
     public override string ToString() => $"{Weights} {Precision.ToString().ToLowerInvariant()} {Resolution}x{Resolution}";
 }

@@ -62,13 +62,13 @@ internal sealed partial class CreditCheckBehavior<TMessage, TResponse>(
         }
         catch
         {
-            await ReleaseQuietly(reservation);
+            await Release(reservation);
             throw;
         }
 
         if (!response.IsSuccess)
         {
-            await ReleaseQuietly(reservation);
+            await Release(reservation);
             return response;
         }
 
@@ -104,8 +104,11 @@ internal sealed partial class CreditCheckBehavior<TMessage, TResponse>(
         }
     }
 
-    /// <summary>Drops the hold; the ledger queues the release itself when its store is unreachable.</summary>
-    private ValueTask ReleaseQuietly(Reservation reservation) => ledger.ReleaseAsync(reservation, CancellationToken.None);
+    /// <summary>
+    /// Drops the hold. Never throws for an unreachable store (the ledger queues the release) and runs even if the
+    /// client has gone, so a failed request never keeps its unit.
+    /// </summary>
+    private ValueTask Release(Reservation reservation) => ledger.ReleaseAsync(reservation, CancellationToken.None);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Account store unavailable at commit for {AccountId}; the charge is queued until it is back")]
     private partial void LogDeferred(string accountId);

@@ -71,16 +71,12 @@ internal sealed partial class RedisConnection : IDisposable
 
         try
         {
-            return await call(Database);
+            return await RunUnguarded(call);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (StoreUnavailableException ex) when (IsOutage(ex.InnerException!))
         {
-            if (IsOutage(ex))
-            {
-                Open(ex);
-            }
-
-            throw new StoreUnavailableException("Redis is unavailable: " + ex.Message, ex);
+            Open(ex.InnerException!);
+            throw;
         }
     }
 
