@@ -92,7 +92,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddMetrics();
-        services.AddApplication().AddInfrastructure(configuration);
+        services.AddApplication(configuration).AddInfrastructure(configuration);
         services.AddSingleton<IModelCatalog>(new FakeModelCatalog("falcon"));
         services.AddSingleton<IBackgroundRemover, InstantRemover>();
         caller = new FixedCaller();
@@ -110,10 +110,6 @@ public sealed class FuzzTests(ITestOutputHelper output)
         public string? AccountId { get; set; }
 
         public string? Plan { get; set; }
-
-        public void RecordCharge(ChargeReceipt receipt)
-        {
-        }
     }
 
     private sealed class InstantRemover : IBackgroundRemover

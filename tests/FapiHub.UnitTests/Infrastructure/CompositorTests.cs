@@ -1,3 +1,4 @@
+using FapiHub.Application.Common;
 using FapiHub.Domain.BackgroundRemoval;
 using FapiHub.Domain.Imaging;
 using FapiHub.Infrastructure.Imaging;
@@ -102,7 +103,7 @@ public sealed class CompositorTests
     [Fact]
     public void Compose_WhenTheLargestShadowCanvasIsOverTheLimit_ShouldThrowArgumentOutOfRangeBeforeAllocating()
     {
-        var processor = new SkiaImageProcessor(Options.Create(new ImagingOptions { MaxPixels = Size * Size }));
+        var processor = new SkiaImageProcessor(Options.Create(new ImagingOptions()), Options.Create(new LimitsOptions { MaxPixels = Size * Size }));
         using var photo = Photo();
         using var mask = SquareMask();
 
