@@ -70,9 +70,11 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
     {
         _images.DecodeResult = Errors.Image.Invalid;
 
-        await Send(new RemoveBackgroundCommand(new byte[] { 1 }, "phantom", new MaskRequest(), OutputRequest.Default));
-        await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, new MaskRequest(), OutputRequest.Default));
+        var invalid = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, "phantom", new MaskRequest(), OutputRequest.Default));
+        var undecodable = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, new MaskRequest(), OutputRequest.Default));
 
+        Assert.Equal(("invalid_request", "model"), (invalid.Error!.Code, invalid.Error.Field));
+        Assert.Equal("invalid_image", undecodable.Error!.Code);
         Assert.Equal(new UsageSnapshot(0, 0, 0), await Usage());
     }
 
