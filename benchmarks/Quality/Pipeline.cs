@@ -70,7 +70,7 @@ internal sealed class Pipeline : IAsyncDisposable
             .AddSimpleConsole(console => console.SingleLine = true)
             .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace));
         services.AddMetrics();
-        services.AddApplication().AddInfrastructure(configuration);
+        services.AddApplication(configuration).AddInfrastructure(configuration);
 
         // The pipeline charges every image to the caller; the tool is a caller with a quota larger than any run.
         services.AddSingleton<ICallerContext>(new ToolCaller());
@@ -126,9 +126,5 @@ internal sealed class Pipeline : IAsyncDisposable
         public string? AccountId { get; } = ApiKeys.IdFromDigest(KeyDigest);
 
         public string? Plan => ToolPlan;
-
-        public void RecordCharge(ChargeReceipt receipt)
-        {
-        }
     }
 }

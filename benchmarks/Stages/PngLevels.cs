@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FapiHub.Application.Common;
 using FapiHub.Domain.Imaging;
 using FapiHub.Infrastructure.Imaging;
 using Microsoft.Extensions.Options;
@@ -27,7 +28,7 @@ internal static class PngLevels
     public static void Run(double megapixels)
     {
         var (width, height) = SyntheticPhoto.Size(megapixels);
-        var decoder = new SkiaImageProcessor(Options.Create(new ImagingOptions { MaxPixels = 30_000_000 }));
+        var decoder = new SkiaImageProcessor(Options.Create(new ImagingOptions()), Options.Create(new LimitsOptions { MaxPixels = 30_000_000 }));
         using var photo = decoder.Decode(SyntheticPhoto.Jpeg(width, height)).Value;
         using var mask = new AlphaMask(width, height);
         Infrastructure.BackgroundRemoval.MaskResampler.ResizeToBytes(SyntheticPhoto.Matte(1024), 1024, 1024, mask.Span, width, height);
@@ -38,7 +39,7 @@ internal static class PngLevels
         Console.WriteLine("|---|---:|---:|---:|");
         foreach (var (filter, level) in Settings)
         {
-            var encoder = new SkiaImageProcessor(Options.Create(new ImagingOptions { PngFilter = filter, PngCompressionLevel = level, MaxPixels = 30_000_000 }));
+            var encoder = new SkiaImageProcessor(Options.Create(new ImagingOptions { PngFilter = filter, PngCompressionLevel = level }), Options.Create(new LimitsOptions { MaxPixels = 30_000_000 }));
             var times = new List<double>();
             byte[] png = [];
             for (var i = 0; i < 5; i++)

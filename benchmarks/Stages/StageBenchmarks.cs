@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using FapiHub.Application.Common;
 using FapiHub.Domain.BackgroundRemoval;
 using FapiHub.Domain.Imaging;
 using FapiHub.Infrastructure.BackgroundRemoval;
@@ -17,7 +18,7 @@ public class StageBenchmarks
 {
     private const int ModelSide = 1024;
 
-    private readonly SkiaImageProcessor _processor = new(Options.Create(new ImagingOptions { MaxPixels = 30_000_000 }));
+    private readonly SkiaImageProcessor _processor = new(Options.Create(new ImagingOptions()), Options.Create(new LimitsOptions { MaxPixels = 30_000_000 }));
     private byte[] _jpeg = [];
     private RgbaImage _photo = null!;
     private AlphaMask _mask = null!;

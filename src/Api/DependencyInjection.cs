@@ -6,6 +6,7 @@ using FapiHub.Api.Errors;
 using FapiHub.Api.Http;
 using FapiHub.Api.OpenApi;
 using FapiHub.Application.Abstractions.Accounts;
+using FapiHub.Application.Common;
 using FapiHub.Application.Common.Telemetry;
 using FapiHub.Domain.Common;
 using Microsoft.AspNetCore.Authentication;
@@ -29,7 +30,7 @@ public static class DependencyInjection
         AddControllers(services);
         AddErrorHandling(services);
         AddAuthentication(services, configuration);
-        AddLimits(services, configuration);
+        AddLimits(services);
         AddOpenApi(services);
         AddObservability(services);
         AddCors(services, configuration);
@@ -173,12 +174,9 @@ public static class DependencyInjection
         services.AddSingleton<ICallerContext, HttpCallerContext>();
     }
 
-    private static void AddLimits(IServiceCollection services, IConfiguration configuration)
+    /// <summary>Kestrel, the host's drain timeout and the form reader all read the one <see cref="LimitsOptions"/> (bound by AddApplication).</summary>
+    private static void AddLimits(IServiceCollection services)
     {
-        // Bound and validated once; Kestrel, the host's drain timeout and the form reader all read this one instance.
-        services.AddOptions<LimitsOptions>().Bind(configuration.GetSection(LimitsOptions.SectionName)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<LimitsOptions>, LimitsOptionsValidator>();
-
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<LimitsOptions>>((kestrel, options) =>
         {
             var limits = options.Value;

@@ -14,7 +14,7 @@ ThreadPool.SetMinThreads(Math.Max(minWorkers, 8 * Environment.ProcessorCount), m
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = ContentRoot.Choose(args) });
 
 builder.Services
-    .AddApplication()
+    .AddApplication(builder.Configuration)
     .AddInfrastructure(builder.Configuration)
     .AddApi(builder.Configuration);
 

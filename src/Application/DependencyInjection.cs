@@ -1,9 +1,10 @@
 using FapiHub.Application.Accounts.Plans;
-using FapiHub.Application.BackgroundRemoval;
 using FapiHub.Application.BackgroundRemoval.RemoveBackground;
+using FapiHub.Application.Common;
 using FapiHub.Application.Common.Behaviors;
 using FapiHub.Application.Common.Telemetry;
 using FluentValidation;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -12,17 +13,17 @@ namespace FapiHub.Application;
 
 public static class DependencyInjection
 {
-    /// <summary>Registers the mediator, its pipeline behaviors and the validators.</summary>
-    public static IServiceCollection AddApplication(this IServiceCollection services)
+    /// <summary>Registers the mediator, its pipeline behaviors, the validators and the sections this layer owns.</summary>
+    public static IServiceCollection AddApplication(this IServiceCollection services, IConfiguration configuration)
     {
         AddMediatorPipeline(services);
         AddValidation(services);
-        services.AddOptions<PerformanceOptions>();
-        services.AddOptions<BackgroundRemovalOptions>().ValidateOnStart();
-        services.AddSingleton<IValidateOptions<BackgroundRemovalOptions>, BackgroundRemovalOptionsValidator>();
-        services.AddOptions<PlansOptions>().ValidateOnStart();
+        services.AddOptions<PerformanceOptions>().Bind(configuration.GetSection(PerformanceOptions.SectionName));
+        services.AddOptions<LimitsOptions>().Bind(configuration.GetSection(LimitsOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<LimitsOptions>, LimitsOptionsValidator>();
+        services.AddOptions<PlansOptions>().Configure(options => configuration.GetSection(PlansOptions.SectionName).Bind(options.Items)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PlansOptions>, PlansOptionsValidator>();
-        services.AddOptions<RateLimitingOptions>();
+        services.AddOptions<RateLimitingOptions>().Bind(configuration.GetSection(RateLimitingOptions.SectionName));
         services.AddSingleton<PlanCatalog>();
         services.AddSingleton<RemoveBackgroundRequestParser>();
         services.TryAddSingleton(TimeProvider.System);

@@ -1,8 +1,6 @@
 using FapiHub.Application.Abstractions.Accounts;
 using FapiHub.Application.Abstractions.BackgroundRemoval;
 using FapiHub.Application.Abstractions.Imaging;
-using FapiHub.Application.Accounts.Plans;
-using FapiHub.Application.BackgroundRemoval;
 using FapiHub.Infrastructure.Accounts;
 using FapiHub.Infrastructure.Accounts.InMemory;
 using FapiHub.Infrastructure.Accounts.Redis;
@@ -31,11 +29,7 @@ public static class DependencyInjection
 
     private static void AddImaging(IServiceCollection services, IConfiguration configuration)
     {
-        // MaxPixels sits with the other request limits (Limits:MaxPixels); the encoder settings under Imaging.
-        services.AddOptions<ImagingOptions>()
-            .Bind(configuration.GetSection(ImagingOptions.SectionName))
-            .Bind(configuration.GetSection("Limits"))
-            .ValidateOnStart();
+        services.AddOptions<ImagingOptions>().Bind(configuration.GetSection(ImagingOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ImagingOptions>, ImagingOptionsValidator>();
         services.AddSingleton<IImageProcessor, SkiaImageProcessor>();
     }
@@ -44,7 +38,6 @@ public static class DependencyInjection
     {
         services.AddOptions<InferenceOptions>().Bind(configuration.GetSection(InferenceOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<InferenceOptions>, InferenceOptionsValidator>();
-        services.AddOptions<BackgroundRemovalOptions>().Bind(configuration.GetSection(BackgroundRemovalOptions.SectionName));
         services.AddOptions<ModelCatalogOptions>()
             .Bind(configuration.GetSection(ModelCatalogOptions.SectionName))
             .ValidateOnStart();
@@ -57,6 +50,7 @@ public static class DependencyInjection
         services.AddSingleton<ModelSessions>();
         services.AddSingleton<InferenceScheduler>();
         services.AddSingleton<IInferenceScheduler>(sp => sp.GetRequiredService<InferenceScheduler>());
+        services.AddSingleton<IInferenceSlots>(sp => sp.GetRequiredService<InferenceScheduler>());
         services.AddSingleton<IBackgroundRemover, OnnxBackgroundRemover>();
         services.AddHostedService<ModelLoaderService>();
         services.AddHealthChecks().AddCheck<ModelsHealthCheck>(ModelsHealthCheckName, tags: ["ready"]);
@@ -70,8 +64,6 @@ public static class DependencyInjection
     {
         services.AddOptions<ApiKeyOptions>().Bind(configuration.GetSection(ApiKeyOptions.SectionName));
         services.AddOptions<AccountStoreOptions>().Bind(configuration.GetSection(AccountStoreOptions.SectionName));
-        services.AddOptions<PlansOptions>().Configure(options => configuration.GetSection(PlansOptions.SectionName).Bind(options.Items));
-        services.AddOptions<RateLimitingOptions>().Bind(configuration.GetSection(RateLimitingOptions.SectionName));
 
         var redis = configuration.GetConnectionString("Redis");
         if (string.IsNullOrWhiteSpace(redis))

@@ -1,5 +1,6 @@
 using System.Reflection;
 using FapiHub.Api.Controllers;
+using FapiHub.Application.Abstractions.BackgroundRemoval;
 using NetArchTest.Rules;
 
 namespace FapiHub.ArchitectureTests;
@@ -61,6 +62,17 @@ public sealed class LayerDependencyTests
             .Should().NotHaveDependencyOn(Infrastructure)
             .GetResult();
 
+        Assert.True(result.IsSuccessful, string.Join(", ", result.FailingTypeNames ?? []));
+    }
+
+    [Fact]
+    public void Remover_WhenCompiled_ShouldTakeItsModelSlotThroughTheApplicationPortOnly()
+    {
+        var removers = Types.InAssembly(InfrastructureAssembly).That().ImplementInterface(typeof(IBackgroundRemover));
+
+        var result = removers.Should().NotHaveDependencyOn($"{Infrastructure}.BackgroundRemoval.InferenceScheduler").GetResult();
+
+        Assert.NotEmpty(removers.GetTypes());
         Assert.True(result.IsSuccessful, string.Join(", ", result.FailingTypeNames ?? []));
     }
 

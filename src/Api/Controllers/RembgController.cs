@@ -5,6 +5,7 @@ using FapiHub.Api.Errors;
 using FapiHub.Api.Http;
 using FapiHub.Api.OpenApi;
 using FapiHub.Application.BackgroundRemoval.RemoveBackground;
+using FapiHub.Application.Common;
 using Mediator;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -82,6 +83,26 @@ public sealed class RembgController(ISender sender) : ApiControllerBase
         }
 
         Response.Headers["X-Inference-Ms"] = result.Value.ModelTime.TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture);
+        if (result.Value.Charge is { } charge)
+        {
+            Report(charge);
+        }
+
         return File(result.Value.Content, result.Value.ContentType);
+    }
+
+    /// <summary>The credit check's receipt as headers; a remaining count unknown (a commit queued while the store is away) is left out.</summary>
+    private void Report(ChargeReceipt charge)
+    {
+        Response.Headers["X-Credits-Charged"] = charge.Charged.ToString(CultureInfo.InvariantCulture);
+        if (charge.QuotaRemaining is { } quota)
+        {
+            Response.Headers["X-Quota-Remaining"] = quota.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (charge.CreditsRemaining is { } credits)
+        {
+            Response.Headers["X-Credits-Remaining"] = credits.ToString(CultureInfo.InvariantCulture);
+        }
     }
 }

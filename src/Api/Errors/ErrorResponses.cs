@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using FapiHub.Api.Controllers;
-using FapiHub.Api.Http;
+using FapiHub.Application.Common;
 using FapiHub.Application.Common.Telemetry;
 using FapiHub.Domain.Common;
 using Microsoft.AspNetCore.Mvc;

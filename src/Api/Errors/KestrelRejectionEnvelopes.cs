@@ -5,6 +5,7 @@ using System.Globalization;
 using System.IO.Pipelines;
 using System.Text;
 using FapiHub.Api.Http;
+using FapiHub.Application.Common;
 using FapiHub.Application.Common.Telemetry;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Features;

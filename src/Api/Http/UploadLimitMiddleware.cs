@@ -1,4 +1,5 @@
 using FapiHub.Api.Errors;
+using FapiHub.Application.Common;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using DomainErrors = FapiHub.Domain.Errors.Errors;

@@ -43,7 +43,7 @@ public abstract class PixelBuffer : IDisposable
         _buffer = Pool.Rent(Length);
 
         // Pooled arrays come back with an earlier image's pixels in them; a new buffer starts transparent black, like
-        // a fresh array would. (A memset is ~1 ms per 12 MP: noise next to inference.)
+        // a fresh array would. (A memset is noise next to inference.)
         Span.Clear();
     }
 

@@ -1,6 +1,6 @@
 namespace FapiHub.Infrastructure.BackgroundRemoval;
 
-/// <summary>ONNX Runtime and scheduling settings (section <c>Inference</c>).</summary>
+/// <summary>ONNX Runtime, scheduling and timeout settings (section <c>Inference</c>).</summary>
 public sealed class InferenceOptions
 {
     public const string SectionName = "Inference";
@@ -39,6 +39,12 @@ public sealed class InferenceOptions
     /// (figures in docs/performance.md).
     /// </summary>
     public bool ReleaseArenaAfterRun { get; set; }
+
+    /// <summary>
+    /// Longest a prediction may take, queueing included; beyond it the request answers 503 <c>timeout</c>, uncharged,
+    /// and the model run is cancelled. The default is many times the longest run on a 25 MP photo, so reaching it means something is stuck.
+    /// </summary>
+    public int TimeoutSeconds { get; set; } = 60;
 
     /// <summary>Run each network once at start-up so the first client does not pay for arena allocation.</summary>
     public bool WarmUp { get; set; } = true;

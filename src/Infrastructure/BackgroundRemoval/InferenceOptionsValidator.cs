@@ -13,6 +13,11 @@ internal sealed class InferenceOptionsValidator : IValidateOptions<InferenceOpti
         Check(options.MaxQueue, "MaxQueue", "0 (no waiting)");
         Check(options.MaxDecodedPixels, "MaxDecodedPixels", "0 (no budget)");
         Check(options.DeviceId, "DeviceId", "0");
+        if (options.TimeoutSeconds is < 1 or > 3600)
+        {
+            failures.Add($"Inference:TimeoutSeconds must be between 1 and 3600 (was {options.TimeoutSeconds}).");
+        }
+
         if (!Enum.IsDefined(options.ExecutionProvider))
         {
             failures.Add($"Inference:ExecutionProvider is {(int)options.ExecutionProvider}; use Cpu, DirectML or Cuda.");

@@ -8,22 +8,12 @@ using Microsoft.Extensions.Options;
 namespace FapiHub.Infrastructure.BackgroundRemoval;
 
 /// <summary>
-/// One scheduler for the CPU: every model runs on the same cores, so slots are shared by all of them rather than
-/// counted per model (two models "each with one slot" would still run two inferences on two cores at once).
-/// <list type="bullet">
-/// <item>Admission (<see cref="TryAdmit"/>): at most <c>MaxConcurrency + MaxQueue</c> requests inside; the next is
-/// refused immediately, which bounds latency.</item>
-/// <item>Turns (<see cref="IInferenceAdmission.WaitForTurnAsync"/>): at most <c>MaxConcurrency + 1</c> admitted requests
-/// hold decoded images at once (the ones running plus one being prepared next, so decoding overlaps inference), and,
-/// when <c>MaxDecodedPixels</c> is set, their photos together stay within it; the rest wait holding only their
-/// compressed upload. This bounds memory: a 12 MP photo is 48 MB decoded (several times that in flight through
-/// aurora's refinement), a megabyte or two while still compressed.</item>
-/// <item>Slots (<see cref="AcquireSlotAsync"/>): at most <c>MaxConcurrency</c> model runs at once, each using
-/// <c>IntraOpThreads</c> threads. Waiting for a slot honours the request's cancellation, so a client that hung up while
-/// queued is dropped before it costs any inference.</item>
-/// </list>
+/// One scheduler for the CPU, behind both ports (the admission story is on <see cref="IInferenceScheduler"/>): every
+/// model runs on the same cores, so slots are shared by all of them rather than counted per model (two models "each
+/// with one slot" would still run two inferences on two cores at once). Turns bound memory: a 12 MP photo is 48 MB
+/// decoded (several times that in flight through aurora's refinement), a megabyte or two while still compressed.
 /// </summary>
-internal sealed class InferenceScheduler : IInferenceScheduler, IDisposable
+internal sealed class InferenceScheduler : IInferenceScheduler, IInferenceSlots, IDisposable
 {
     private readonly SemaphoreSlim _slots;
     private readonly TurnGate _turns;
@@ -37,6 +27,7 @@ internal sealed class InferenceScheduler : IInferenceScheduler, IDisposable
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
         var settings = options.Value;
+        TimeoutSeconds = settings.TimeoutSeconds;
         _concurrency = settings.EffectiveMaxConcurrency;
         _capacity = _concurrency + Math.Max(0, settings.EffectiveMaxQueue);
         _slots = new SemaphoreSlim(_concurrency, _concurrency);
@@ -49,6 +40,8 @@ internal sealed class InferenceScheduler : IInferenceScheduler, IDisposable
             "{request}",
             "Requests waiting for an inference slot.");
     }
+
+    public int TimeoutSeconds { get; }
 
     public Result<IInferenceAdmission> TryAdmit()
     {
@@ -76,7 +69,6 @@ internal sealed class InferenceScheduler : IInferenceScheduler, IDisposable
         return Errors.Inference.ServerBusy(Math.Max(1, seconds));
     }
 
-    /// <summary>Waits for a model slot; dispose the result when the run is over.</summary>
     public async ValueTask<IDisposable> AcquireSlotAsync(CancellationToken cancellationToken)
     {
         await _slots.WaitAsync(cancellationToken);
@@ -84,7 +76,7 @@ internal sealed class InferenceScheduler : IInferenceScheduler, IDisposable
         return new Slot(this);
     }
 
-    /// <summary>Feeds the retry-after estimate (exponential moving average of model run times).</summary>
+    /// <summary>An exponential moving average of model run times.</summary>
     public void RecordRun(TimeSpan elapsed)
     {
         var previous = Volatile.Read(ref _averageRunSeconds);

@@ -9,23 +9,22 @@ namespace FapiHub.Infrastructure.BackgroundRemoval;
 /// </summary>
 internal static partial class NativeHeap
 {
-    public static void Trim()
+    /// <summary>Asks glibc to trim; <c>false</c> where there is nothing to ask (not Linux, or a libc without <c>malloc_trim</c>, such as musl).</summary>
+    public static bool Trim()
     {
         if (!OperatingSystem.IsLinux())
         {
-            return;
+            return false;
         }
 
         try
         {
             _ = MallocTrim(0);
+            return true;
         }
-        catch (EntryPointNotFoundException)
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
         {
-            // musl (Alpine) has no malloc_trim; nothing to hand back there.
-        }
-        catch (DllNotFoundException)
-        {
+            return false;
         }
     }
 

@@ -18,7 +18,7 @@ namespace FapiHub.Infrastructure.BackgroundRemoval;
 internal sealed class OnnxBackgroundRemover(
     ModelCatalog catalog,
     ModelSessions sessions,
-    InferenceScheduler scheduler,
+    IInferenceSlots slots,
     FapiHubMetrics metrics,
     IOptions<InferenceOptions> options)
     : IBackgroundRemover
@@ -47,7 +47,7 @@ internal sealed class OnnxBackgroundRemover(
         // A request with several views keeps its slot for all its runs: it costs the CPU that many times, and the
         // queue sees that.
         TimeSpan modelTime;
-        using (await scheduler.AcquireSlotAsync(cancellationToken))
+        using (await slots.AcquireSlotAsync(cancellationToken))
         {
             var started = Stopwatch.GetTimestamp();
             Run(network, tensor.Memory, side, matte.Span, _releaseArena, cancellationToken);
@@ -66,7 +66,7 @@ internal sealed class OnnxBackgroundRemover(
             modelTime = Stopwatch.GetElapsedTime(started);
         }
 
-        scheduler.RecordRun(modelTime);
+        slots.RecordRun(modelTime);
         metrics.Inference(model, modelTime);
         TensorLayout.Activate(matte.Span, definition.Activation);
         if (mirrored is not null)

@@ -5,19 +5,8 @@ namespace FapiHub.Infrastructure.Imaging;
 /// <summary>Stops start-up on an imaging setting that cannot work, naming the key.</summary>
 internal sealed class ImagingOptionsValidator : IValidateOptions<ImagingOptions>
 {
-    public ValidateOptionsResult Validate(string? name, ImagingOptions options)
-    {
-        var failures = new List<string>();
-        if (options.MaxPixels < 1)
-        {
-            failures.Add($"Limits:MaxPixels must be at least 1 (was {options.MaxPixels}).");
-        }
-
-        if (options.PngCompressionLevel is < 0 or > 9)
-        {
-            failures.Add($"Imaging:PngCompressionLevel must be 0 to 9 (was {options.PngCompressionLevel}).");
-        }
-
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
+    public ValidateOptionsResult Validate(string? name, ImagingOptions options) =>
+        options.PngCompressionLevel is >= 0 and <= 9
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail($"Imaging:PngCompressionLevel must be 0 to 9 (was {options.PngCompressionLevel}).");
 }

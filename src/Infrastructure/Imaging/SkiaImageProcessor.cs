@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using FapiHub.Application.Abstractions.Imaging;
+using FapiHub.Application.Common;
 using FapiHub.Domain.BackgroundRemoval;
 using FapiHub.Domain.Common;
 using FapiHub.Domain.Errors;
@@ -10,8 +11,11 @@ using SkiaSharp;
 
 namespace FapiHub.Infrastructure.Imaging;
 
-/// <summary>SkiaSharp implementation of the image-operations port. Decodes straight into pooled buffers; never touches disk.</summary>
-internal sealed class SkiaImageProcessor(IOptions<ImagingOptions> options) : IImageProcessor
+/// <summary>
+/// SkiaSharp implementation of the image-operations port. Decodes straight into pooled buffers; never touches disk.
+/// Without <paramref name="limits"/> (a codec built by hand, as the tools do) the default pixel limit applies.
+/// </summary>
+internal sealed class SkiaImageProcessor(IOptions<ImagingOptions> options, IOptions<LimitsOptions>? limits = null) : IImageProcessor
 {
     private readonly ImagingOptions _options = options.Value;
 
@@ -71,7 +75,7 @@ internal sealed class SkiaImageProcessor(IOptions<ImagingOptions> options) : IIm
         }
     }
 
-    public long MaxPixels => _options.MaxPixels;
+    public long MaxPixels { get; } = (limits?.Value ?? new LimitsOptions()).MaxPixels;
 
     public void DecontaminateInPlace(RgbaImage photo, AlphaMask mask) => ForegroundEstimator.Decontaminate(photo, mask);
 
@@ -83,7 +87,7 @@ internal sealed class SkiaImageProcessor(IOptions<ImagingOptions> options) : IIm
 
         // The handler refuses these from the header, before decoding; any other caller is stopped here, before the
         // canvas is allocated, by the same rule.
-        if (OutputBounds.Check(new ImageSize(photo.Width, photo.Height), effect, _options.MaxPixels) is { } tooLarge)
+        if (OutputBounds.Check(new ImageSize(photo.Width, photo.Height), effect, MaxPixels) is { } tooLarge)
         {
             throw new ArgumentOutOfRangeException(nameof(effect), effect, tooLarge.Message);
         }
@@ -194,8 +198,8 @@ internal sealed class SkiaImageProcessor(IOptions<ImagingOptions> options) : IIm
         }
 
         // Checked before any pixel is decoded: a 50,000 × 50,000 "bomb" costs a header read, not 10 GB.
-        return (long)stored.Width * stored.Height > _options.MaxPixels
-            ? Errors.Image.TooLarge(stored.Width, stored.Height, _options.MaxPixels)
+        return (long)stored.Width * stored.Height > MaxPixels
+            ? Errors.Image.TooLarge(stored.Width, stored.Height, MaxPixels)
             : null;
     }
 

@@ -2,6 +2,7 @@ using FapiHub.Application;
 using FapiHub.Application.Abstractions.Accounts;
 using FapiHub.Application.Abstractions.BackgroundRemoval;
 using FapiHub.Application.BackgroundRemoval.RemoveBackground;
+using FapiHub.Application.Common;
 using FapiHub.Domain.Accounts;
 using FapiHub.Domain.Common;
 using FapiHub.Domain.Imaging;
@@ -28,6 +29,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
         await using var services = Services(out var caller);
         var sender = services.GetRequiredService<ISender>();
         var outcomes = new Dictionary<string, int>(StringComparer.Ordinal);
+        var charged = 0;
 
         foreach (var upload in Mutations.Generate(5_000, Seed))
         {
@@ -38,12 +40,18 @@ public sealed class FuzzTests(ITestOutputHelper output)
             {
                 Assert.Equal(ErrorType.Validation, result.Error!.Type);
             }
+            else
+            {
+                charged++;
+                Assert.Equal(new ChargeReceipt(1, null, 1_000_000 - charged), result.Value.Charge);
+            }
         }
 
         output.WriteLine(string.Join(", ", outcomes.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key}: {o.Value}")));
         Assert.Equal(5_000, outcomes.Values.Sum());
         Assert.Subset(new HashSet<string>(["ok", "invalid_image", "image_too_large", "invalid_request"]), outcomes.Keys.ToHashSet());
         Assert.True(outcomes.GetValueOrDefault("invalid_image") > 1_000, string.Join(", ", outcomes));
+        Assert.Equal(new UsageSnapshot(charged, 0, 1_000_000 - charged), await Usage(services, caller));
     }
 
     [Fact]
@@ -52,7 +60,6 @@ public sealed class FuzzTests(ITestOutputHelper output)
         const long MaxPixels = 1_500_000; // admits the 4 × 300,000 strip as an upload, not the canvas its shadow asks for
         await using var services = Services(out var caller, ("Limits:MaxPixels", "1500000"));
         var sender = services.GetRequiredService<ISender>();
-        var ledger = services.GetRequiredService<IUsageLedger>();
         var outcomes = new Dictionary<string, int>(StringComparer.Ordinal);
         var served = 0;
 
@@ -80,9 +87,11 @@ public sealed class FuzzTests(ITestOutputHelper output)
         Assert.True(served > 0, string.Join(", ", outcomes));
 
         // Only what was served was charged: every refusal released its hold.
-        var usage = await ledger.GetUsageAsync(caller.AccountId!, BillingPeriod.Key(TimeProvider.System.GetUtcNow()), default);
-        Assert.Equal(new UsageSnapshot(served, 0, 1_000_000 - served), usage);
+        Assert.Equal(new UsageSnapshot(served, 0, 1_000_000 - served), await Usage(services, caller));
     }
+
+    private static ValueTask<UsageSnapshot> Usage(ServiceProvider services, FixedCaller caller) =>
+        services.GetRequiredService<IUsageLedger>().GetUsageAsync(caller.AccountId!, BillingPeriod.Key(TimeProvider.System.GetUtcNow()), default);
 
     private static ServiceProvider Services(out FixedCaller caller, params (string Key, string Value)[] settings)
     {
@@ -92,7 +101,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddMetrics();
-        services.AddApplication().AddInfrastructure(configuration);
+        services.AddApplication(configuration).AddInfrastructure(configuration);
         services.AddSingleton<IModelCatalog>(new FakeModelCatalog("falcon"));
         services.AddSingleton<IBackgroundRemover, InstantRemover>();
         caller = new FixedCaller();
@@ -110,10 +119,6 @@ public sealed class FuzzTests(ITestOutputHelper output)
         public string? AccountId { get; set; }
 
         public string? Plan { get; set; }
-
-        public void RecordCharge(ChargeReceipt receipt)
-        {
-        }
     }
 
     private sealed class InstantRemover : IBackgroundRemover

@@ -4,6 +4,7 @@ using FapiHub.Application.Abstractions.BackgroundRemoval;
 using FapiHub.Application.Abstractions.Imaging;
 using FapiHub.Application.Accounts.Plans;
 using FapiHub.Application.BackgroundRemoval.RemoveBackground;
+using FapiHub.Application.Common;
 using FapiHub.Domain.Accounts;
 using FapiHub.Domain.BackgroundRemoval;
 using FapiHub.Domain.Common;
@@ -12,6 +13,7 @@ using FapiHub.Domain.Imaging;
 using FapiHub.Infrastructure.Accounts;
 using FapiHub.Infrastructure.Accounts.InMemory;
 using Mediator;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -35,7 +37,7 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddMetrics();
-        services.AddApplication();
+        services.AddApplication(new ConfigurationBuilder().Build());
         services.AddSingleton<IModelCatalog>(new FakeModelCatalog("falcon", "aurora", "ghost"));
         services.AddSingleton<IImageProcessor>(_images);
         services.AddSingleton<IBackgroundRemover>(_remover);
@@ -59,7 +61,7 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
         var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, new MaskRequest(), OutputRequest.Default));
 
         Assert.True(result.IsSuccess);
-        Assert.Equal(new ChargeReceipt(1, 7_499, null), Assert.Single(_caller.Receipts));
+        Assert.Equal(new ChargeReceipt(1, 7_499, null), result.Value.Charge);
         Assert.Equal(1, (await Usage()).Used);
     }
 
@@ -68,11 +70,12 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
     {
         _images.DecodeResult = Errors.Image.Invalid;
 
-        await Send(new RemoveBackgroundCommand(new byte[] { 1 }, "phantom", new MaskRequest(), OutputRequest.Default));
-        await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, new MaskRequest(), OutputRequest.Default));
+        var invalid = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, "phantom", new MaskRequest(), OutputRequest.Default));
+        var undecodable = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, new MaskRequest(), OutputRequest.Default));
 
+        Assert.Equal(("invalid_request", "model"), (invalid.Error!.Code, invalid.Error.Field));
+        Assert.Equal("invalid_image", undecodable.Error!.Code);
         Assert.Equal(new UsageSnapshot(0, 0, 0), await Usage());
-        Assert.Empty(_caller.Receipts);
     }
 
     [Fact]
@@ -101,9 +104,9 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
     {
         UseAccount("payg", 3);
 
-        await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, new MaskRequest(), OutputRequest.Default));
+        var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, new MaskRequest(), OutputRequest.Default));
 
-        Assert.Equal(new ChargeReceipt(1, null, 2), Assert.Single(_caller.Receipts));
+        Assert.Equal(new ChargeReceipt(1, null, 2), result.Value.Charge);
     }
 
     [Fact]
@@ -275,7 +278,6 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
         Assert.Equal(0, _images.Decodes);
         Assert.Empty(_remover.Models);
         Assert.Equal(new UsageSnapshot(0, 0, 5), await Usage());
-        Assert.Empty(_caller.Receipts);
     }
 
     [Fact]
@@ -288,7 +290,7 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
 
         Assert.True(result.IsSuccess);
         Assert.Equal(1, _scheduler.Turns);
-        Assert.Equal(new ChargeReceipt(1, null, 4), Assert.Single(_caller.Receipts));
+        Assert.Equal(new ChargeReceipt(1, null, 4), result.Value.Charge);
     }
 
     private sealed class FakeScheduler : IInferenceScheduler
@@ -298,6 +300,8 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
         public bool Full { get; set; }
 
         public int Turns => _turns;
+
+        public int TimeoutSeconds => 60;
 
         public Result<IInferenceAdmission> TryAdmit() =>
             Full ? Errors.Inference.ServerBusy(3) : Result<IInferenceAdmission>.Success(new Admission(this));
@@ -323,10 +327,6 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
         public string? AccountId { get; set; }
 
         public string? Plan { get; set; }
-
-        public List<ChargeReceipt> Receipts { get; } = [];
-
-        public void RecordCharge(ChargeReceipt receipt) => Receipts.Add(receipt);
     }
 
     private sealed class FakeRemover : IBackgroundRemover

@@ -27,6 +27,18 @@ public sealed class RgbaImageTests
     }
 
     [Fact]
+    public void Bounds_WhenSomePixelsAreAboveTheThreshold_ShouldBoxExactlyThose()
+    {
+        using var mask = new AlphaMask(5, 4);
+        mask.Span[0] = 8; // at the threshold: not part of the subject
+        mask.Span[(1 * 5) + 1] = 9;
+        mask.Span[(2 * 5) + 3] = 255;
+
+        Assert.Equal(new PixelBox(1, 1, 3, 2), mask.Bounds(8));
+        Assert.Null(mask.Bounds(255));
+    }
+
+    [Fact]
     public void Dispose_WhenCalledTwice_ShouldBeHarmlessAndForbidFurtherUse()
     {
         var image = new RgbaImage(4, 4);

@@ -1,17 +1,15 @@
+using FapiHub.Application.Common;
 using FapiHub.Domain.BackgroundRemoval;
 using FapiHub.Domain.Imaging;
 using FapiHub.Infrastructure.Imaging;
 using Microsoft.Extensions.Options;
-using SkiaSharp;
+using static FapiHub.UnitTests.Infrastructure.SquareScene;
 
 namespace FapiHub.UnitTests.Infrastructure;
 
 /// <summary>Effects on synthetic images with known answers: a subject square (mask 255) on a patterned background.</summary>
 public sealed class CompositorTests
 {
-    private const int Size = 64;
-    private readonly SkiaImageProcessor _processor = new(Options.Create(new ImagingOptions()));
-
     [Fact]
     public void Compose_WhenSolidColour_ShouldKeepTheSubjectAndPaintTheBackground()
     {
@@ -102,7 +100,7 @@ public sealed class CompositorTests
     [Fact]
     public void Compose_WhenTheLargestShadowCanvasIsOverTheLimit_ShouldThrowArgumentOutOfRangeBeforeAllocating()
     {
-        var processor = new SkiaImageProcessor(Options.Create(new ImagingOptions { MaxPixels = Size * Size }));
+        var processor = new SkiaImageProcessor(Options.Create(new ImagingOptions()), Options.Create(new LimitsOptions { MaxPixels = Size * Size }));
         using var photo = Photo();
         using var mask = SquareMask();
 
@@ -111,75 +109,12 @@ public sealed class CompositorTests
         Assert.Contains("offset_y", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Crop_WhenGivenABox_ShouldCopyExactlyThatRegion()
-    {
-        using var photo = Photo();
-
-        using var cropped = _processor.Crop(photo, new PixelBox(10, 20, 5, 3));
-
-        Assert.Equal((5, 3), (cropped.Width, cropped.Height));
-        Assert.Equal(Pixel(photo, 12, 21), Pixel(cropped, 2, 1));
-        Assert.Equal(new PixelBox(16, 16, 32, 32), SquareMask().Bounds(8));
-    }
-
-    [Fact]
-    public void Encode_WhenWebp_ShouldKeepTransparency()
-    {
-        using var photo = Photo();
-        using var mask = SquareMask();
-        photo.ApplyAlpha(mask);
-
-        var webp = _processor.Encode(photo, new OutputOptions(OutputFormat.WebP, 90));
-
-        using var codec = SKCodec.Create(new SKMemoryStream(webp));
-        Assert.Equal(SKEncodedImageFormat.Webp, codec.EncodedFormat);
-        using var decoded = SKBitmap.Decode(webp);
-        Assert.Equal((byte)0, decoded.GetPixel(2, 2).Alpha);
-        Assert.Equal((byte)255, decoded.GetPixel(32, 32).Alpha);
-    }
-
     /// <summary>The shadow as the processor draws it: from the photo cut out in place.</summary>
     private static RgbaImage Shadow(RgbaImage photo, AlphaMask mask, ShadowEffect shadow)
     {
         photo.ApplyAlpha(mask);
         return Compositor.DropShadow(photo, shadow);
     }
-
-    /// <summary>A red square subject (16..47) on a grey/white checkerboard of 2-px cells.</summary>
-    private static RgbaImage Photo()
-    {
-        var photo = new RgbaImage(Size, Size);
-        var pixels = photo.Span;
-        for (var y = 0; y < Size; y++)
-        {
-            for (var x = 0; x < Size; x++)
-            {
-                var p = ((y * Size) + x) * 4;
-                var inside = x is >= 16 and < 48 && y is >= 16 and < 48;
-                var checker = ((x / 2) + (y / 2)) % 2 == 0 ? (byte)90 : (byte)250;
-                pixels[p] = inside ? (byte)220 : checker;
-                pixels[p + 1] = inside ? (byte)20 : checker;
-                pixels[p + 2] = inside ? (byte)20 : checker;
-                pixels[p + 3] = 255;
-            }
-        }
-
-        return photo;
-    }
-
-    private static AlphaMask SquareMask()
-    {
-        var mask = new AlphaMask(Size, Size);
-        for (var y = 16; y < 48; y++)
-        {
-            mask.Span.Slice((y * Size) + 16, 32).Fill(255);
-        }
-
-        return mask;
-    }
-
-    private static byte[] Pixel(RgbaImage image, int x, int y) => image.Span.Slice(((y * image.Width) + x) * 4, 4).ToArray();
 
     private static double Variance(RgbaImage image, int x0, int y0, int size)
     {

@@ -1,5 +1,3 @@
-using FapiHub.Application.Accounts.Plans;
-using FapiHub.Application.BackgroundRemoval;
 using FapiHub.Infrastructure.BackgroundRemoval;
 using FapiHub.Infrastructure.Imaging;
 
@@ -21,33 +19,20 @@ public sealed class OptionsValidatorTests
     }
 
     [Fact]
-    public void Validate_WhenImagingSettingsAreOutOfRange_ShouldNameEachKey()
+    public void Validate_WhenImagingSettingsAreOutOfRange_ShouldNameTheKey()
     {
-        var result = new ImagingOptionsValidator().Validate(null, new ImagingOptions { MaxPixels = 0, PngCompressionLevel = 12 });
+        var result = new ImagingOptionsValidator().Validate(null, new ImagingOptions { PngCompressionLevel = 12 });
 
-        Assert.Contains("Limits:MaxPixels", result.FailureMessage, StringComparison.Ordinal);
         Assert.Contains("Imaging:PngCompressionLevel", result.FailureMessage, StringComparison.Ordinal);
         Assert.True(new ImagingOptionsValidator().Validate(null, new ImagingOptions()).Succeeded);
     }
 
     [Fact]
-    public void Validate_WhenAPlanHasNoPerMinuteLimit_ShouldNameThePlan()
-    {
-        var options = new PlansOptions();
-        options.Items["tiny"] = new PlanSettings { MonthlyQuota = 10, PerMinute = 0 };
-
-        var result = new PlansOptionsValidator().Validate(null, options);
-
-        Assert.Contains("Plans:tiny", result.FailureMessage, StringComparison.Ordinal);
-        Assert.True(new PlansOptionsValidator().Validate(null, new PlansOptions()).Succeeded);
-    }
-
-    [Fact]
     public void Validate_WhenTheTimeoutIsZero_ShouldNameTheKey()
     {
-        var result = new BackgroundRemovalOptionsValidator().Validate(null, new BackgroundRemovalOptions { TimeoutSeconds = 0 });
+        var result = new InferenceOptionsValidator().Validate(null, new InferenceOptions { TimeoutSeconds = 0 });
 
         Assert.Contains("Inference:TimeoutSeconds", result.FailureMessage, StringComparison.Ordinal);
-        Assert.True(new BackgroundRemovalOptionsValidator().Validate(null, new BackgroundRemovalOptions()).Succeeded);
+        Assert.True(new InferenceOptionsValidator().Validate(null, new InferenceOptions()).Succeeded);
     }
 }

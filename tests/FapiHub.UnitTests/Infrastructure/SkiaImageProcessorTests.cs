@@ -3,6 +3,7 @@ using FapiHub.Infrastructure.Imaging;
 using FapiHub.Tests.Shared;
 using Microsoft.Extensions.Options;
 using SkiaSharp;
+using static FapiHub.UnitTests.Infrastructure.SquareScene;
 
 namespace FapiHub.UnitTests.Infrastructure;
 
@@ -136,5 +137,32 @@ public sealed class SkiaImageProcessorTests
         Assert.Equal((2, 1, 8, 6), TestImages.PngHeader(png));
         var roundTrip = _processor.Decode(png).Value;
         Assert.Equal(new byte[] { 200, 100, 50, 128 }, roundTrip.Span[..4].ToArray()); // colour not premultiplied
+    }
+
+    [Fact]
+    public void Crop_WhenGivenABox_ShouldCopyExactlyThatRegion()
+    {
+        using var photo = Photo();
+
+        using var cropped = _processor.Crop(photo, new PixelBox(10, 20, 5, 3));
+
+        Assert.Equal((5, 3), (cropped.Width, cropped.Height));
+        Assert.Equal(Pixel(photo, 12, 21), Pixel(cropped, 2, 1));
+    }
+
+    [Fact]
+    public void Encode_WhenWebp_ShouldKeepTransparency()
+    {
+        using var photo = Photo();
+        using var mask = SquareMask();
+        photo.ApplyAlpha(mask);
+
+        var webp = _processor.Encode(photo, new OutputOptions(OutputFormat.WebP, 90));
+
+        using var codec = SKCodec.Create(new SKMemoryStream(webp));
+        Assert.Equal(SKEncodedImageFormat.Webp, codec.EncodedFormat);
+        using var decoded = SKBitmap.Decode(webp);
+        Assert.Equal((byte)0, decoded.GetPixel(2, 2).Alpha);
+        Assert.Equal((byte)255, decoded.GetPixel(32, 32).Alpha);
     }
 }

@@ -14,11 +14,25 @@ public interface IInferenceAdmission : IDisposable
 }
 
 /// <summary>
-/// Admission to the model: a bounded number of requests may be inside (working or waiting); the next one is refused
-/// at once with 503 <c>server_busy</c>, before its image is even decoded.
+/// Admission to the model. The whole story, one scheduler behind both ports (all models share the CPU):
+/// <list type="number">
+/// <item>Busy gate (the HTTP edge, before the upload is read): <see cref="RefusalIfFull"/>, an advisory look, so a full
+/// server answers 503 <c>server_busy</c> within milliseconds.</item>
+/// <item>Admit (the handler, first): <see cref="TryAdmit"/>, the authoritative check; at most
+/// <c>Inference:MaxConcurrency + Inference:MaxQueue</c> requests inside, the next refused at once.</item>
+/// <item>Turn (the handler, once the header gave the size): <see cref="IInferenceAdmission.WaitForTurnAsync"/>; only
+/// <c>MaxConcurrency + 1</c> requests (the running ones and the next, so decoding overlaps inference), within
+/// <c>Inference:MaxDecodedPixels</c>, hold decoded images.</item>
+/// <item>Model slot (the remover, around its model runs only): <see cref="IInferenceSlots"/>; <c>MaxConcurrency</c>
+/// runs at once, so decoding, pre- and post-processing of other requests overlap them.</item>
+/// </list>
+/// From waiting for its turn until its matte is ready, a request has <see cref="TimeoutSeconds"/>; beyond, 503 <c>timeout</c>.
 /// </summary>
 public interface IInferenceScheduler
 {
+    /// <summary><c>Inference:TimeoutSeconds</c>: how long an admitted request may wait for its turn and its matte.</summary>
+    int TimeoutSeconds { get; }
+
     /// <summary>
     /// Admits the request, or fails with <c>server_busy</c> (and a <c>retry_after</c> estimated from the queue and recent
     /// run times).
@@ -30,4 +44,14 @@ public interface IInferenceScheduler
     /// the HTTP edge takes before reading the upload, so a full server answers in milliseconds.
     /// </summary>
     Error? RefusalIfFull();
+}
+
+/// <summary>The model slots of <see cref="IInferenceScheduler"/>, which the remover holds around its model runs.</summary>
+public interface IInferenceSlots
+{
+    /// <summary>Waits for a model slot, honouring cancellation; dispose the result when the runs are over.</summary>
+    ValueTask<IDisposable> AcquireSlotAsync(CancellationToken cancellationToken);
+
+    /// <summary>Feeds the <c>retry_after</c> estimate with how long a request's model runs took.</summary>
+    void RecordRun(TimeSpan elapsed);
 }

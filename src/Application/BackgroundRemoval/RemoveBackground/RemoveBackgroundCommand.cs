@@ -13,7 +13,11 @@ namespace FapiHub.Application.BackgroundRemoval.RemoveBackground;
 /// <param name="Effect">What to do with the subject (cut-out, mask, blur, colour, gradient, shadow).</param>
 /// <param name="Output">Format, quality and crop.</param>
 public sealed record RemoveBackgroundCommand(ReadOnlyMemory<byte> Image, string? Model, EffectRequest Effect, OutputRequest Output)
-    : ICommand<Result<ProcessedImage>>, IChargeable;
+    : ICommand<Result<ProcessedImage>>, IChargeable<Result<ProcessedImage>>
+{
+    public static Result<ProcessedImage> WithReceipt(Result<ProcessedImage> success, ChargeReceipt receipt) =>
+        success.Value with { Charge = receipt };
+}
 
-/// <summary>An encoded result image ready to send, and the model time it took.</summary>
-public sealed record ProcessedImage(byte[] Content, string ContentType, int Width, int Height, TimeSpan ModelTime = default);
+/// <summary>An encoded result image ready to send, the model time it took and, once charged, its receipt.</summary>
+public sealed record ProcessedImage(byte[] Content, string ContentType, int Width, int Height, TimeSpan ModelTime = default, ChargeReceipt? Charge = null);

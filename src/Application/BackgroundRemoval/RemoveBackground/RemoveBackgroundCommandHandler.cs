@@ -5,7 +5,6 @@ using FapiHub.Domain.Common;
 using FapiHub.Domain.Errors;
 using FapiHub.Domain.Imaging;
 using Mediator;
-using Microsoft.Extensions.Options;
 
 namespace FapiHub.Application.BackgroundRemoval.RemoveBackground;
 
@@ -14,8 +13,7 @@ internal sealed class RemoveBackgroundCommandHandler(
     IImageProcessor images,
     IBackgroundRemover remover,
     IInferenceScheduler scheduler,
-    RemoveBackgroundRequestParser parser,
-    IOptions<BackgroundRemovalOptions> options)
+    RemoveBackgroundRequestParser parser)
     : ICommandHandler<RemoveBackgroundCommand, Result<ProcessedImage>>
 {
     public async ValueTask<Result<ProcessedImage>> Handle(RemoveBackgroundCommand command, CancellationToken cancellationToken)
@@ -29,7 +27,8 @@ internal sealed class RemoveBackgroundCommandHandler(
 
         var (model, effect, output) = parsed.Value;
 
-        // Admission first: a full server answers 503 server_busy at once, without decoding a byte of the image.
+        // Admission first (the whole story: IInferenceScheduler): a full server answers 503 server_busy at once, without
+        // decoding a byte of the image.
         var admission = scheduler.TryAdmit();
         if (!admission.IsSuccess)
         {
@@ -54,7 +53,7 @@ internal sealed class RemoveBackgroundCommandHandler(
             return outputTooLarge;
         }
 
-        var timeoutSeconds = options.Value.TimeoutSeconds;
+        var timeoutSeconds = scheduler.TimeoutSeconds;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(TimeSpan.FromSeconds(timeoutSeconds));
         try

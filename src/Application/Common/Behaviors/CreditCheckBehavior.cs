@@ -12,7 +12,8 @@ namespace FapiHub.Application.Common.Behaviors;
 /// <summary>
 /// Charges chargeable commands exactly once, and only for success: reserve one unit atomically before the handler
 /// (refusing with 429 quota / 402 credits), commit it when the handler succeeds, release it when the handler fails,
-/// throws or is cancelled. Runs after validation, so a malformed request never even reserves.
+/// throws or is cancelled. Runs after validation, so a malformed request never even reserves. The receipt of a
+/// charge travels back in the successful response, for the edge to report.
 /// </summary>
 internal sealed partial class CreditCheckBehavior<TMessage, TResponse>(
     ICallerContext caller,
@@ -22,7 +23,7 @@ internal sealed partial class CreditCheckBehavior<TMessage, TResponse>(
     FapiHubMetrics metrics,
     ILogger<CreditCheckBehavior<TMessage, TResponse>> logger)
     : IPipelineBehavior<TMessage, TResponse>
-    where TMessage : IMessage, IChargeable
+    where TMessage : IMessage, IChargeable<TResponse>
     where TResponse : IResult, IFailureFactory<TResponse>
 {
     public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
@@ -72,16 +73,16 @@ internal sealed partial class CreditCheckBehavior<TMessage, TResponse>(
             return response;
         }
 
-        await Commit(reservation);
-        return response;
+        return await Commit(reservation) is { } receipt ? TMessage.WithReceipt(response, receipt) : response;
     }
 
     /// <summary>
     /// Settles a successful request. Runs even if the client has gone (the work is done). The ledger never fails a
     /// commit: if its store is unreachable now, the charge is queued and applied when the store is back, so the image
     /// is still charged exactly once (only the balance after it is unknown, so no remaining count is reported).
+    /// Returns the receipt, or <c>null</c> when nothing was charged.
     /// </summary>
-    private async ValueTask Commit(Reservation reservation)
+    private async ValueTask<ChargeReceipt?> Commit(Reservation reservation)
     {
         var settlement = await ledger.CommitAsync(reservation, CancellationToken.None);
         switch (settlement.Status)
@@ -89,18 +90,16 @@ internal sealed partial class CreditCheckBehavior<TMessage, TResponse>(
             case SettlementStatus.Charged:
                 var usage = settlement.Usage!;
                 metrics.Charged(credits: reservation.MonthlyQuota is null);
-                caller.RecordCharge(reservation.MonthlyQuota is { } quota
+                return reservation.MonthlyQuota is { } quota
                     ? new ChargeReceipt(1, Math.Max(0, quota - usage.Used - usage.Pending), null)
-                    : new ChargeReceipt(1, null, Math.Max(0, usage.Credits - usage.Pending)));
-                break;
+                    : new ChargeReceipt(1, null, Math.Max(0, usage.Credits - usage.Pending));
             case SettlementStatus.Deferred:
                 metrics.Charged(credits: reservation.MonthlyQuota is null);
-                caller.RecordCharge(new ChargeReceipt(1, null, null));
                 LogDeferred(reservation.AccountId);
-                break;
+                return new ChargeReceipt(1, null, null);
             default:
                 LogNotCharged(reservation.AccountId);
-                break;
+                return null;
         }
     }
 

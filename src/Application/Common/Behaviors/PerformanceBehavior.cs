@@ -11,8 +11,8 @@ public sealed class PerformanceOptions
     public const string SectionName = "Performance";
 
     /// <summary>
-    /// A handler slower than this is logged as a warning. Inference alone takes about 2 s per image on a
-    /// 2-core CPU, so the default only fires on real trouble (contention, swapping, a huge image).
+    /// A handler slower than this is logged as a warning. The default is several times one image's inference
+    /// (docs/performance.md), so it only fires on real trouble (contention, swapping, a huge image).
     /// </summary>
     public int SlowCommandThresholdMs { get; set; } = 10_000;
 }

@@ -1,7 +1,7 @@
 using FapiHub.Application.Accounts.Plans;
 using Microsoft.Extensions.Options;
 
-namespace FapiHub.UnitTests.Accounts;
+namespace FapiHub.UnitTests.Application.Accounts.Plans;
 
 public sealed class PlanCatalogTests
 {

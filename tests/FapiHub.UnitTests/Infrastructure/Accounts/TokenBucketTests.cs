@@ -1,6 +1,6 @@
 using FapiHub.Infrastructure.Accounts;
 
-namespace FapiHub.UnitTests.Accounts;
+namespace FapiHub.UnitTests.Infrastructure.Accounts;
 
 public sealed class TokenBucketTests
 {

@@ -1,6 +1,9 @@
-namespace FapiHub.Api.Http;
+namespace FapiHub.Application.Common;
 
-/// <summary>Request limits and timeouts (section <c>Limits</c>; <c>Limits:MaxPixels</c> is read by the image decoder).</summary>
+/// <summary>
+/// Request limits and timeouts (section <c>Limits</c>): the HTTP edge reads the upload size, timeouts and drain time,
+/// the image port the pixel limit, so the one class lives in the layer both see.
+/// </summary>
 public sealed class LimitsOptions
 {
     public const string SectionName = "Limits";
@@ -13,6 +16,12 @@ public sealed class LimitsOptions
 
     /// <summary>Largest accepted image upload: 10 MB, the upper bound FapiHub's own tooling documents.</summary>
     public long MaxUploadBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>
+    /// Largest accepted image, in pixels (width × height, read from the header before any pixel is decoded), and
+    /// largest output. 25 MP holds any phone photo; the RGBA buffer of such an image is 100 MB, so the cap also bounds memory.
+    /// </summary>
+    public long MaxPixels { get; set; } = 25_000_000;
 
     /// <summary>A client must send its request line and headers within this time (Kestrel's default is 30 s).</summary>
     public int RequestHeadersTimeoutSeconds { get; set; } = 15;
@@ -33,20 +42,4 @@ public sealed class LimitsOptions
     public int DrainTimeoutSeconds { get; set; } = 30;
 
     public long MaxRequestBodyBytes => MaxUploadBytes + MultipartOverheadBytes;
-}
-
-/// <summary>Cross-origin access (section <c>Cors</c>): off unless origins are configured.</summary>
-public sealed class CorsSettings
-{
-    public const string SectionName = "Cors";
-
-    /// <summary>Origins allowed to call the API from a browser, e.g. <c>https://app.example.com</c>. Empty: no CORS headers at all.</summary>
-    public string[] AllowedOrigins { get; set; } = [];
-}
-
-/// <summary>The OpenAPI document and Swagger UI (section <c>Swagger</c>).</summary>
-public static class SwaggerSettings
-{
-    /// <summary><c>true</c> (the default): serve /swagger and /swagger/v1/swagger.json; <c>false</c>: both are 404.</summary>
-    public const string EnabledKey = "Swagger:Enabled";
 }

@@ -4,7 +4,7 @@ using FapiHub.Infrastructure.Accounts;
 using FapiHub.Infrastructure.Accounts.InMemory;
 using Microsoft.Extensions.Options;
 
-namespace FapiHub.UnitTests.Accounts;
+namespace FapiHub.UnitTests.Infrastructure.Accounts.InMemory;
 
 public sealed class InMemoryAccountStoreTests
 {
