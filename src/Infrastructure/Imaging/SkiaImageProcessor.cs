@@ -4,7 +4,6 @@ using FapiHub.Domain.BackgroundRemoval;
 using FapiHub.Domain.Common;
 using FapiHub.Domain.Errors;
 using FapiHub.Domain.Imaging;
-using FapiHub.Infrastructure.BackgroundRemoval;
 using Microsoft.Extensions.Options;
 using SkiaSharp;
 
@@ -72,8 +71,6 @@ internal sealed class SkiaImageProcessor(IOptions<ImagingOptions> options) : IIm
     }
 
     public long MaxPixels => _options.MaxPixels;
-
-    public void DecontaminateInPlace(RgbaImage photo, AlphaMask mask) => ForegroundEstimator.Decontaminate(photo, mask);
 
     public RenderedImage RenderInPlace(RgbaImage photo, AlphaMask mask, Effect effect, OutputOptions output)
     {

@@ -106,7 +106,10 @@ public sealed class GuidedFilterTests
         var settings = colorGuide
             ? new EdgeAwareSettings(ColorGuide: true, Radius: 2, Epsilon: 1e-4f, Snap: 0.05f)
             : new EdgeAwareSettings(ColorGuide: false, Radius: 6, Epsilon: 1e-3f);
-        EdgeAwareUpsampler.Apply(photo, lowMatte, low, low, settings, refined);
+        using (var grid = WorkingGrid.Create(photo, colorGuide))
+        {
+            EdgeAwareUpsampler.Apply(grid, photo, lowMatte, low, low, settings, refined);
+        }
 
         var bilinearError = EdgeBandError(bilinear, truth, size, Inside);
         var refinedError = EdgeBandError(refined.Span.ToArray(), truth, size, Inside);
@@ -114,11 +117,11 @@ public sealed class GuidedFilterTests
     }
 
     [Fact]
-    public void WorkingSize_WhenPhotoIsLarge_ShouldScaleTheLongestSideDownTo1024AndKeepSmallOnesAsIs()
+    public void WorkingGridSize_WhenPhotoIsLarge_ShouldScaleTheLongestSideDownTo1024AndKeepSmallOnesAsIs()
     {
-        Assert.Equal((1024, 768), EdgeAwareUpsampler.WorkingSize(4000, 3000));
-        Assert.Equal((576, 1024), EdgeAwareUpsampler.WorkingSize(2250, 4000));
-        Assert.Equal((300, 451), EdgeAwareUpsampler.WorkingSize(300, 451));
+        Assert.Equal((1024, 768), WorkingGrid.Size(4000, 3000));
+        Assert.Equal((576, 1024), WorkingGrid.Size(2250, 4000));
+        Assert.Equal((300, 451), WorkingGrid.Size(300, 451));
     }
 
     private static double EdgeBandError(byte[] alpha, float[] truth, int size, Func<int, int, bool> isInside)
