@@ -5,32 +5,34 @@ namespace FapiHub.UnitTests.Infrastructure;
 
 public sealed class GuidedFilterTests
 {
-    [Fact]
-    public void BoxMean_WhenComparedWithBruteForce_ShouldMatchIncludingClippedBorders()
+    [Theory]
+    [InlineData(17, 9, 3)]
+    [InlineData(13, 40, 1)] // many more rows than the ring of 2r + 2 row means holds
+    [InlineData(6, 3, 4)] // a window larger than the image
+    public void BoxMean_WhenComparedWithBruteForce_ShouldMatchIncludingClippedBorders(int width, int height, int radius)
     {
-        const int W = 17, H = 9, R = 3;
         var random = new Random(7);
-        var source = Enumerable.Range(0, W * H).Select(_ => (float)random.NextDouble()).ToArray();
-        var actual = new float[W * H];
+        var source = Enumerable.Range(0, width * height).Select(_ => (float)random.NextDouble()).ToArray();
+        var actual = new float[width * height];
 
-        GuidedFilter.BoxMean(source, actual, W, H, R, new float[W * H]);
+        GuidedFilter.BoxMean(source, actual, width, height, radius);
 
-        for (var y = 0; y < H; y++)
+        for (var y = 0; y < height; y++)
         {
-            for (var x = 0; x < W; x++)
+            for (var x = 0; x < width; x++)
             {
                 double sum = 0;
                 var count = 0;
-                for (var yy = Math.Max(0, y - R); yy <= Math.Min(H - 1, y + R); yy++)
+                for (var yy = Math.Max(0, y - radius); yy <= Math.Min(height - 1, y + radius); yy++)
                 {
-                    for (var xx = Math.Max(0, x - R); xx <= Math.Min(W - 1, x + R); xx++)
+                    for (var xx = Math.Max(0, x - radius); xx <= Math.Min(width - 1, x + radius); xx++)
                     {
-                        sum += source[(yy * W) + xx];
+                        sum += source[(yy * width) + xx];
                         count++;
                     }
                 }
 
-                Assert.Equal(sum / count, actual[(y * W) + x], 5);
+                Assert.Equal(sum / count, actual[(y * width) + x], 1e-5);
             }
         }
     }
