@@ -67,8 +67,11 @@ public class StageBenchmarks
     [Benchmark(Description = "upsample matte (aurora: colour guided filter + decontamination)")]
     public void UpsampleEdgeAware()
     {
-        EdgeAwareUpsampler.Apply(_photo, _matte, ModelSide, ModelSide, new EdgeAwareSettings(true, 2, 1e-4f, 0.05f), _mask);
-        ForegroundEstimator.Decontaminate(_photo, _mask);
+        // As the remover and the handler do: the refinement's colour grid is handed to the decontamination.
+        var grid = WorkingGrid.Create(_photo, color: true);
+        using var decontamination = new ForegroundEstimator(grid);
+        EdgeAwareUpsampler.Apply(grid, _photo, _matte, ModelSide, ModelSide, new EdgeAwareSettings(true, 2, 1e-4f, 0.05f), _mask);
+        decontamination.ApplyInPlace(_photo, _mask);
     }
 
     [Benchmark(Description = "composite: colour background")]

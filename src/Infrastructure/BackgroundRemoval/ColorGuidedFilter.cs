@@ -34,29 +34,28 @@ internal static class ColorGuidedFilter
         // Ten statistics per pixel: the covariance matrix of the guide (6) and its covariance with the input (3) need the
         // means of the guide (3) and input (1) first. The four output spans hold four of them until a and b are known.
         // meanOffset is free until the very end, so it serves as the product scratch plane.
-        using var buffer = new PooledBuffer<float>(11 * n);
+        using var buffer = new PooledBuffer<float>(10 * n);
         Span<float> Plane(int index) => buffer.Span.Slice(index * n, n);
         {
-            var scratch = Plane(0);
             var product = meanOffset[..n];
-            Span<float> muR = Plane(1), muG = Plane(2), muB = Plane(3), muP = Plane(4);
-            Span<float> rr = Plane(5), rg = Plane(6), rb = Plane(7);
-            Span<float> gg = Plane(8), gb = Plane(9), bb = Plane(10);
+            Span<float> muR = Plane(0), muG = Plane(1), muB = Plane(2), muP = Plane(3);
+            Span<float> rr = Plane(4), rg = Plane(5), rb = Plane(6);
+            Span<float> gg = Plane(7), gb = Plane(8), bb = Plane(9);
             Span<float> rp = meanRed, gp = meanGreen, bp = meanBlue;
 
-            GuidedFilter.BoxMean(red, muR, width, height, radius, scratch);
-            GuidedFilter.BoxMean(green, muG, width, height, radius, scratch);
-            GuidedFilter.BoxMean(blue, muB, width, height, radius, scratch);
-            GuidedFilter.BoxMean(input, muP, width, height, radius, scratch);
-            MeanOfProduct(red, red, rr, width, height, radius, product, scratch);
-            MeanOfProduct(red, green, rg, width, height, radius, product, scratch);
-            MeanOfProduct(red, blue, rb, width, height, radius, product, scratch);
-            MeanOfProduct(green, green, gg, width, height, radius, product, scratch);
-            MeanOfProduct(green, blue, gb, width, height, radius, product, scratch);
-            MeanOfProduct(blue, blue, bb, width, height, radius, product, scratch);
-            MeanOfProduct(red, input, rp, width, height, radius, product, scratch);
-            MeanOfProduct(green, input, gp, width, height, radius, product, scratch);
-            MeanOfProduct(blue, input, bp, width, height, radius, product, scratch);
+            GuidedFilter.BoxMean(red, muR, width, height, radius);
+            GuidedFilter.BoxMean(green, muG, width, height, radius);
+            GuidedFilter.BoxMean(blue, muB, width, height, radius);
+            GuidedFilter.BoxMean(input, muP, width, height, radius);
+            MeanOfProduct(red, red, rr, width, height, radius, product);
+            MeanOfProduct(red, green, rg, width, height, radius, product);
+            MeanOfProduct(red, blue, rb, width, height, radius, product);
+            MeanOfProduct(green, green, gg, width, height, radius, product);
+            MeanOfProduct(green, blue, gb, width, height, radius, product);
+            MeanOfProduct(blue, blue, bb, width, height, radius, product);
+            MeanOfProduct(red, input, rp, width, height, radius, product);
+            MeanOfProduct(green, input, gp, width, height, radius, product);
+            MeanOfProduct(blue, input, bp, width, height, radius, product);
 
             // a = (Σ + εU)⁻¹ · cov(I, p) by the adjugate of the symmetric 3×3 matrix (in double: with a small ε the
             // matrix of a flat patch is nearly singular), b = mean(p) − a·mean(I). a's three planes overwrite the
@@ -79,10 +78,10 @@ internal static class ColorGuidedFilter
                 muP[i] = (float)(mp - (ar * mr) - (ag * mg) - (ab * mb));
             }
 
-            GuidedFilter.BoxMean(rr, meanRed, width, height, radius, scratch);
-            GuidedFilter.BoxMean(gg, meanGreen, width, height, radius, scratch);
-            GuidedFilter.BoxMean(bb, meanBlue, width, height, radius, scratch);
-            GuidedFilter.BoxMean(muP, meanOffset, width, height, radius, scratch);
+            GuidedFilter.BoxMean(rr, meanRed, width, height, radius);
+            GuidedFilter.BoxMean(gg, meanGreen, width, height, radius);
+            GuidedFilter.BoxMean(bb, meanBlue, width, height, radius);
+            GuidedFilter.BoxMean(muP, meanOffset, width, height, radius);
         }
     }
 
@@ -93,11 +92,10 @@ internal static class ColorGuidedFilter
         int width,
         int height,
         int radius,
-        Span<float> product,
-        Span<float> scratch)
+        Span<float> product)
     {
         TensorPrimitives.Multiply(left[..product.Length], right[..product.Length], product);
 
-        GuidedFilter.BoxMean(product, destination, width, height, radius, scratch);
+        GuidedFilter.BoxMean(product, destination, width, height, radius);
     }
 }

@@ -18,7 +18,12 @@ internal readonly record struct EdgeAwareSettings(bool ColorGuide, int Radius, f
 /// </summary>
 internal static class EdgeAwareUpsampler
 {
+    /// <summary>
+    /// Refines into <paramref name="destination"/> on the photo's <paramref name="grid"/> (luma or colour, as the caller
+    /// made it for <see cref="EdgeAwareSettings.ColorGuide"/>; still the caller's after, with its matte plane overwritten).
+    /// </summary>
     public static void Apply(
+        WorkingGrid grid,
         RgbaImage photo,
         ReadOnlySpan<float> matte,
         int matteWidth,
@@ -26,15 +31,15 @@ internal static class EdgeAwareUpsampler
         EdgeAwareSettings settings,
         AlphaMask destination)
     {
+        ArgumentNullException.ThrowIfNull(grid);
         ArgumentNullException.ThrowIfNull(photo);
         ArgumentNullException.ThrowIfNull(destination);
-        using var grid = WorkingGrid.Create(photo, settings.ColorGuide);
         int ww = grid.Width, wh = grid.Height, n = grid.Count;
         MaskResampler.Resize(matte, matteWidth, matteHeight, grid.Matte, ww, wh);
         var r = WorkingRadius(settings.Radius, ww, wh, matteWidth, matteHeight);
         using var coefficients = new PooledBuffer<float>((grid.Planes + 1) * n);
         var c = coefficients.Span;
-        if (settings.ColorGuide)
+        if (grid.Planes == 3)
         {
             ColorGuidedFilter.Coefficients(
                 grid.Plane(0), grid.Plane(1), grid.Plane(2), grid.Matte, ww, wh, r, settings.Epsilon,
@@ -47,9 +52,6 @@ internal static class EdgeAwareUpsampler
 
         Evaluate(photo, c, grid.Planes, ww, wh, settings.Snap, destination);
     }
-
-    /// <summary>The photo's size on the <see cref="WorkingGrid"/>.</summary>
-    public static (int Width, int Height) WorkingSize(int width, int height) => WorkingGrid.Size(width, height);
 
     /// <summary>
     /// The filter radius on the working grid: the configured radius (defined at 1024 px) scaled to the grid, but at

@@ -1,4 +1,4 @@
-using System.Numerics.Tensors;
+using FapiHub.Application.Abstractions.BackgroundRemoval;
 using FapiHub.Domain.Imaging;
 
 namespace FapiHub.Infrastructure.BackgroundRemoval;
@@ -17,8 +17,10 @@ namespace FapiHub.Infrastructure.BackgroundRemoval;
 /// most photos is the photo itself. For a larger photo a last streaming pass solves each semi-transparent
 /// full-resolution pixel's own 2×2 system against the working grid's F and B interpolated at that pixel: one
 /// Jacobi sweep of the finest level, so memory stays bounded by the working grid, never the photo.
+/// An instance is the decontamination step of one prediction: it owns the colour grid it is given (the colour
+/// refinement's, whose photo planes are the ones it needs) or builds one from the photo when it is first applied.
 /// </remarks>
-internal static class ForegroundEstimator
+internal sealed class ForegroundEstimator(WorkingGrid? grid = null) : IDecontamination
 {
     /// <summary>Germer et al.'s defaults: a tiny ridge so flat-α neighbourhoods still propagate colour.</summary>
     private const float Regularization = 1e-5f;
@@ -37,9 +39,9 @@ internal static class ForegroundEstimator
     /// <summary>
     /// Replaces the colour of every pixel whose <paramref name="mask"/> value is strictly between 0 and 255 with its
     /// estimated foreground colour. Opaque pixels keep the photo's own colour exactly, and fully transparent ones are
-    /// left alone (they are invisible in a cut-out).
+    /// left alone (they are invisible in a cut-out). A grid given at construction must be of this photo.
     /// </summary>
-    public static void Decontaminate(RgbaImage photo, AlphaMask mask)
+    public void ApplyInPlace(RgbaImage photo, AlphaMask mask)
     {
         ArgumentNullException.ThrowIfNull(photo);
         ArgumentNullException.ThrowIfNull(mask);
@@ -53,17 +55,9 @@ internal static class ForegroundEstimator
             return;
         }
 
-        using var grid = WorkingGrid.Create(photo, color: true);
+        grid ??= WorkingGrid.Create(photo, color: true);
         int ww = grid.Width, wh = grid.Height, n = grid.Count;
-        if (grid.Matches(photo))
-        {
-            PixelKernels.ToUnit(mask.Span, grid.Matte);
-        }
-        else
-        {
-            AreaAverage(mask.Span, photo.Width, photo.Height, grid.Matte, ww, wh);
-        }
-
+        grid.CoverMatte(mask);
         using var foreground = new PooledBuffer<float>(3 * n);
         using var background = new PooledBuffer<float>(3 * n);
         Estimate(grid.Guide, grid.Matte, ww, wh, foreground.Span, background.Span);
@@ -76,6 +70,8 @@ internal static class ForegroundEstimator
             RefineAtFullResolution(photo, mask, foreground.Span, background.Span, ww, wh);
         }
     }
+
+    public void Dispose() => grid?.Dispose();
 
     /// <summary>
     /// The multilevel estimate for a planar RGB <paramref name="image"/> (0–1, the R, G and B planes one after the
@@ -267,40 +263,6 @@ internal static class ForegroundEstimator
         for (var c = 0; c < 3; c++)
         {
             result[c] = PixelKernels.Bilinear(plane, (3 * top) + c, (3 * bottom) + c, 3 * x0, 3 * x1, fx, fy);
-        }
-    }
-
-    /// <summary>
-    /// α of each working pixel as the mean of the full-resolution pixels it covers: the coarse matte is the coverage,
-    /// not an aliased sample, and no full-resolution float copy is needed.
-    /// </summary>
-    private static void AreaAverage(ReadOnlySpan<byte> mask, int w, int h, Span<float> alpha, int ww, int wh)
-    {
-        using var sums = new PooledBuffer<float>(ww);
-        var row = sums.Span;
-        for (var wy = 0; wy < wh; wy++)
-        {
-            var y0 = (int)((long)wy * h / wh);
-            var y1 = Math.Max(y0 + 1, (int)((long)(wy + 1) * h / wh));
-            row.Clear();
-            for (var y = y0; y < y1; y++)
-            {
-                var line = mask.Slice(y * w, w);
-                for (var wx = 0; wx < ww; wx++)
-                {
-                    var x0 = (int)((long)wx * w / ww);
-                    var x1 = Math.Max(x0 + 1, (int)((long)(wx + 1) * w / ww));
-                    var sum = 0;
-                    for (var x = x0; x < x1; x++)
-                    {
-                        sum += line[x];
-                    }
-
-                    row[wx] += sum / (255f * (x1 - x0));
-                }
-            }
-
-            TensorPrimitives.Divide(row, y1 - y0, alpha.Slice(wy * ww, ww));
         }
     }
 

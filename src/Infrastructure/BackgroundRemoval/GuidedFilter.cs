@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics.Tensors;
 
 namespace FapiHub.Infrastructure.BackgroundRemoval;
@@ -27,104 +26,105 @@ internal static class GuidedFilter
         Span<float> meanB)
     {
         var n = width * height;
-        using var buffer = new PooledBuffer<float>(4 * n);
-        Span<float> meanI = buffer.Span[..n], meanP = buffer.Span.Slice(n, n), product = buffer.Span.Slice(2 * n, n), scratch = buffer.Span.Slice(3 * n, n);
+        using var buffer = new PooledBuffer<float>(3 * n);
+        Span<float> meanI = buffer.Span[..n], meanP = buffer.Span.Slice(n, n), product = buffer.Span.Slice(2 * n, n);
         meanA = meanA[..n];
         meanB = meanB[..n];
-        BoxMean(guide, meanI, width, height, radius, scratch);
-        BoxMean(input, meanP, width, height, radius, scratch);
+        BoxMean(guide, meanI, width, height, radius);
+        BoxMean(input, meanP, width, height, radius);
 
         // var(I) = mean(I·I) − mean(I)²; kept in meanA's buffer until a is known.
         TensorPrimitives.Multiply(guide[..n], guide[..n], product);
-        BoxMean(product, meanA, width, height, radius, scratch);
+        BoxMean(product, meanA, width, height, radius);
 
         // cov(I, p) = mean(I·p) − mean(I)·mean(p); kept in meanB's buffer.
         TensorPrimitives.Multiply(guide[..n], input[..n], product);
-        BoxMean(product, meanB, width, height, radius, scratch);
+        BoxMean(product, meanB, width, height, radius);
 
-        // a = cov / (var + ε) into product; b = mean(p) − a·mean(I) into meanP.
-        TensorPrimitives.Multiply(meanI, meanI, scratch);
-        TensorPrimitives.Subtract(meanA, scratch, meanA);
+        // a = cov / (var + ε) into product (until then the temporary); b = mean(p) − a·mean(I) into meanP, with a·mean(I)
+        // in meanI's buffer, not needed after.
+        TensorPrimitives.Multiply(meanI, meanI, product);
+        TensorPrimitives.Subtract(meanA, product, meanA);
         TensorPrimitives.Add(meanA, epsilon, meanA);
-        TensorPrimitives.Multiply(meanI, meanP, scratch);
-        TensorPrimitives.Subtract(meanB, scratch, meanB);
+        TensorPrimitives.Multiply(meanI, meanP, product);
+        TensorPrimitives.Subtract(meanB, product, meanB);
         TensorPrimitives.Divide(meanB, meanA, product);
-        TensorPrimitives.Multiply(product, meanI, scratch);
-        TensorPrimitives.Subtract(meanP, scratch, meanP);
+        TensorPrimitives.Multiply(product, meanI, meanI);
+        TensorPrimitives.Subtract(meanP, meanI, meanP);
 
-        BoxMean(product, meanA, width, height, radius, scratch);
-        BoxMean(meanP, meanB, width, height, radius, scratch);
+        BoxMean(product, meanA, width, height, radius);
+        BoxMean(meanP, meanB, width, height, radius);
     }
 
-    /// <summary>Mean over the (2r+1)² window clipped to the image, normalised by the clipped window's area.</summary>
-    public static void BoxMean(ReadOnlySpan<float> source, Span<float> destination, int width, int height, int radius, Span<float> scratch)
+    /// <summary>
+    /// Mean over the (2r+1)² window clipped to the image, normalised by the clipped window's area: running sums along
+    /// each row, then running column sums down the rows. Only the 2r + 2 row means the column sums still need are kept
+    /// (a ring of rows), never a whole scratch plane.
+    /// </summary>
+    public static void BoxMean(ReadOnlySpan<float> source, Span<float> destination, int width, int height, int radius)
     {
-        // Horizontal pass into scratch, with a running sum per row.
+        var ringRows = Math.Min(height, (2 * radius) + 2);
+        using var ring = new PooledBuffer<float>(ringRows * width);
+        using var columnSums = new PooledBuffer<double>(width);
+        var sums = columnSums.Span;
+        sums.Clear();
+        Span<float> RowMean(int y) => ring.Span.Slice(y % ringRows * width, width);
+        for (var y = 0; y <= Math.Min(radius, height - 1); y++)
+        {
+            HorizontalMean(source.Slice(y * width, width), RowMean(y), radius);
+            Accumulate(sums, RowMean(y), 1);
+        }
+
         for (var y = 0; y < height; y++)
         {
-            var row = source.Slice(y * width, width);
-            var output = scratch.Slice(y * width, width);
-            double sum = 0;
-            var hi = Math.Min(radius, width - 1);
-            for (var x = 0; x <= hi; x++)
-            {
-                sum += row[x];
-            }
-
+            var lo = y - radius;
+            var hi = y + radius;
+            var count = Math.Min(hi, height - 1) - Math.Max(lo, 0) + 1;
+            var output = destination.Slice(y * width, width);
             for (var x = 0; x < width; x++)
             {
-                var lo = x - radius;
-                hi = x + radius;
-                var count = Math.Min(hi, width - 1) - Math.Max(lo, 0) + 1;
-                output[x] = (float)(sum / count);
-                if (hi + 1 < width)
-                {
-                    sum += row[hi + 1];
-                }
+                output[x] = (float)(sums[x] / count);
+            }
 
-                if (lo >= 0)
-                {
-                    sum -= row[lo];
-                }
+            if (hi + 1 < height)
+            {
+                HorizontalMean(source.Slice((hi + 1) * width, width), RowMean(hi + 1), radius);
+                Accumulate(sums, RowMean(hi + 1), 1);
+            }
+
+            if (lo >= 0)
+            {
+                Accumulate(sums, RowMean(lo), -1);
             }
         }
+    }
 
-        // Vertical pass: running column sums, sliding down one row at a time (row-major, cache friendly).
-        var columnSums = ArrayPool<double>.Shared.Rent(width);
-        try
+    /// <summary>One row's means over the 2r + 1 window clipped to the row, with a running sum.</summary>
+    private static void HorizontalMean(ReadOnlySpan<float> row, Span<float> output, int radius)
+    {
+        var width = row.Length;
+        double sum = 0;
+        var hi = Math.Min(radius, width - 1);
+        for (var x = 0; x <= hi; x++)
         {
-            var sums = columnSums.AsSpan(0, width);
-            sums.Clear();
-            for (var y = 0; y <= Math.Min(radius, height - 1); y++)
-            {
-                Accumulate(sums, scratch.Slice(y * width, width), 1);
-            }
-
-            for (var y = 0; y < height; y++)
-            {
-                var lo = y - radius;
-                var hi = y + radius;
-                var count = Math.Min(hi, height - 1) - Math.Max(lo, 0) + 1;
-                var output = destination.Slice(y * width, width);
-                for (var x = 0; x < width; x++)
-                {
-                    output[x] = (float)(sums[x] / count);
-                }
-
-                if (hi + 1 < height)
-                {
-                    Accumulate(sums, scratch.Slice((hi + 1) * width, width), 1);
-                }
-
-                if (lo >= 0)
-                {
-                    Accumulate(sums, scratch.Slice(lo * width, width), -1);
-                }
-            }
+            sum += row[x];
         }
-        finally
+
+        for (var x = 0; x < width; x++)
         {
-            ArrayPool<double>.Shared.Return(columnSums);
+            var lo = x - radius;
+            hi = x + radius;
+            var count = Math.Min(hi, width - 1) - Math.Max(lo, 0) + 1;
+            output[x] = (float)(sum / count);
+            if (hi + 1 < width)
+            {
+                sum += row[hi + 1];
+            }
+
+            if (lo >= 0)
+            {
+                sum -= row[lo];
+            }
         }
     }
 

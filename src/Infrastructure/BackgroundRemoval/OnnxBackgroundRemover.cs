@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using FapiHub.Application.Abstractions.BackgroundRemoval;
 using FapiHub.Application.Common.Telemetry;
@@ -84,7 +83,7 @@ internal sealed class OnnxBackgroundRemover(
             TensorLayout.BlendIn(matte.Span, resampled.Span, 1f / (mirrored is null ? 2 : 3));
         }
 
-        return new Prediction(Postprocess(image, definition, matte.Span, side), modelTime, definition.DecontaminateColors);
+        return Postprocess(image, definition, matte.Span, side, modelTime);
     }
 
     /// <summary>A second network's view of the photo (<see cref="ModelDefinition.AlsoAverage"/>), owning its pooled buffers.</summary>
@@ -112,16 +111,9 @@ internal sealed class OnnxBackgroundRemover(
 
     private static void Preprocess(RgbaImage image, ModelDefinition definition, int side, Span<float> tensor)
     {
-        var resized = ArrayPool<byte>.Shared.Rent(side * side * 4);
-        try
-        {
-            SkiaResampler.Resize(image, resized, side, side);
-            TensorLayout.FillNchw(resized.AsSpan(0, side * side * 4), side * side, definition.MeanOrDefault, definition.StdOrDefault, tensor);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(resized);
-        }
+        using var resized = new PooledBuffer<byte>(side * side * 4);
+        SkiaResampler.Resize(image, resized.Span, side, side);
+        TensorLayout.FillNchw(resized.Span, side * side, definition.MeanOrDefault, definition.StdOrDefault, tensor);
     }
 
     private static void Run(LoadedNetwork network, Memory<float> tensor, int side, Span<float> matte, bool releaseArena, CancellationToken cancellationToken)
@@ -154,12 +146,13 @@ internal sealed class OnnxBackgroundRemover(
     }
 
     /// <summary>
-    /// The matte at the photo's size: bilinear, or edge-aware (guided by the photo) for a refined model. A new mask
-    /// the caller owns; the photo is only read (decontamination is the handler's own step, see <see cref="Prediction"/>).
+    /// The matte at the photo's size (bilinear, or edge-aware, guided by the photo, for a refined model) and, for a model
+    /// configured for it, the decontamination step: a new mask and step the caller owns; the photo is only read.
     /// </summary>
-    private static AlphaMask Postprocess(RgbaImage image, ModelDefinition definition, ReadOnlySpan<float> matte, int side)
+    private static Prediction Postprocess(RgbaImage image, ModelDefinition definition, ReadOnlySpan<float> matte, int side, TimeSpan modelTime)
     {
         var mask = new AlphaMask(image.Width, image.Height);
+        WorkingGrid? grid = null;
         try
         {
             if (definition.Refinement is MaskRefinement.GuidedFilter or MaskRefinement.ColorGuidedFilter)
@@ -169,17 +162,27 @@ internal sealed class OnnxBackgroundRemover(
                     definition.GuidedFilterRadius,
                     definition.GuidedFilterEpsilon,
                     definition.ConfidenceSnap);
-                EdgeAwareUpsampler.Apply(image, matte, side, side, settings, mask);
+                grid = WorkingGrid.Create(image, settings.ColorGuide);
+                EdgeAwareUpsampler.Apply(grid, image, matte, side, side, settings, mask);
             }
             else
             {
                 MaskResampler.ResizeToBytes(matte, side, side, mask.Span, image.Width, image.Height);
             }
 
-            return mask;
+            // The decontamination takes the colour refinement's grid over (its photo planes are the ones it needs), so
+            // the photo is resized to the grid once per request; any other grid ends with the refinement.
+            if (definition.DecontaminateColors && grid is { Planes: 3 })
+            {
+                return new Prediction(mask, modelTime, new ForegroundEstimator(grid));
+            }
+
+            grid?.Dispose();
+            return new Prediction(mask, modelTime, definition.DecontaminateColors ? new ForegroundEstimator() : null);
         }
         catch
         {
+            grid?.Dispose();
             mask.Dispose();
             throw;
         }

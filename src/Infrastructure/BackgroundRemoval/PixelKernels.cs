@@ -24,15 +24,6 @@ internal static class PixelKernels
     /// <summary>A 0–1 value (clamped) as a byte, rounded to nearest.</summary>
     public static byte ToByte(float value) => (byte)((Math.Clamp(value, 0f, 1f) * 255f) + 0.5f);
 
-    /// <summary>8-bit values as 0–1 floats.</summary>
-    public static void ToUnit(ReadOnlySpan<byte> values, Span<float> unit)
-    {
-        for (var i = 0; i < values.Length; i++)
-        {
-            unit[i] = values[i] / 255f;
-        }
-    }
-
     /// <summary>The R, G and B channels of RGBA pixels as three float planes of the raw 0–255 values (alpha dropped).</summary>
     public static void Deinterleave(ReadOnlySpan<byte> rgba, Span<float> red, Span<float> green, Span<float> blue)
     {

@@ -39,7 +39,7 @@ internal sealed class WorkingGrid : IDisposable
     /// <summary>Guide plane <paramref name="index"/>.</summary>
     public Span<float> Plane(int index) => _buffer.Span.Slice(index * Count, Count);
 
-    /// <summary>The matte on the grid, 0–1; filled by the caller.</summary>
+    /// <summary>The matte on the grid, 0–1; filled by the caller (or by <see cref="CoverMatte"/>).</summary>
     public Span<float> Matte => _buffer.Span.Slice(Planes * Count, Count);
 
     /// <summary>Whether the grid is the photo's own size (no resampling between the two).</summary>
@@ -83,6 +83,42 @@ internal sealed class WorkingGrid : IDisposable
         {
             grid.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Sets <see cref="Matte"/> to the coverage of the photo-sized <paramref name="mask"/>: each grid value is the mean of
+    /// the mask pixels it covers (the mask itself when the grid is the photo's size), an area average rather than an
+    /// aliased sample, streamed from the bytes without a full-resolution float copy.
+    /// </summary>
+    public void CoverMatte(AlphaMask mask)
+    {
+        ArgumentNullException.ThrowIfNull(mask);
+        int w = mask.Width, h = mask.Height;
+        for (var wy = 0; wy < Height; wy++)
+        {
+            var y0 = (int)((long)wy * h / Height);
+            var y1 = Math.Max(y0 + 1, (int)((long)(wy + 1) * h / Height));
+            var row = Matte.Slice(wy * Width, Width);
+            row.Clear();
+            for (var y = y0; y < y1; y++)
+            {
+                ReadOnlySpan<byte> line = mask.Span.Slice(y * w, w);
+                for (var wx = 0; wx < Width; wx++)
+                {
+                    var x0 = (int)((long)wx * w / Width);
+                    var x1 = Math.Max(x0 + 1, (int)((long)(wx + 1) * w / Width));
+                    var sum = 0;
+                    for (var x = x0; x < x1; x++)
+                    {
+                        sum += line[x];
+                    }
+
+                    row[wx] += sum / (255f * (x1 - x0));
+                }
+            }
+
+            TensorPrimitives.Divide(row, y1 - y0, row);
         }
     }
 

@@ -5,7 +5,6 @@ using FapiHub.Domain.BackgroundRemoval;
 using FapiHub.Domain.Common;
 using FapiHub.Domain.Errors;
 using FapiHub.Domain.Imaging;
-using FapiHub.Infrastructure.BackgroundRemoval;
 using Microsoft.Extensions.Options;
 using SkiaSharp;
 
@@ -76,8 +75,6 @@ internal sealed class SkiaImageProcessor(IOptions<ImagingOptions> options, IOpti
     }
 
     public long MaxPixels { get; } = (limits?.Value ?? new LimitsOptions()).MaxPixels;
-
-    public void DecontaminateInPlace(RgbaImage photo, AlphaMask mask) => ForegroundEstimator.Decontaminate(photo, mask);
 
     public RenderedImage RenderInPlace(RgbaImage photo, AlphaMask mask, Effect effect, OutputOptions output)
     {

@@ -237,8 +237,6 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
             return image;
         }
 
-        public void DecontaminateInPlace(RgbaImage photo, AlphaMask mask) => throw new NotSupportedException();
-
         /// <summary>The fake "encoder" returns the raw bytes: the matte for a mask, else the photo cut out with it.</summary>
         public RenderedImage RenderInPlace(RgbaImage photo, AlphaMask mask, Effect effect, OutputOptions output)
         {

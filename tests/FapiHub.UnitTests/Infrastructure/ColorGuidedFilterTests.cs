@@ -56,8 +56,11 @@ public sealed class ColorGuidedFilterTests
             using var colour = new AlphaMask(Size, Size);
             using var grey = new AlphaMask(Size, Size);
 
-            EdgeAwareUpsampler.Apply(photo, lowMatte, Low, Low, new EdgeAwareSettings(ColorGuide: true, Radius: 2, Epsilon: 1e-4f), colour);
-            EdgeAwareUpsampler.Apply(photo, lowMatte, Low, Low, new EdgeAwareSettings(ColorGuide: false, Radius: 2, Epsilon: 1e-4f), grey);
+            using var colourGrid = WorkingGrid.Create(photo, color: true);
+            using var greyGrid = WorkingGrid.Create(photo, color: false);
+
+            EdgeAwareUpsampler.Apply(colourGrid, photo, lowMatte, Low, Low, new EdgeAwareSettings(ColorGuide: true, Radius: 2, Epsilon: 1e-4f), colour);
+            EdgeAwareUpsampler.Apply(greyGrid, photo, lowMatte, Low, Low, new EdgeAwareSettings(ColorGuide: false, Radius: 2, Epsilon: 1e-4f), grey);
 
             var bilinearError = EdgeBandError(bilinear, truth, Size);
             var colourError = EdgeBandError(colour.Span.ToArray(), truth, Size);
@@ -77,8 +80,9 @@ public sealed class ColorGuidedFilterTests
             // A faint 3 % veil over the background and a 96 % interior: what a model's confident calls look like.
             var lowMatte = BoxDownsample(truth, Size, Low).Select(v => 0.03f + (0.93f * v)).ToArray();
             using var snapped = new AlphaMask(Size, Size);
+            using var grid = WorkingGrid.Create(photo, color: true);
 
-            EdgeAwareUpsampler.Apply(photo, lowMatte, Low, Low, new EdgeAwareSettings(ColorGuide: true, Radius: 2, Epsilon: 1e-4f, Snap: 0.05f), snapped);
+            EdgeAwareUpsampler.Apply(grid, photo, lowMatte, Low, Low, new EdgeAwareSettings(ColorGuide: true, Radius: 2, Epsilon: 1e-4f, Snap: 0.05f), snapped);
 
             Assert.Equal(0, snapped.Span[0]); // a corner, far from the disc
             Assert.Equal(255, snapped.Span[((Size / 2) * Size) + (Size / 2)]); // the centre

@@ -17,34 +17,16 @@ public sealed class ForegroundEstimatorTests
     [Theory]
     [InlineData(96, 64)]
     [InlineData(2400, 40)] // wider than the working grid: exercises the streaming full-resolution pass
-    public void Decontaminate_WhenKnownColoursAreBlendedAtKnownAlpha_ShouldRecoverTheSubjectColour(int width, int height)
+    public void ApplyInPlace_WhenKnownColoursAreBlendedAtKnownAlpha_ShouldRecoverTheSubjectColour(int width, int height)
     {
         using var photo = new RgbaImage(width, height);
         using var mask = new AlphaMask(width, height);
-        var ramp = Math.Max(24, width / 8);
-        var start = (width - ramp) / 2;
+        Blend(photo, mask);
         var pixels = photo.Span;
         var alpha = mask.Span;
-        for (var y = 0; y < height; y++)
-        {
-            for (var x = 0; x < width; x++)
-            {
-                var i = (y * width) + x;
-                var a = Math.Clamp((x - start) / (float)ramp, 0f, 1f);
-                alpha[i] = (byte)MathF.Round(a * 255f);
-                var exact = alpha[i] / 255f;
-                for (var c = 0; c < 3; c++)
-                {
-                    pixels[(4 * i) + c] = (byte)MathF.Round((exact * Subject[c]) + ((1 - exact) * OldBackground[c]));
-                }
-
-                pixels[(4 * i) + 3] = 255;
-            }
-        }
-
         var fringeBefore = WorstCompositeError(photo, mask);
 
-        ForegroundEstimator.Decontaminate(photo, mask);
+        Decontaminate(photo, mask);
 
         var fringeAfter = WorstCompositeError(photo, mask);
         for (var i = 0; i < alpha.Length; i++)
@@ -64,7 +46,7 @@ public sealed class ForegroundEstimatorTests
     }
 
     [Fact]
-    public void Decontaminate_WhenPixelsAreOpaqueOrTransparent_ShouldLeaveTheirColourUntouched()
+    public void ApplyInPlace_WhenPixelsAreOpaqueOrTransparent_ShouldLeaveTheirColourUntouched()
     {
         using var photo = new RgbaImage(32, 32);
         using var mask = new AlphaMask(32, 32);
@@ -82,13 +64,85 @@ public sealed class ForegroundEstimatorTests
 
         var before = photo.Span.ToArray();
 
-        ForegroundEstimator.Decontaminate(photo, mask);
+        Decontaminate(photo, mask);
 
         for (var i = 0; i < mask.Span.Length; i++)
         {
             if (mask.Span[i] is 0 or 255)
             {
                 Assert.Equal(before.AsSpan(4 * i, 4).ToArray(), photo.Span.Slice(4 * i, 4).ToArray());
+            }
+        }
+    }
+
+    /// <summary>
+    /// The aurora path: the decontamination on the colour refinement's own grid (its matte plane as the refinement left
+    /// it) must give the very bytes it gives on a grid of its own built from the photo, so sharing the grid changes no
+    /// pixel, for a photo on the grid and one larger than it.
+    /// </summary>
+    [Theory]
+    [InlineData(96, 64)]
+    [InlineData(2400, 40)]
+    public void ApplyInPlace_WhenGivenTheColourRefinementsGrid_ShouldMatchAGridOfItsOwn(int width, int height)
+    {
+        var settings = new EdgeAwareSettings(ColorGuide: true, Radius: 2, Epsilon: 1e-4f, Snap: 0.05f);
+        using var shared = new RgbaImage(width, height);
+        using var own = new RgbaImage(width, height);
+        using var trueMask = new AlphaMask(width, height);
+        Blend(shared, trueMask);
+        Blend(own, trueMask);
+        var matte = trueMask.Span.ToArray().Select(value => value / 255f).ToArray();
+        using var sharedMask = new AlphaMask(width, height);
+        using var ownMask = new AlphaMask(width, height);
+
+        var grid = WorkingGrid.Create(shared, color: true);
+        using (var decontamination = new ForegroundEstimator(grid))
+        {
+            EdgeAwareUpsampler.Apply(grid, shared, matte, width, height, settings, sharedMask);
+            decontamination.ApplyInPlace(shared, sharedMask);
+        }
+
+        using (var ownGrid = WorkingGrid.Create(own, color: true))
+        {
+            EdgeAwareUpsampler.Apply(ownGrid, own, matte, width, height, settings, ownMask);
+        }
+
+        Decontaminate(own, ownMask);
+
+        Assert.Equal(ownMask.Span.ToArray(), sharedMask.Span.ToArray());
+        Assert.Equal(own.Span.ToArray(), shared.Span.ToArray());
+        Assert.NotEqual(trueMask.Span.ToArray(), sharedMask.Span.ToArray()); // the refinement did write a mask of its own
+    }
+
+    /// <summary>The step as a prediction without a shared grid hands it over: it builds its own from the photo.</summary>
+    private static void Decontaminate(RgbaImage photo, AlphaMask mask)
+    {
+        using var decontamination = new ForegroundEstimator();
+        decontamination.ApplyInPlace(photo, mask);
+    }
+
+    /// <summary>A red subject blended over a blue background along a soft α ramp across the middle, and that α.</summary>
+    private static void Blend(RgbaImage photo, AlphaMask mask)
+    {
+        int width = photo.Width, height = photo.Height;
+        var ramp = Math.Max(24, width / 8);
+        var start = (width - ramp) / 2;
+        var pixels = photo.Span;
+        var alpha = mask.Span;
+        for (var y = 0; y < height; y++)
+        {
+            for (var x = 0; x < width; x++)
+            {
+                var i = (y * width) + x;
+                var a = Math.Clamp((x - start) / (float)ramp, 0f, 1f);
+                alpha[i] = (byte)MathF.Round(a * 255f);
+                var exact = alpha[i] / 255f;
+                for (var c = 0; c < 3; c++)
+                {
+                    pixels[(4 * i) + c] = (byte)MathF.Round((exact * Subject[c]) + ((1 - exact) * OldBackground[c]));
+                }
+
+                pixels[(4 * i) + 3] = 255;
             }
         }
     }

@@ -5,32 +5,34 @@ namespace FapiHub.UnitTests.Infrastructure;
 
 public sealed class GuidedFilterTests
 {
-    [Fact]
-    public void BoxMean_WhenComparedWithBruteForce_ShouldMatchIncludingClippedBorders()
+    [Theory]
+    [InlineData(17, 9, 3)]
+    [InlineData(13, 40, 1)] // many more rows than the ring of 2r + 2 row means holds
+    [InlineData(6, 3, 4)] // a window larger than the image
+    public void BoxMean_WhenComparedWithBruteForce_ShouldMatchIncludingClippedBorders(int width, int height, int radius)
     {
-        const int W = 17, H = 9, R = 3;
         var random = new Random(7);
-        var source = Enumerable.Range(0, W * H).Select(_ => (float)random.NextDouble()).ToArray();
-        var actual = new float[W * H];
+        var source = Enumerable.Range(0, width * height).Select(_ => (float)random.NextDouble()).ToArray();
+        var actual = new float[width * height];
 
-        GuidedFilter.BoxMean(source, actual, W, H, R, new float[W * H]);
+        GuidedFilter.BoxMean(source, actual, width, height, radius);
 
-        for (var y = 0; y < H; y++)
+        for (var y = 0; y < height; y++)
         {
-            for (var x = 0; x < W; x++)
+            for (var x = 0; x < width; x++)
             {
                 double sum = 0;
                 var count = 0;
-                for (var yy = Math.Max(0, y - R); yy <= Math.Min(H - 1, y + R); yy++)
+                for (var yy = Math.Max(0, y - radius); yy <= Math.Min(height - 1, y + radius); yy++)
                 {
-                    for (var xx = Math.Max(0, x - R); xx <= Math.Min(W - 1, x + R); xx++)
+                    for (var xx = Math.Max(0, x - radius); xx <= Math.Min(width - 1, x + radius); xx++)
                     {
-                        sum += source[(yy * W) + xx];
+                        sum += source[(yy * width) + xx];
                         count++;
                     }
                 }
 
-                Assert.Equal(sum / count, actual[(y * W) + x], 5);
+                Assert.Equal(sum / count, actual[(y * width) + x], 1e-5);
             }
         }
     }
@@ -106,7 +108,10 @@ public sealed class GuidedFilterTests
         var settings = colorGuide
             ? new EdgeAwareSettings(ColorGuide: true, Radius: 2, Epsilon: 1e-4f, Snap: 0.05f)
             : new EdgeAwareSettings(ColorGuide: false, Radius: 6, Epsilon: 1e-3f);
-        EdgeAwareUpsampler.Apply(photo, lowMatte, low, low, settings, refined);
+        using (var grid = WorkingGrid.Create(photo, colorGuide))
+        {
+            EdgeAwareUpsampler.Apply(grid, photo, lowMatte, low, low, settings, refined);
+        }
 
         var bilinearError = EdgeBandError(bilinear, truth, size, Inside);
         var refinedError = EdgeBandError(refined.Span.ToArray(), truth, size, Inside);
@@ -114,11 +119,11 @@ public sealed class GuidedFilterTests
     }
 
     [Fact]
-    public void WorkingSize_WhenPhotoIsLarge_ShouldScaleTheLongestSideDownTo1024AndKeepSmallOnesAsIs()
+    public void WorkingGridSize_WhenPhotoIsLarge_ShouldScaleTheLongestSideDownTo1024AndKeepSmallOnesAsIs()
     {
-        Assert.Equal((1024, 768), EdgeAwareUpsampler.WorkingSize(4000, 3000));
-        Assert.Equal((576, 1024), EdgeAwareUpsampler.WorkingSize(2250, 4000));
-        Assert.Equal((300, 451), EdgeAwareUpsampler.WorkingSize(300, 451));
+        Assert.Equal((1024, 768), WorkingGrid.Size(4000, 3000));
+        Assert.Equal((576, 1024), WorkingGrid.Size(2250, 4000));
+        Assert.Equal((300, 451), WorkingGrid.Size(300, 451));
     }
 
     private static double EdgeBandError(byte[] alpha, float[] truth, int size, Func<int, int, bool> isInside)

@@ -4,7 +4,7 @@ using FapiHub.Domain.Imaging;
 
 namespace FapiHub.Application.Abstractions.Imaging;
 
-/// <summary>The image operations of the pipeline: probe, decode, decontaminate, render (compose the effect, crop, encode).</summary>
+/// <summary>The image operations of the pipeline: probe, decode, render (compose the effect, crop, encode).</summary>
 public interface IImageProcessor
 {
     /// <summary>
@@ -24,13 +24,6 @@ public interface IImageProcessor
     /// Anything else, or a damaged file, is the <c>invalid_image</c> failure, never an exception.
     /// </summary>
     Result<RgbaImage> Decode(ReadOnlyMemory<byte> encoded);
-
-    /// <summary>
-    /// Rewrites the colour of the photo's semi-transparent edge pixels with their estimated foreground colour, so the
-    /// subject composed from it shows no fringe of the old background; for models whose <c>Prediction</c> asks for it.
-    /// In place, on the caller's photo (a copy would be another 48 MB at 12 MP); the mask is only read.
-    /// </summary>
-    void DecontaminateInPlace(RgbaImage photo, AlphaMask mask);
 
     /// <summary>
     /// The result as delivered: <paramref name="effect"/> applied (the matte itself for <see cref="MaskEffect"/>),

@@ -92,9 +92,13 @@ internal sealed class RemoveBackgroundCommandHandler(
         using var mask = predicted.Value.Mask;
 
         // The matte is delivered as the model drew it, so only a composed result needs the photo's edge colours cleaned.
-        if (predicted.Value.DecontaminateColors && effect is not MaskEffect)
+        // The step (and the working grid it holds) is disposed here, before rendering, which does not need it.
+        using (var decontamination = predicted.Value.Decontamination)
         {
-            images.DecontaminateInPlace(photo, mask);
+            if (effect is not MaskEffect)
+            {
+                decontamination?.ApplyInPlace(photo, mask);
+            }
         }
 
         var rendered = images.RenderInPlace(photo, mask, effect, output);
