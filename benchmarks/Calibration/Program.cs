@@ -8,11 +8,11 @@ using Onnx;
 
 // Commands:
 //   calibrate --model FP32.onnx --out TABLE.json [--data ../shared/eval] [--method percentile-99.99[,mse,...]] [--images N] [--batch N]
-//   quantize  --model FP32.onnx --table TABLE.json --out INT8.onnx [--float-input-convs] [--quantize-unfused] [--float-convs a,b]
+//   quantize  --model FP32.onnx --table TABLE.json --out INT8.onnx [--conv-relu-only] [--float-nodes a,b]
 //   time      --graph A.onnx --graph B.onnx ... [--runs 5] [--threads 2] [--size R per graph: A.onnx@768]
 const string Usage = """
     FapiHub.Calibration calibrate --model FP32.onnx --out TABLE.json [--data DIR] [--method M[,M2...]] [--limit N] [--batch N] [--threads N]
-    FapiHub.Calibration quantize  --model FP32.onnx --table TABLE.json --out INT8.onnx [--float-input-convs] [--quantize-unfused] [--float-convs NAME,NAME]
+    FapiHub.Calibration quantize  --model FP32.onnx --table TABLE.json --out INT8.onnx [--conv-relu-only] [--float-nodes NAME,NAME]
     FapiHub.Calibration time      --graph FILE[@SIDE] [--graph FILE[@SIDE] ...] [--runs N] [--threads N]
 
     Methods: minmax, percentile-P (e.g. percentile-99.99), mse. The first method's table goes to --out; each further
@@ -58,7 +58,9 @@ static int Calibrate(Options options)
     var side = checked((int)model.Graph.Input[0].Type.TensorType.Shape.Dim[2].DimValue);
 
     // Every tensor any option set can ask for, so the quantiser options can change without recalibrating.
-    var tensors = QdqQuantizer.TensorsToCalibrate(model, new QuantizerOptions { QuantizeUnfusedConvs = true });
+    var everything = new QuantizerOptions { QuantizeUnfusedConvs = true };
+    var tensors = QdqQuantizer.TensorsToCalibrate(model, everything)
+        .Union(QdqQuantizer.TensorsToCalibrate(model, everything with { IntegerDataFlow = true }), StringComparer.Ordinal).ToList();
     var images = CalibrationSet.Default(data);
     if (options.Get("limit") is { } limit)
     {
@@ -103,12 +105,14 @@ static int QuantizeCommand(Options options)
 {
     var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(options.Required("model")));
     var table = CalibrationTable.Load(options.Required("table"));
-    var quantizerOptions = new QuantizerOptions
+    // The build's recipe unless told otherwise: --conv-relu-only is the first recipe (float between the convolutions),
+    // --float-nodes replaces the recipe's float list (for measuring one node's sensitivity).
+    var quantizerOptions = options.Flag("conv-relu-only") ? QuantizerOptions.Default : QuantizerOptions.IsNet;
+    if (options.Get("float-nodes") is { } floatNodes)
     {
-        FloatInputConvs = options.Flag("float-input-convs"),
-        QuantizeUnfusedConvs = options.Flag("quantize-unfused"),
-        FloatConvs = (options.Get("float-convs") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal),
-    };
+        quantizerOptions = quantizerOptions with { FloatNodes = floatNodes.Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal) };
+    }
+
     var watch = Stopwatch.StartNew();
     var quantized = QdqQuantizer.Quantize(model, table, quantizerOptions);
     var outPath = options.Required("out");

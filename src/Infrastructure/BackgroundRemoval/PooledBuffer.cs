@@ -3,18 +3,26 @@ using System.Buffers;
 namespace FapiHub.Infrastructure.BackgroundRemoval;
 
 /// <summary>
-/// An array rented from <see cref="ArrayPool{T}.Shared"/> and returned when disposed, so a pooled buffer has one
-/// owner and a <c>using</c> instead of a hand-passed Rent/Return pair. <see cref="Span"/> is exactly
-/// <see cref="Length"/> long (the pool may hand out a longer array).
+/// A pooled array returned when disposed, so a pooled buffer has one owner and a <c>using</c> instead of a
+/// hand-passed Rent/Return pair. <see cref="Span"/> is exactly <see cref="Length"/> long (the pool may hand out a
+/// longer array).
 /// </summary>
 internal sealed class PooledBuffer<T> : IDisposable
 {
+    /// <summary>
+    /// A bounded pool of its own, as <see cref="Domain.Imaging.PixelBuffer"/> has: <see cref="ArrayPool{T}.Shared"/>
+    /// also caches an array per size in every thread that returned one, so the refinement's tens-of-MB planes piled
+    /// up across the thread pool's threads after bursts of large photos (most of a gigabyte of large-object heap
+    /// after C=8 with 12 MP photos, docs/performance.md). Four per size is what the requests that hold a turn reuse.
+    /// </summary>
+    private static readonly ArrayPool<T> Pool = ArrayPool<T>.Create(maxArrayLength: 64 * 1024 * 1024, maxArraysPerBucket: 4);
+
     private T[]? _array;
 
     public PooledBuffer(int length)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
-        _array = ArrayPool<T>.Shared.Rent(length);
+        _array = Pool.Rent(length);
         Length = length;
     }
 
@@ -29,7 +37,7 @@ internal sealed class PooledBuffer<T> : IDisposable
         if (_array is { } array)
         {
             _array = null;
-            ArrayPool<T>.Shared.Return(array);
+            Pool.Return(array);
         }
     }
 }

@@ -34,10 +34,10 @@ public sealed class QdqQuantizerTests
 
         var ops = QuantizationGraph.OptimisedOpTypes(quantised.ToByteArray());
 
-        // conv1 and conv2 (each followed by a Relu) run as QLinearConv with the Relu gone; conv3 feeds the Sigmoid and stays float.
-        Assert.Equal(2, ops.Count(op => op == "QLinearConv"));
+        // conv1, conv2 and conv4 (each followed by a Relu) run as QLinearConv with the Relu gone; conv3 feeds the Sigmoid and stays float.
+        Assert.Equal(3, ops.Count(op => op == "QLinearConv"));
         Assert.DoesNotContain("Relu", ops);
-        Assert.Equal(3, quantised.Graph.Node.Count(n => n.OpType == "Conv"));
+        Assert.Equal(4, quantised.Graph.Node.Count(n => n.OpType == "Conv"));
     }
 
     [Fact]
@@ -47,7 +47,7 @@ public sealed class QdqQuantizerTests
 
         var ops = QuantizationGraph.OptimisedOpTypes(quantised.ToByteArray());
 
-        Assert.Equal(1, ops.Count(op => op == "QLinearConv"));
+        Assert.Equal(2, ops.Count(op => op == "QLinearConv"));
         Assert.DoesNotContain(quantised.Graph.Node, n => n.OpType == "QuantizeLinear" && n.Input[0] == "x");
     }
 
@@ -100,6 +100,98 @@ public sealed class QdqQuantizerTests
         Assert.Equal(TensorProto.Types.DataType.Int32, (TensorProto.Types.DataType)initializers["c1/bias_quantized"].DataType);
         Assert.DoesNotContain("conv1.weight", initializers.Keys);
     }
+
+    [Fact]
+    public void Quantize_WhenTheDataFlowIsInteger_ShouldPoolConcatenateAndAddOnUint8()
+    {
+        var quantised = QdqQuantizer.Quantize(Float, Table, IntegerFlow);
+
+        var ops = QuantizationGraph.OptimisedOpTypes(quantised.ToByteArray());
+
+        // Every Conv but the side output (conv3, feeding the Sigmoid) fuses; the skip concatenation and the residual
+        // sum become integer kernels; the pool runs on uint8 (its Q/DQ dropped). What is left in float: the linear
+        // Resize between its DQ and Q, and the side output's input.
+        Assert.Equal(3, ops.Count(op => op == "QLinearConv"));
+        Assert.Contains("QLinearConcat", ops);
+        Assert.Contains("QLinearAdd", ops);
+        Assert.DoesNotContain("Add", ops);
+        Assert.DoesNotContain("Concat", ops);
+        Assert.Equal(2, ops.Count(op => op == "DequantizeLinear"));
+    }
+
+    [Fact]
+    public void Quantize_WhenTheDataFlowIsInteger_ShouldStayWithinTwoPercentOfTheFloatGraph()
+    {
+        var quantised = QdqQuantizer.Quantize(Float, Table, IntegerFlow);
+        var input = QuantizationGraph.Input(99);
+
+        var expected = QuantizationGraph.Run(Float.ToByteArray(), input);
+        var actual = QuantizationGraph.Run(quantised.ToByteArray(), input);
+
+        var errors = expected.Zip(actual, (e, a) => Math.Abs(e - a)).ToList();
+        Assert.True(errors.Max() <= 0.02f, $"max error {errors.Max()}");
+        Assert.True(errors.Average() <= 0.005f, $"mean error {errors.Average()}");
+    }
+
+    [Fact]
+    public void Quantize_WhenPoolingOrUpsampling_ShouldKeepTheInputsScaleAndNeedNoRangeOfItsOwn()
+    {
+        // Pool and Resize outputs take their input's scale and zero point, which is what lets ONNX Runtime drop the
+        // pair around MaxPool, so the table need not hold them.
+        var withoutOwnRanges = Table with { Tensors = Table.Tensors.Where(t => t.Key is not ("p1" or "u2")).ToDictionary() };
+
+        var quantised = QdqQuantizer.Quantize(Float, withoutOwnRanges, IntegerFlow);
+
+        var pooled = quantised.Graph.Node.Single(n => n.OpType == "QuantizeLinear" && n.Input[0] == "p1");
+        var upsampled = quantised.Graph.Node.Single(n => n.OpType == "QuantizeLinear" && n.Input[0] == "u2");
+        Assert.Equal(["p1", "r1_scale", "r1_zero_point"], pooled.Input);
+        Assert.Equal(["u2", "r2_scale", "r2_zero_point"], upsampled.Input);
+    }
+
+    [Fact]
+    public void Quantize_WhenAnAddIsListedFloat_ShouldLeaveItsOutputFloat()
+    {
+        var quantised = QdqQuantizer.Quantize(Float, Table, IntegerFlow with { FloatNodes = new HashSet<string>(["add"]) });
+
+        var ops = QuantizationGraph.OptimisedOpTypes(quantised.ToByteArray());
+
+        Assert.DoesNotContain(quantised.Graph.Node, n => n.OpType == "QuantizeLinear" && n.Input[0] == "a");
+        Assert.Contains("Add", ops);
+        Assert.DoesNotContain("QLinearAdd", ops);
+    }
+
+    [Fact]
+    public void Quantize_WhenTheRangeOfASumIsMissing_ShouldFailNamingTheAdd()
+    {
+        var incomplete = Table with { Tensors = Table.Tensors.Where(t => t.Key != "a").ToDictionary() };
+
+        var error = Assert.Throws<ModelBuilderException>(() => QdqQuantizer.Quantize(Float, incomplete, IntegerFlow));
+
+        Assert.Contains("'a'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("output of Add 'add'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    public void Quantize_WhenUnfusedConvsAreQuantised_ShouldSpareOnlyTheListedFloatNodes(bool listed, bool quantisedWeights)
+    {
+        // IS-Net's recipe quantises the Convs without a Relu (the first one, whose output the next Conv quantises
+        // anyway) but lists the side output feeding the Sigmoid, which would gain nothing.
+        var options = IntegerFlow with
+        {
+            QuantizeUnfusedConvs = true,
+            FloatNodes = listed ? new HashSet<string>(["conv3"]) : new HashSet<string>(),
+        };
+
+        var quantised = QdqQuantizer.Quantize(Float, Table, options);
+
+        var names = quantised.Graph.Initializer.Select(t => t.Name).ToHashSet();
+        Assert.Equal(quantisedWeights, names.Contains("c3/weight_quantized"));
+        Assert.Equal(!quantisedWeights, names.Contains("conv3.weight"));
+    }
+
+    private static QuantizerOptions IntegerFlow { get; } = QuantizerOptions.Default with { IntegerDataFlow = true };
 
     private static float[] Floats(TensorProto tensor) =>
         [.. Enumerable.Range(0, tensor.RawData.Length / 4).Select(i => BitConverter.ToSingle(tensor.RawData.Span.Slice(i * 4, 4)))];

@@ -6,8 +6,10 @@ using Onnx;
 namespace FapiHub.ModelBuilder.Tests.Quantization;
 
 /// <summary>
-/// A fp32 graph with IS-Net's shape in miniature, built in memory: x → Conv → Relu → MaxPool → Conv → Relu → Conv →
-/// Sigmoid. Two Conv → Relu pairs to fuse, a pooled input between them, and a side-output Conv feeding a Sigmoid.
+/// A fp32 graph with IS-Net's shape in miniature, built in memory: one residual U-block and a side output.
+/// x → conv1 → Relu (r1) → MaxPool → conv2 → Relu → Resize ×2 → Concat with r1 → conv4 → Relu → Add r1 → conv3 →
+/// Sigmoid. Three Conv → Relu pairs to fuse, a pooled input, an upsampled one, a skip concatenation, a residual sum,
+/// and a side-output Conv feeding a Sigmoid.
 /// </summary>
 internal static class QuantizationGraph
 {
@@ -18,7 +20,7 @@ internal static class QuantizationGraph
         var random = new Random(11);
         var graph = new GraphProto { Name = "tiny" };
         graph.Input.Add(FloatValue("x", [1, 3, Side, Side]));
-        graph.Output.Add(FloatValue("y", [1, 1, Side / 2, Side / 2]));
+        graph.Output.Add(FloatValue("y", [1, 1, Side, Side]));
         AddConv(graph, random, "conv1", "x", "c1", outputs: 8, inputs: 3);
         graph.Node.Add(Node("Relu", "relu1", ["c1"], ["r1"]));
         var pool = Node("MaxPool", "pool", ["r1"], ["p1"]);
@@ -27,7 +29,20 @@ internal static class QuantizationGraph
         graph.Node.Add(pool);
         AddConv(graph, random, "conv2", "p1", "c2", outputs: 8, inputs: 8);
         graph.Node.Add(Node("Relu", "relu2", ["c2"], ["r2"]));
-        AddConv(graph, random, "conv3", "r2", "c3", outputs: 1, inputs: 8);
+        var sizes = new TensorProto { Name = "up.sizes", DataType = (int)TensorProto.Types.DataType.Int64, Dims = { 4 } };
+        sizes.Int64Data.AddRange([1, 8, Side, Side]);
+        graph.Initializer.Add(sizes);
+        var up = Node("Resize", "up", ["r2", "", "", "up.sizes"], ["u2"]);
+        up.Attribute.Add(new AttributeProto { Name = "mode", Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8("linear") });
+        up.Attribute.Add(new AttributeProto { Name = "coordinate_transformation_mode", Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8("half_pixel") });
+        graph.Node.Add(up);
+        var concat = Node("Concat", "concat", ["u2", "r1"], ["k"]);
+        concat.Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 1 });
+        graph.Node.Add(concat);
+        AddConv(graph, random, "conv4", "k", "c4", outputs: 8, inputs: 16);
+        graph.Node.Add(Node("Relu", "relu4", ["c4"], ["r4"]));
+        graph.Node.Add(Node("Add", "add", ["r4", "r1"], ["a"]));
+        AddConv(graph, random, "conv3", "a", "c3", outputs: 1, inputs: 8);
         graph.Node.Add(Node("Sigmoid", "sigmoid", ["c3"], ["y"]));
         var model = new ModelProto { IrVersion = 8, ProducerName = "FapiHub.UnitTests", Graph = graph };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 15 });
@@ -50,7 +65,10 @@ internal static class QuantizationGraph
     /// <summary>Min/max ranges of every tensor the quantiser needs, recorded by running the float graph on a few inputs.</summary>
     public static CalibrationTable Calibrate(ModelProto model, params int[] seeds)
     {
-        var tensors = QdqQuantizer.TensorsToCalibrate(model, new QuantizerOptions { QuantizeUnfusedConvs = true });
+        // Every tensor either data flow needs, as benchmarks/Calibration records them.
+        var everything = new QuantizerOptions { QuantizeUnfusedConvs = true };
+        var tensors = QdqQuantizer.TensorsToCalibrate(model, everything)
+            .Union(QdqQuantizer.TensorsToCalibrate(model, everything with { IntegerDataFlow = true }), StringComparer.Ordinal).ToList();
         var exposed = model.Clone();
         foreach (var tensor in tensors.Where(t => t != "x"))
         {

@@ -55,7 +55,7 @@ public static class GraphRecipes
         model = ResizeRescaler.Rescale(model, recipe.Resolution);
         if (recipe.Precision == Precision.Int8)
         {
-            model = QdqQuantizer.Quantize(model, calibration!, new QuantizerOptions());
+            model = QdqQuantizer.Quantize(model, calibration!, QuantizerOptions.IsNet);
         }
 
         var existing = model.MetadataProps.FirstOrDefault(p => p.Key == RecipeMetadataKey);

@@ -7,13 +7,14 @@ namespace FapiHub.ModelBuilder.Quantization;
 
 /// <summary>
 /// Static int8 quantisation in the QDQ form: QuantizeLinear/DequantizeLinear pairs around float operators, which ONNX
-/// Runtime's graph optimiser turns into integer kernels where the pattern allows. Only the pattern that pays is
-/// written: for each <c>Conv → Relu</c>, Q/DQ on the Conv's input (uint8, asymmetric, calibrated), its weights
-/// (int8, symmetric per output channel), its bias (int32 at s_x·s_w) and the Relu's output (uint8, calibrated).
-/// ONNX Runtime then drops the Relu (a uint8 Q with zero point 0 clamps at 0 anyway) and fuses
-/// <c>DQ → Conv → Q</c> into <c>QLinearConv</c> (u8s8, VNNI on AVX-512). Everything else stays float: the Q/DQ
-/// after each Relu hands the other consumers (MaxPool, Concat, Add, Resize) a float tensor again.
-/// <para>
+/// Runtime's graph optimiser turns into integer kernels where the pattern allows. For each <c>Conv → Relu</c>: Q/DQ
+/// on the Conv's input (uint8, asymmetric, calibrated), its weights (int8, symmetric per output channel), its bias
+/// (int32 at s_x·s_w) and the Relu's output (uint8, calibrated); ONNX Runtime drops the Relu (a uint8 Q with zero
+/// point 0 clamps at 0 anyway) and fuses <c>DQ → Conv → Q</c> into <c>QLinearConv</c> (u8s8, VNNI on AVX-512).
+/// With <see cref="QuantizerOptions.IntegerDataFlow"/> the tensors between the convolutions stay uint8 too (MaxPool,
+/// Concat, Add; Resize only between a DQ and a Q), so a run holds bytes, not floats, at full resolution; without it
+/// the Q/DQ after each Relu hands MaxPool, Concat, Add and Resize a float tensor again.
+/// /// <para>
 /// A pure function of its inputs: no clock, no randomness, nodes in graph order, so the same graph and table give
 /// the same bytes (the derived file's SHA-256 is pinned in models/manifest.json).
 /// </para>
@@ -28,7 +29,7 @@ public static class QdqQuantizer
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
         var plan = Plan(model.Graph, options);
-        return [.. plan.Activations];
+        return [.. plan.Activations.Where(plan.UsedBy.ContainsKey)];
     }
 
     public static ModelProto Quantize(ModelProto fp32, CalibrationTable table, QuantizerOptions options)
@@ -52,6 +53,16 @@ public static class QdqQuantizer
         var activations = new Dictionary<string, ActivationQuantization>(StringComparer.Ordinal);
         foreach (var tensor in plan.Activations)
         {
+            if (plan.PassedThrough.TryGetValue(tensor, out var source))
+            {
+                // MaxPool and Resize only move or blend values: their output keeps the input's scale and zero point.
+                // ONNX Runtime then drops the DQ → MaxPool → Q and pools on uint8; a linear Resize it keeps in float
+                // between the two (its own uint8 linear Resize truncates, which collapsed the masks), so only that
+                // one upsampled tensor is float, and only until its Q.
+                activations[tensor] = activations[source] with { Tensor = tensor };
+                continue;
+            }
+
             var range = table.RangeOf(tensor, plan.UsedBy[tensor]);
             activations[tensor] = ActivationQuantization.From(tensor, range);
             graph.Initializer.Add(Scalar(activations[tensor].ScaleName, activations[tensor].Scale));
@@ -77,9 +88,9 @@ public static class QdqQuantizer
 
             for (var i = 0; i < node.Input.Count; i++)
             {
-                // Every consumer of a quantised Relu output reads the dequantised copy: the Relu's only consumer must
-                // be its Q for ONNX Runtime to drop it.
-                if (plan.ReluOutputs.Contains(node.Input[i]))
+                // Every consumer of a quantised tensor reads the dequantised copy (a Relu's only consumer must be its Q
+                // for ONNX Runtime to drop it); ONNX Runtime then fuses each consumer that has an integer kernel.
+                if (plan.IsQuantized(node.Input[i]))
                 {
                     node.Input[i] = activations[node.Input[i]].DequantizedName;
                 }
@@ -106,7 +117,7 @@ public static class QdqQuantizer
         return model;
     }
 
-    /// <summary>Which Convs are quantised and which activation tensors need a range (in graph order, each once).</summary>
+    /// <summary>Which Convs are quantised and which activation tensors are, in graph order, each once.</summary>
     private static QuantizationPlan Plan(GraphProto graph, QuantizerOptions options)
     {
         var consumers = new Dictionary<string, List<NodeProto>>(StringComparer.Ordinal);
@@ -127,10 +138,12 @@ public static class QdqQuantizer
         var graphOutputs = graph.Output.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
         var initializers = graph.Initializer.ToDictionary(t => t.Name, StringComparer.Ordinal);
         var plan = new QuantizationPlan();
+        var convInputs = new Dictionary<string, string>(StringComparer.Ordinal);
+        var reluOutputs = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var conv in graph.Node.Where(n => n.OpType == "Conv" && n.Domain is "" or "ai.onnx"))
         {
             var name = DisplayName(conv);
-            if (options.FloatConvs.Contains(conv.Name) || (options.FloatInputConvs && graphInputs.Contains(conv.Input[0])))
+            if (options.FloatNodes.Contains(conv.Name) || (options.FloatInputConvs && graphInputs.Contains(conv.Input[0])))
             {
                 continue;
             }
@@ -151,12 +164,51 @@ public static class QdqQuantizer
             }
 
             plan.Convs.Add(conv);
-            plan.Need(conv.Input[0], $"input of Conv '{name}'");
+            convInputs.TryAdd(conv.Input[0], $"input of Conv '{name}'");
             if (relu is not null)
             {
-                plan.ReluOutputs.Add(relu.Output[0]);
-                plan.Need(relu.Output[0], $"output of Relu '{DisplayName(relu)}' after Conv '{name}'");
+                reluOutputs.TryAdd(relu.Output[0], $"output of Relu '{DisplayName(relu)}' after Conv '{name}'");
             }
+        }
+
+        // Each tensor is decided where it is produced, in graph order, so a node's inputs are decided before it.
+        foreach (var input in graph.Input.Where(i => convInputs.ContainsKey(i.Name)))
+        {
+            plan.Need(input.Name, convInputs[input.Name]);
+        }
+
+        foreach (var node in graph.Node)
+        {
+            if (node.Output.Count != 1 || graphOutputs.Contains(node.Output[0]))
+            {
+                continue;
+            }
+
+            var output = node.Output[0];
+            var inputs = node.Input.Where(i => i.Length > 0 && !initializers.ContainsKey(i)).ToList();
+            if (reluOutputs.TryGetValue(output, out var reluUse))
+            {
+                plan.Need(output, reluUse);
+            }
+            else if (options.IntegerDataFlow && node.OpType is "MaxPool" or "Resize" && plan.IsQuantized(node.Input[0]))
+            {
+                plan.PassThrough(output, node.Input[0]);
+            }
+            else if (options.IntegerDataFlow && node.OpType is "Add" or "Concat" && !options.FloatNodes.Contains(node.Name)
+                && inputs.Count > 1 && inputs.All(plan.IsQuantized))
+            {
+                plan.Need(output, convInputs.GetValueOrDefault(output) ?? $"output of {node.OpType} '{DisplayName(node)}'");
+            }
+            else if (convInputs.TryGetValue(output, out var convUse))
+            {
+                plan.Need(output, convUse);
+            }
+        }
+
+        // A Conv input no node above produced alone (an output of a multi-output node) is still calibrated.
+        foreach (var (tensor, use) in convInputs.Where(c => !plan.IsQuantized(c.Key)))
+        {
+            plan.Need(tensor, use);
         }
 
         return plan;
@@ -304,16 +356,33 @@ public static class QdqQuantizer
     {
         public HashSet<NodeProto> Convs { get; } = new(ReferenceEqualityComparer.Instance);
 
-        public HashSet<string> ReluOutputs { get; } = new(StringComparer.Ordinal);
-
+        /// <summary>Every quantised activation (calibrated or passed through), in graph order.</summary>
         public List<string> Activations { get; } = [];
 
+        /// <summary>The calibrated ones: which node needs each range (named when the table lacks it).</summary>
         public Dictionary<string, string> UsedBy { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Outputs that keep their input's quantisation, by the input they take it from.</summary>
+        public Dictionary<string, string> PassedThrough { get; } = new(StringComparer.Ordinal);
+
+        private readonly HashSet<string> _consumed = new(StringComparer.Ordinal);
+
+        /// <summary>Whether the tensor is quantised: then every consumer reads its dequantised copy.</summary>
+        public bool IsQuantized(string tensor) => _consumed.Contains(tensor);
 
         public void Need(string tensor, string usedBy)
         {
-            if (UsedBy.TryAdd(tensor, usedBy))
+            if (UsedBy.TryAdd(tensor, usedBy) && _consumed.Add(tensor))
             {
+                Activations.Add(tensor);
+            }
+        }
+
+        public void PassThrough(string tensor, string source)
+        {
+            if (_consumed.Add(tensor))
+            {
+                PassedThrough[tensor] = source;
                 Activations.Add(tensor);
             }
         }
@@ -323,12 +392,8 @@ public static class QdqQuantizer
     /// uint8, asymmetric: [min, max] widened to hold 0 (zero padding must be exact), 255 steps; the zero point is 0 for
     /// a Relu output, which is what lets ONNX Runtime drop the Relu.
     /// </summary>
-    private sealed record ActivationQuantization(string Tensor, float Scale, byte ZeroPoint)
+    private sealed record ActivationQuantization(string Tensor, float Scale, byte ZeroPoint, string ScaleName, string ZeroPointName)
     {
-        public string ScaleName => $"{Tensor}_scale";
-
-        public string ZeroPointName => $"{Tensor}_zero_point";
-
         public string DequantizedName => $"{Tensor}_dequantized";
 
         public static ActivationQuantization From(string tensor, TensorRange range)
@@ -337,7 +402,7 @@ public static class QdqQuantizer
             var max = Math.Max(range.Max, 0d);
             var scale = max - min > 1e-12 ? (float)((max - min) / 255d) : 1f;
             var zeroPoint = (byte)Math.Clamp(Math.Round(-min / scale, MidpointRounding.ToEven), 0, 255);
-            return new ActivationQuantization(tensor, scale, zeroPoint);
+            return new ActivationQuantization(tensor, scale, zeroPoint, $"{tensor}_scale", $"{tensor}_zero_point");
         }
 
         public IEnumerable<NodeProto> Nodes()

@@ -1,13 +1,25 @@
 namespace FapiHub.ModelBuilder.Quantization;
 
-/// <summary>Which convolutions <see cref="QdqQuantizer"/> leaves in float.</summary>
+/// <summary>What <see cref="QdqQuantizer"/> quantises beyond the Conv → Relu pairs, and which nodes it leaves in float.</summary>
 public sealed record QuantizerOptions
 {
-    /// <summary>The IS-Net recipe (docs/decisions/0011-int8-calibration.md): every fusable Conv in int8.</summary>
+    /// <summary>Every fusable Conv → Relu pair in int8, everything between them in float.</summary>
     public static QuantizerOptions Default { get; } = new();
 
-    /// <summary>Conv nodes (by node name) kept float, e.g. a layer measured to be sensitive.</summary>
-    public IReadOnlySet<string> FloatConvs { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+    /// <summary>
+    /// The IS-Net recipe (docs/decisions/0011-int8-calibration.md): uint8 from the first convolution to the last
+    /// decoder stage, except the side-output convolution the API reads and the three decoder residual sums that moved
+    /// the matte most when quantised alone, measured on the 16 calibration images (not on the evaluation sets).
+    /// </summary>
+    public static QuantizerOptions IsNet { get; } = new()
+    {
+        IntegerDataFlow = true,
+        QuantizeUnfusedConvs = true,
+        FloatNodes = new HashSet<string>(["/side1/Conv", "/stage1d/Add", "/stage3d/Add", "/stage4d/Add"], StringComparer.Ordinal),
+    };
+
+    /// <summary>Nodes (by name) kept float, e.g. a layer measured to be sensitive: a Conv keeps float weights, an Add or Concat a float output.</summary>
+    public IReadOnlySet<string> FloatNodes { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>
     /// Keep float the Convs that read a graph input directly (the first convolution sees the normalised pixels).
@@ -15,10 +27,18 @@ public sealed record QuantizerOptions
     public bool FloatInputConvs { get; init; }
 
     /// <summary>
-    /// Also quantise the inputs and weights of Convs whose output is not a Relu (IS-Net's side outputs, which feed
-    /// Resize and Sigmoid). ONNX Runtime fuses a Conv into <c>QLinearConv</c> only when its output is quantised too,
-    /// and these have no Relu to carry that range, so by default they stay float: quantising them would cost
-    /// precision and gain no speed.
+    /// Also quantise the inputs and weights of Convs whose output is not a Relu (IS-Net's first convolution and its
+    /// side outputs). ONNX Runtime fuses such a Conv into <c>QLinearConv</c> only when its output is quantised too:
+    /// the first convolution's output is (it is the next Conv's input); a side output feeding a Sigmoid is not, so
+    /// quantising it would cost precision for no speed (list it in <see cref="FloatNodes"/>).
     /// </summary>
     public bool QuantizeUnfusedConvs { get; init; }
+
+    /// <summary>
+    /// Carry uint8 through the data flow between the convolutions: MaxPool and Resize keep their input's quantisation
+    /// (ONNX Runtime pools on uint8), Add and Concat whose inputs are all quantised get a calibrated output
+    /// (<c>QLinearAdd</c>, <c>QLinearConcat</c>). Without it every Relu output is dequantised to float for them, and
+    /// those float tensors at full resolution make up most of a run's memory.
+    /// </summary>
+    public bool IntegerDataFlow { get; init; }
 }
