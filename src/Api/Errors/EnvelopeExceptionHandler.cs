@@ -1,6 +1,5 @@
 using FapiHub.Api.Http;
 using FapiHub.Application.Abstractions.Accounts;
-using FapiHub.Domain.Common;
 using Microsoft.AspNetCore.Diagnostics;
 using DomainErrors = FapiHub.Domain.Errors.Errors;
 

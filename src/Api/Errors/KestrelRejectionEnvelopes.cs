@@ -180,14 +180,7 @@ internal sealed class EnvelopeWriter(PipeWriter inner) : PipeWriter
             return;
         }
 
-        if (TryAddBody(written, out var answer))
-        {
-            inner.Write(answer);
-        }
-        else
-        {
-            inner.Write(written);
-        }
+        inner.Write(TryAddBody(written, out var answer) ? answer : written);
     }
 
     /// <summary>

@@ -169,6 +169,5 @@ public static class Errors
             ErrorCodes.InternalError,
             "An unexpected error occurred; it has been logged. Quote the request_id when reporting it.",
             ErrorType.Unexpected);
-
     }
 }

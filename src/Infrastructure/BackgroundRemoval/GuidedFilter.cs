@@ -34,12 +34,10 @@ internal static class GuidedFilter
         BoxMean(input, meanP, width, height, radius);
 
         // var(I) = mean(I·I) − mean(I)²; kept in meanA's buffer until a is known.
-        TensorPrimitives.Multiply(guide[..n], guide[..n], product);
-        BoxMean(product, meanA, width, height, radius);
+        MeanOfProduct(guide, guide, meanA, width, height, radius, product);
 
         // cov(I, p) = mean(I·p) − mean(I)·mean(p); kept in meanB's buffer.
-        TensorPrimitives.Multiply(guide[..n], input[..n], product);
-        BoxMean(product, meanB, width, height, radius);
+        MeanOfProduct(guide, input, meanB, width, height, radius, product);
 
         // a = cov / (var + ε) into product (until then the temporary); b = mean(p) − a·mean(I) into meanP, with a·mean(I)
         // in meanI's buffer, not needed after.
@@ -97,6 +95,20 @@ internal static class GuidedFilter
                 Accumulate(sums, RowMean(lo), -1);
             }
         }
+    }
+
+    /// <summary>The box mean of <c>left · right</c> into <paramref name="destination"/>, with <paramref name="product"/> as scratch.</summary>
+    public static void MeanOfProduct(
+        ReadOnlySpan<float> left,
+        ReadOnlySpan<float> right,
+        Span<float> destination,
+        int width,
+        int height,
+        int radius,
+        Span<float> product)
+    {
+        TensorPrimitives.Multiply(left[..product.Length], right[..product.Length], product);
+        BoxMean(product, destination, width, height, radius);
     }
 
     /// <summary>One row's means over the 2r + 1 window clipped to the row, with a running sum.</summary>

@@ -87,17 +87,11 @@ internal sealed class OnnxBackgroundRemover(
     }
 
     /// <summary>A second network's view of the photo (<see cref="ModelDefinition.AlsoAverage"/>), owning its pooled buffers.</summary>
-    private sealed class ExtraView(LoadedNetwork network, ModelDefinition definition, int side) : IDisposable
+    private sealed record ExtraView(LoadedNetwork Network, ModelDefinition Definition, int Side) : IDisposable
     {
-        public LoadedNetwork Network { get; } = network;
+        public PooledBuffer<float> Tensor { get; } = new(3 * Side * Side);
 
-        public ModelDefinition Definition { get; } = definition;
-
-        public int Side { get; } = side;
-
-        public PooledBuffer<float> Tensor { get; } = new(3 * side * side);
-
-        public PooledBuffer<float> Matte { get; } = new(side * side);
+        public PooledBuffer<float> Matte { get; } = new(Side * Side);
 
         public static async Task<ExtraView> CreateAsync(ModelDefinition definition, Task<LoadedNetwork> network, CancellationToken cancellationToken) =>
             new(await network.WaitAsync(cancellationToken), definition, definition.EffectiveInputSize);

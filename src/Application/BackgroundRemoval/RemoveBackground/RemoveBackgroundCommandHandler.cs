@@ -3,7 +3,6 @@ using FapiHub.Application.Abstractions.Imaging;
 using FapiHub.Domain.BackgroundRemoval;
 using FapiHub.Domain.Common;
 using FapiHub.Domain.Errors;
-using FapiHub.Domain.Imaging;
 using Mediator;
 
 namespace FapiHub.Application.BackgroundRemoval.RemoveBackground;

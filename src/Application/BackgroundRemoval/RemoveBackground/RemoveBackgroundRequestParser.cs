@@ -3,7 +3,6 @@ using FapiHub.Application.Abstractions.BackgroundRemoval;
 using FapiHub.Application.Common;
 using FapiHub.Domain.BackgroundRemoval;
 using FapiHub.Domain.Common;
-using FapiHub.Domain.Errors;
 using FapiHub.Domain.Imaging;
 
 namespace FapiHub.Application.BackgroundRemoval.RemoveBackground;

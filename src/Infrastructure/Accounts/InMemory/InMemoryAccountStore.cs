@@ -132,12 +132,7 @@ internal sealed class InMemoryAccountStore(TimeProvider clock, IOptions<AccountS
     {
         lock (_lock)
         {
-            if (!_byId.TryGetValue(accountId, out var state))
-            {
-                return ValueTask.FromResult(new UsageSnapshot(0, 0, 0));
-            }
-
-            return ValueTask.FromResult(state.Snapshot(period, clock.GetUtcNow()));
+            return ValueTask.FromResult(_byId.GetValueOrDefault(accountId)?.Snapshot(period, clock.GetUtcNow()) ?? new UsageSnapshot(0, 0, 0));
         }
     }
 

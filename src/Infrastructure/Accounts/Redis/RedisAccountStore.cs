@@ -1,4 +1,3 @@
-using System.Globalization;
 using FapiHub.Application.Abstractions.Accounts;
 using FapiHub.Domain.Accounts;
 using Microsoft.Extensions.Logging;
