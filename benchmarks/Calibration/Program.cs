@@ -10,10 +10,12 @@ using Onnx;
 //   calibrate --model FP32.onnx --out TABLE.json [--data ../shared/eval] [--method percentile-99.99[,mse,...]] [--images N] [--batch N]
 //   quantize  --model FP32.onnx --table TABLE.json --out INT8.onnx [--conv-relu-only] [--float-nodes a,b]
 //   time      --graph A.onnx --graph B.onnx ... [--runs 5] [--threads 2] [--size R per graph: A.onnx@768]
+//   peak      --graph A.onnx[@768] [--runs 3] [--threads 2]   (one graph per process: its peak RSS)
 const string Usage = """
     FapiHub.Calibration calibrate --model FP32.onnx --out TABLE.json [--data DIR] [--method M[,M2...]] [--limit N] [--batch N] [--threads N]
     FapiHub.Calibration quantize  --model FP32.onnx --table TABLE.json --out INT8.onnx [--conv-relu-only] [--float-nodes NAME,NAME]
     FapiHub.Calibration time      --graph FILE[@SIDE] [--graph FILE[@SIDE] ...] [--runs N] [--threads N]
+    FapiHub.Calibration peak      --graph FILE[@SIDE] [--runs N] [--threads N]
 
     Methods: minmax, percentile-P (e.g. percentile-99.99), mse. The first method's table goes to --out; each further
     one to TABLE.<method>.json beside it (one calibration run, several range choices, for comparing them).
@@ -33,6 +35,7 @@ try
         "calibrate" => Calibrate(options),
         "quantize" => QuantizeCommand(options),
         "time" => Time(options),
+        "peak" => Peak(options),
         _ => throw new ArgumentException($"Unknown command '{args[0]}'."),
     };
 }
@@ -180,6 +183,38 @@ static int Time(Options options)
     }
 
     return 0;
+}
+
+static int Peak(Options options)
+{
+    // One session with the server's settings (memory pattern off, no spinning), so the process's peak RSS is what one
+    // run of this graph costs the server: weights and the activation arena. One graph per process, or they mix.
+    var graph = options.Required("graph").Split('@');
+    var side = graph.Length > 1 ? int.Parse(graph[1], CultureInfo.InvariantCulture) : 1024;
+    using var sessionOptions = new SessionOptions { IntraOpNumThreads = options.Int("threads", 2), EnableMemoryPattern = false };
+    sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+    using var session = new InferenceSession(graph[0], sessionOptions);
+    Console.WriteLine($"loaded: {Memory()}");
+    var data = new float[3 * side * side];
+    var random = new Random(1);
+    for (var i = 0; i < data.Length; i++)
+    {
+        data[i] = (float)(random.NextDouble() - 0.5);
+    }
+
+    using var input = OrtValue.CreateTensorValueFromMemory(data, [1, 3, side, side]);
+    for (var run = 1; run <= options.Int("runs", 3); run++)
+    {
+        var watch = Stopwatch.StartNew();
+        using var outputs = session.Run(new RunOptions(), [session.InputNames[0]], [input], [session.OutputNames[0]]);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"run {run}: {watch.Elapsed.TotalSeconds:F3} s, {Memory()}"));
+    }
+
+    return 0;
+
+    static string Memory() => string.Join(", ", File.ReadLines("/proc/self/status")
+        .Where(l => l.StartsWith("VmRSS", StringComparison.Ordinal) || l.StartsWith("VmHWM", StringComparison.Ordinal))
+        .Select(l => string.Join(' ', l.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries))));
 }
 
 static double Median(List<double> values)
