@@ -9,13 +9,16 @@ public sealed class QdqQuantizerTests
     private static readonly ModelProto Float = QuantizationGraph.Build();
     private static readonly CalibrationTable Table = QuantizationGraph.Calibrate(Float, 1, 2, 3, 4);
 
-    [Fact]
-    public void Quantize_WhenRunThroughOnnxRuntime_ShouldStayWithinTwoPercentOfTheFloatGraph()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Quantize_WhenRunThroughOnnxRuntime_ShouldStayWithinTwoPercentOfTheFloatGraph(bool integerDataFlow)
     {
         // The stated error: on an input the table never saw, the sigmoid outputs (0–1) move by at most 0.02 and by
         // under 0.005 on average. uint8 steps of a 3-layer net are ~0.4 % of each range; the bound leaves room for
         // their accumulation, not for a wrong scale (a bias off by s_x or a mis-set zero point is off by > 0.1).
-        var quantised = QdqQuantizer.Quantize(Float, Table, QuantizerOptions.Default);
+        // It holds with the data flow between the convolutions in uint8 too (pool, concatenation, residual sum).
+        var quantised = QdqQuantizer.Quantize(Float, Table, integerDataFlow ? IntegerFlow : QuantizerOptions.Default);
         var input = QuantizationGraph.Input(99);
 
         var expected = QuantizationGraph.Run(Float.ToByteArray(), input);
@@ -117,20 +120,6 @@ public sealed class QdqQuantizerTests
         Assert.DoesNotContain("Add", ops);
         Assert.DoesNotContain("Concat", ops);
         Assert.Equal(2, ops.Count(op => op == "DequantizeLinear"));
-    }
-
-    [Fact]
-    public void Quantize_WhenTheDataFlowIsInteger_ShouldStayWithinTwoPercentOfTheFloatGraph()
-    {
-        var quantised = QdqQuantizer.Quantize(Float, Table, IntegerFlow);
-        var input = QuantizationGraph.Input(99);
-
-        var expected = QuantizationGraph.Run(Float.ToByteArray(), input);
-        var actual = QuantizationGraph.Run(quantised.ToByteArray(), input);
-
-        var errors = expected.Zip(actual, (e, a) => Math.Abs(e - a)).ToList();
-        Assert.True(errors.Max() <= 0.02f, $"max error {errors.Max()}");
-        Assert.True(errors.Average() <= 0.005f, $"mean error {errors.Average()}");
     }
 
     [Fact]
