@@ -99,9 +99,13 @@ internal sealed class Pipeline : IAsyncDisposable
         var started = Stopwatch.GetTimestamp();
         var result = await _sender.Send(command, cancellationToken);
         var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        return result.IsSuccess
-            ? new Prediction(result.Value.Content, elapsed)
-            : result.Error!;
+        if (!result.IsSuccess)
+        {
+            return result.Error!;
+        }
+
+        using var content = result.Value.Content;
+        return new Prediction(content.Memory.ToArray(), elapsed);
     }
 
     /// <summary>
@@ -112,7 +116,13 @@ internal sealed class Pipeline : IAsyncDisposable
     {
         var command = new RemoveBackgroundCommand(image, model, new ColorRequest(color), OutputRequest.Default);
         var result = await _sender.Send(command, cancellationToken);
-        return result.IsSuccess ? result.Value.Content : result.Error!;
+        if (!result.IsSuccess)
+        {
+            return result.Error!;
+        }
+
+        using var content = result.Value.Content;
+        return content.Memory.ToArray();
     }
 
     public ValueTask DisposeAsync() => _services.DisposeAsync();

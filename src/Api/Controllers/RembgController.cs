@@ -88,7 +88,9 @@ public sealed class RembgController(ISender sender) : ApiControllerBase
             Report(charge);
         }
 
-        return File(result.Value.Content, result.Value.ContentType);
+        // The pooled bytes go back once the response is written (or abandoned).
+        Response.RegisterForDispose(result.Value.Content);
+        return File(result.Value.Content.OpenRead(), result.Value.ContentType);
     }
 
     /// <summary>The credit check's receipt as headers; a remaining count unknown (a commit queued while the store is away) is left out.</summary>

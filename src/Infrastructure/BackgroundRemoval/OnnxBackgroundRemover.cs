@@ -33,8 +33,21 @@ internal sealed class OnnxBackgroundRemover(
         var side = definition.EffectiveInputSize;
         var pixels = side * side;
 
-        using var tensor = new PooledBuffer<float>(3 * pixels);
         using var matte = new PooledBuffer<float>(pixels);
+        var modelTime = await InferAsync(image, model, definition, network, matte, cancellationToken);
+        return Postprocess(image, definition, matte.Span, side, modelTime);
+    }
+
+    /// <summary>
+    /// Runs every view of the photo and leaves their averaged matte (model resolution) in <paramref name="matte"/>.
+    /// The input tensors and the other views' mattes are released here, before the refinement needs its own buffers.
+    /// </summary>
+    private async Task<TimeSpan> InferAsync(
+        RgbaImage image, string model, ModelDefinition definition, LoadedNetwork network, PooledBuffer<float> matte, CancellationToken cancellationToken)
+    {
+        var side = definition.EffectiveInputSize;
+        var pixels = side * side;
+        using var tensor = new PooledBuffer<float>(3 * pixels);
         using var mirrored = definition.FlipAverage ? new PooledBuffer<float>(pixels) : null;
         using var extra = definition.AlsoAverage is { Length: > 0 } other
             ? await ExtraView.CreateAsync(catalog.Get(other).Definition, sessions.GetAsync(other), cancellationToken)
@@ -83,7 +96,7 @@ internal sealed class OnnxBackgroundRemover(
             TensorLayout.BlendIn(matte.Span, resampled.Span, 1f / (mirrored is null ? 2 : 3));
         }
 
-        return Postprocess(image, definition, matte.Span, side, modelTime);
+        return modelTime;
     }
 
     /// <summary>A second network's view of the photo (<see cref="ModelDefinition.AlsoAverage"/>), owning its pooled buffers.</summary>

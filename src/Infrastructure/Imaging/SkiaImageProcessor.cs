@@ -118,7 +118,7 @@ internal sealed class SkiaImageProcessor(IOptions<ImagingOptions> options, IOpti
     /// a subject, a cropped copy owned and disposed here. An image with no subject at all is delivered whole rather than
     /// as an empty picture.
     /// </summary>
-    private static RenderedImage Deliver<T>(T image, PixelBox? subject, OutputOptions output, Func<T, PixelBox, T> crop, Func<T, OutputOptions, byte[]> encode)
+    private static RenderedImage Deliver<T>(T image, PixelBox? subject, OutputOptions output, Func<T, PixelBox, T> crop, Func<T, OutputOptions, EncodedImage> encode)
         where T : PixelBuffer
     {
         if (!output.Crop || subject is not { } box)
@@ -163,7 +163,7 @@ internal sealed class SkiaImageProcessor(IOptions<ImagingOptions> options, IOpti
         return cropped;
     }
 
-    public byte[] Encode(RgbaImage image, OutputOptions output)
+    public EncodedImage Encode(RgbaImage image, OutputOptions output)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(output);
@@ -173,7 +173,7 @@ internal sealed class SkiaImageProcessor(IOptions<ImagingOptions> options, IOpti
         return Encode(new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, alpha), image.Buffer, image.RowBytes, output);
     }
 
-    public byte[] Encode(AlphaMask mask, OutputOptions output)
+    public EncodedImage Encode(AlphaMask mask, OutputOptions output)
     {
         ArgumentNullException.ThrowIfNull(mask);
         ArgumentNullException.ThrowIfNull(output);
@@ -220,7 +220,7 @@ internal sealed class SkiaImageProcessor(IOptions<ImagingOptions> options, IOpti
         return Errors.Image.Invalid;
     }
 
-    private unsafe byte[] Encode(SKImageInfo info, byte[] pixels, int rowBytes, OutputOptions output)
+    private unsafe EncodedImage Encode(SKImageInfo info, byte[] pixels, int rowBytes, OutputOptions output)
     {
         fixed (byte* p = pixels)
         {
@@ -231,7 +231,7 @@ internal sealed class SkiaImageProcessor(IOptions<ImagingOptions> options, IOpti
                 OutputFormat.Jpeg => pixmap.Encode(new SKJpegEncoderOptions(output.Quality)),
                 _ => pixmap.Encode(new SKPngEncoderOptions(_options.PngFilter, _options.PngCompressionLevel)),
             } ?? throw new InvalidOperationException($"SkiaSharp failed to encode {output.Format}.");
-            return encoded.ToArray();
+            return EncodedImage.Copy(encoded.AsSpan());
         }
     }
 }

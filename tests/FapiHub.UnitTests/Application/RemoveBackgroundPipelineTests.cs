@@ -184,7 +184,7 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
         Assert.Equal((2, 1), (result.Value.Width, result.Value.Height));
         Assert.Equal(["aurora"], _remover.Models);
         // The fake encoder returns the RGBA bytes: colour kept, alpha = mask × input alpha.
-        Assert.Equal(new byte[] { 10, 20, 30, 200, 40, 50, 60, 0 }, result.Value.Content);
+        Assert.Equal(new byte[] { 10, 20, 30, 200, 40, 50, 60, 0 }, result.Value.Content.Memory.ToArray());
     }
 
     [Fact]
@@ -192,7 +192,7 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
     {
         var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, new MaskRequest(), OutputRequest.Default));
 
-        Assert.Equal(new byte[] { 200, 0 }, result.Value.Content);
+        Assert.Equal(new byte[] { 200, 0 }, result.Value.Content.Memory.ToArray());
         Assert.Equal(["falcon"], _remover.Models);
     }
 
@@ -242,11 +242,11 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
         {
             if (effect is MaskEffect)
             {
-                return new RenderedImage(mask.Span.ToArray(), mask.Width, mask.Height);
+                return new RenderedImage(EncodedImage.Copy(mask.Span), mask.Width, mask.Height);
             }
 
             photo.ApplyAlpha(mask);
-            return new RenderedImage(photo.Span.ToArray(), photo.Width, photo.Height);
+            return new RenderedImage(EncodedImage.Copy(photo.Span), photo.Width, photo.Height);
         }
     }
 

@@ -119,7 +119,7 @@ public sealed class SkiaImageProcessorTests
             mask.Span[i] = (byte)(i * 17);
         }
 
-        var png = _processor.Encode(mask, OutputOptions.Default);
+        var png = Bytes(_processor.Encode(mask, OutputOptions.Default));
 
         Assert.Equal((5, 3, 8, 0), TestImages.PngHeader(png));
         using var decoded = SKBitmap.Decode(png);
@@ -132,7 +132,7 @@ public sealed class SkiaImageProcessorTests
         using var image = new FapiHub.Domain.Imaging.RgbaImage(2, 1);
         new byte[] { 200, 100, 50, 128, 10, 20, 30, 0 }.CopyTo(image.Span);
 
-        var png = _processor.Encode(image, OutputOptions.Default);
+        var png = Bytes(_processor.Encode(image, OutputOptions.Default));
 
         Assert.Equal((2, 1, 8, 6), TestImages.PngHeader(png));
         var roundTrip = _processor.Decode(png).Value;
@@ -157,12 +157,21 @@ public sealed class SkiaImageProcessorTests
         using var mask = SquareMask();
         photo.ApplyAlpha(mask);
 
-        var webp = _processor.Encode(photo, new OutputOptions(OutputFormat.WebP, 90));
+        var webp = Bytes(_processor.Encode(photo, new OutputOptions(OutputFormat.WebP, 90)));
 
         using var codec = SKCodec.Create(new SKMemoryStream(webp));
         Assert.Equal(SKEncodedImageFormat.Webp, codec.EncodedFormat);
         using var decoded = SKBitmap.Decode(webp);
         Assert.Equal((byte)0, decoded.GetPixel(2, 2).Alpha);
         Assert.Equal((byte)255, decoded.GetPixel(32, 32).Alpha);
+    }
+
+    /// <summary>The encoded bytes as an array, the pooled buffer handed back.</summary>
+    private static byte[] Bytes(FapiHub.Domain.Imaging.EncodedImage encoded)
+    {
+        using (encoded)
+        {
+            return encoded.Memory.ToArray();
+        }
     }
 }

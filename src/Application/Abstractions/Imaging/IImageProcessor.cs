@@ -37,5 +37,5 @@ public interface IImageProcessor
     RenderedImage RenderInPlace(RgbaImage photo, AlphaMask mask, Effect effect, OutputOptions output);
 }
 
-/// <summary>An encoded result and its size in pixels.</summary>
-public sealed record RenderedImage(byte[] Content, int Width, int Height);
+/// <summary>An encoded result (the caller's to dispose) and its size in pixels.</summary>
+public sealed record RenderedImage(EncodedImage Content, int Width, int Height);

@@ -1,5 +1,6 @@
 using FapiHub.Application.Common;
 using FapiHub.Domain.Common;
+using FapiHub.Domain.Imaging;
 using Mediator;
 
 namespace FapiHub.Application.BackgroundRemoval.RemoveBackground;
@@ -20,4 +21,4 @@ public sealed record RemoveBackgroundCommand(ReadOnlyMemory<byte> Image, string?
 }
 
 /// <summary>An encoded result image ready to send, the model time it took and, once charged, its receipt.</summary>
-public sealed record ProcessedImage(byte[] Content, string ContentType, int Width, int Height, TimeSpan ModelTime = default, ChargeReceipt? Charge = null);
+public sealed record ProcessedImage(EncodedImage Content, string ContentType, int Width, int Height, TimeSpan ModelTime = default, ChargeReceipt? Charge = null);
