@@ -61,9 +61,7 @@ static int Calibrate(Options options)
     var side = checked((int)model.Graph.Input[0].Type.TensorType.Shape.Dim[2].DimValue);
 
     // Every tensor any option set can ask for, so the quantiser options can change without recalibrating.
-    var everything = new QuantizerOptions { QuantizeUnfusedConvs = true };
-    var tensors = QdqQuantizer.TensorsToCalibrate(model, everything)
-        .Union(QdqQuantizer.TensorsToCalibrate(model, everything with { IntegerDataFlow = true }), StringComparer.Ordinal).ToList();
+    var tensors = QdqQuantizer.TensorsToCalibrate(model);
     var images = CalibrationSet.Default(data);
     if (options.Get("limit") is { } limit)
     {
@@ -148,13 +146,7 @@ static int Time(Options options)
         // Default session options except the thread count: the reference the ratios are taken against.
         using var sessionOptions = new SessionOptions { IntraOpNumThreads = threads };
         var session = new InferenceSession(path, sessionOptions);
-        var data = new float[3 * side * side];
-        var random = new Random(1);
-        for (var i = 0; i < data.Length; i++)
-        {
-            data[i] = (float)(random.NextDouble() - 0.5);
-        }
-
+        var data = RandomInput(side);
         sessions.Add(($"{Path.GetFileName(path)}@{side}", session, OrtValue.CreateTensorValueFromMemory(data, [1, 3, side, side]), session.InputNames[0], []));
     }
 
@@ -195,13 +187,7 @@ static int Peak(Options options)
     sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
     using var session = new InferenceSession(graph[0], sessionOptions);
     Console.WriteLine($"loaded: {Memory()}");
-    var data = new float[3 * side * side];
-    var random = new Random(1);
-    for (var i = 0; i < data.Length; i++)
-    {
-        data[i] = (float)(random.NextDouble() - 0.5);
-    }
-
+    var data = RandomInput(side);
     using var input = OrtValue.CreateTensorValueFromMemory(data, [1, 3, side, side]);
     for (var run = 1; run <= options.Int("runs", 3); run++)
     {
@@ -215,6 +201,19 @@ static int Peak(Options options)
     static string Memory() => string.Join(", ", File.ReadLines("/proc/self/status")
         .Where(l => l.StartsWith("VmRSS", StringComparison.Ordinal) || l.StartsWith("VmHWM", StringComparison.Ordinal))
         .Select(l => string.Join(' ', l.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries))));
+}
+
+/// <summary>A fixed pseudo-random 1×3×side×side input in the range of the normalised pixels, the same for every run.</summary>
+static float[] RandomInput(int side)
+{
+    var data = new float[3 * side * side];
+    var random = new Random(1);
+    for (var i = 0; i < data.Length; i++)
+    {
+        data[i] = (float)(random.NextDouble() - 0.5);
+    }
+
+    return data;
 }
 
 static double Median(List<double> values)

@@ -65,10 +65,7 @@ internal static class QuantizationGraph
     /// <summary>Min/max ranges of every tensor the quantiser needs, recorded by running the float graph on a few inputs.</summary>
     public static CalibrationTable Calibrate(ModelProto model, params int[] seeds)
     {
-        // Every tensor either data flow needs, as benchmarks/Calibration records them.
-        var everything = new QuantizerOptions { QuantizeUnfusedConvs = true };
-        var tensors = QdqQuantizer.TensorsToCalibrate(model, everything)
-            .Union(QdqQuantizer.TensorsToCalibrate(model, everything with { IntegerDataFlow = true }), StringComparer.Ordinal).ToList();
+        var tensors = QdqQuantizer.TensorsToCalibrate(model);
         var exposed = model.Clone();
         foreach (var tensor in tensors.Where(t => t != "x"))
         {

@@ -23,13 +23,21 @@ public static class QdqQuantizer
 {
     private const int FloatType = (int)TensorProto.Types.DataType.Float;
 
-    /// <summary>The activation tensors whose ranges <see cref="Quantize"/> looks up: what benchmarks/Calibration records.</summary>
-    public static IReadOnlyList<string> TensorsToCalibrate(ModelProto model, QuantizerOptions options)
+    /// <summary>
+    /// Every activation tensor whose range <see cref="Quantize"/> may look up, with either data flow and every Conv
+    /// quantised: what benchmarks/Calibration records, so the options can change without recalibrating.
+    /// </summary>
+    public static IReadOnlyList<string> TensorsToCalibrate(ModelProto model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(options);
-        var plan = Plan(model.Graph, options);
-        return [.. plan.Activations.Where(plan.UsedBy.ContainsKey)];
+        var everything = new QuantizerOptions { QuantizeUnfusedConvs = true };
+        return [.. Calibrated(everything).Union(Calibrated(everything with { IntegerDataFlow = true }), StringComparer.Ordinal)];
+
+        IEnumerable<string> Calibrated(QuantizerOptions options)
+        {
+            var plan = Plan(model.Graph, options);
+            return plan.Activations.Where(plan.UsedBy.ContainsKey);
+        }
     }
 
     public static ModelProto Quantize(ModelProto fp32, CalibrationTable table, QuantizerOptions options)
