@@ -15,6 +15,9 @@ namespace FapiHub.Infrastructure.BackgroundRemoval;
 /// </summary>
 internal sealed class InferenceScheduler : IInferenceScheduler, IInferenceSlots, IDisposable
 {
+    /// <summary>Photos of this many pixels or more (16 MB decoded) are followed by a full collection when their turn ends.</summary>
+    internal const long LargePhotoPixels = 4_000_000;
+
     private readonly SemaphoreSlim _slots;
     private readonly TurnGate _turns;
     private readonly int _concurrency;
@@ -109,14 +112,30 @@ internal sealed class InferenceScheduler : IInferenceScheduler, IInferenceSlots,
                 {
                     scheduler._turns.Release(_pixels);
 
-                    // The request is done with its images: hand back the native heap that decoding, resizing and
-                    // encoding freed (glibc keeps it per thread arena otherwise). It takes milliseconds, so off the request's path.
-                    ThreadPool.UnsafeQueueUserWorkItem(static _ => NativeHeap.Trim(), null);
+                    // The request is done with its images: hand their memory back, off the request's path.
+                    ThreadPool.UnsafeQueueUserWorkItem(static pixels => HandBackMemory(pixels), _pixels, preferLocal: false);
                 }
 
                 Interlocked.Decrement(ref scheduler._admitted);
             }
         }
+    }
+
+    /// <summary>
+    /// A large photo's buffers (the upload's copies, pool misses, the encoder's output) are large-object-heap garbage,
+    /// which only a full collection reclaims; under a burst of such photos the collector otherwise lets it pile up for
+    /// seconds (C=8 with 12 MP photos: ~100 MB, docs/performance.md). A blocking collection of a heap that holds few
+    /// objects takes milliseconds. Then glibc is asked for the native heap that decoding, resizing and encoding freed
+    /// (it keeps it per thread arena otherwise).
+    /// </summary>
+    private static void HandBackMemory(long pixels)
+    {
+        if (pixels >= LargePhotoPixels)
+        {
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true);
+        }
+
+        NativeHeap.Trim();
     }
 
     private sealed class Slot(InferenceScheduler scheduler) : IDisposable

@@ -136,6 +136,26 @@ public sealed class InferenceSchedulerTests : IDisposable
     }
 
     [Fact]
+    public async Task TurnEnd_WhenThePhotoWasLarge_ShouldCollectTheLargeObjectHeap()
+    {
+        using var scheduler = Scheduler(concurrency: 1, queue: 4);
+        var admission = scheduler.TryAdmit().Value;
+        await admission.WaitForTurnAsync(InferenceScheduler.LargePhotoPixels, default);
+        var before = GC.CollectionCount(2);
+
+        admission.Dispose();
+
+        // Off the request's path, on the thread pool: wait for it rather than expect it at once.
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (GC.CollectionCount(2) == before && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.True(GC.CollectionCount(2) > before);
+    }
+
+    [Fact]
     public void Options_WhenNotSet_ShouldDeriveThreadsAndSlotsFromTheCores()
     {
         var options = new InferenceOptions();
