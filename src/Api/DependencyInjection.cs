@@ -231,20 +231,14 @@ public static class DependencyInjection
                 Url = "/",
                 Description = "The FapiHub instance serving this document (for a local run: http://localhost:5080).",
             });
-            options.AddSecurityDefinition(ApiKeyAuthenticationHandler.SchemeName, new OpenApiSecurityScheme
-            {
-                Type = SecuritySchemeType.ApiKey,
-                In = ParameterLocation.Header,
-                Name = ApiKeyAuthenticationHandler.HeaderName,
-                Description = "Your API key, sent in the `ApiKey` header.",
-            });
-            options.AddSecurityDefinition(AdminKeyAuthenticationHandler.SchemeName, new OpenApiSecurityScheme
-            {
-                Type = SecuritySchemeType.ApiKey,
-                In = ParameterLocation.Header,
-                Name = AdminKeyAuthenticationHandler.HeaderName,
-                Description = "The operator's admin key (`Admin:ApiKey`), sent in the `AdminKey` header. The admin API exists only when it is configured.",
-            });
+            options.AddSecurityDefinition(
+                ApiKeyAuthenticationHandler.SchemeName,
+                HeaderKey(ApiKeyAuthenticationHandler.HeaderName, "Your API key, sent in the `ApiKey` header."));
+            options.AddSecurityDefinition(
+                AdminKeyAuthenticationHandler.SchemeName,
+                HeaderKey(
+                    AdminKeyAuthenticationHandler.HeaderName,
+                    "The operator's admin key (`Admin:ApiKey`), sent in the `AdminKey` header. The admin API exists only when it is configured."));
             options.OperationFilter<SecurityRequirementOperationFilter>();
             options.OperationFilter<FormEnumsOperationFilter>();
             options.OperationFilter<ErrorExamplesOperationFilter>();
@@ -263,5 +257,8 @@ public static class DependencyInjection
                 options.IncludeXmlComments(xml);
             }
         });
+
+        static OpenApiSecurityScheme HeaderKey(string header, string description) =>
+            new() { Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Header, Name = header, Description = description };
     }
 }

@@ -95,18 +95,17 @@ public static class ErrorResponses
     private static bool TakesJson(HttpContext context) =>
         context.Request.Path.StartsWithSegments(AdminKeysController.BasePath, StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Writes <paramref name="error"/> as the envelope, with its status code and headers.</summary>
-    public static Task WriteAsync(HttpContext context, Error error) =>
-        WriteAsync(context, error, StatusCodeOf(error));
-
-    /// <summary>Writes <paramref name="error"/> with an explicit status (for framework statuses the catalogue maps coarsely).</summary>
-    public static Task WriteAsync(HttpContext context, Error error, int statusCode)
+    /// <summary>
+    /// Writes <paramref name="error"/> as the envelope, with its headers and its status code, or
+    /// <paramref name="statusCode"/> (for framework statuses the catalogue maps coarsely).
+    /// </summary>
+    public static Task WriteAsync(HttpContext context, Error error, int? statusCode = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(error);
         context.RequestServices.GetService<FapiHubMetrics>()?.Error(error.Code);
         var response = context.Response;
-        response.StatusCode = statusCode;
+        response.StatusCode = statusCode ?? StatusCodeOf(error);
         if (error.RetryAfterSeconds is { } retryAfter)
         {
             response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
@@ -116,7 +115,7 @@ public static class ErrorResponses
         return response.WriteAsJsonAsync(envelope, JsonOptions, "application/json; charset=utf-8", context.RequestAborted);
     }
 
-    /// <summary>An MVC result that writes through <see cref="WriteAsync(HttpContext, Error)"/>.</summary>
+    /// <summary>An MVC result that writes through <see cref="WriteAsync"/>.</summary>
     public static IActionResult ToActionResult(Error error) => new ErrorResult(error);
 
     private sealed class ErrorResult(Error error) : IActionResult

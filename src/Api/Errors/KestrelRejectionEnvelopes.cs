@@ -97,12 +97,7 @@ internal sealed class KestrelRejectionEnvelopes : IObserver<KeyValuePair<string,
 
     public void Dispose() => _subscription.Dispose();
 
-    private sealed class Duplex(PipeReader input, PipeWriter output) : IDuplexPipe
-    {
-        public PipeReader Input { get; } = input;
-
-        public PipeWriter Output { get; } = output;
-    }
+    private sealed record Duplex(PipeReader Input, PipeWriter Output) : IDuplexPipe;
 }
 
 /// <summary>
@@ -123,6 +118,9 @@ internal sealed class EnvelopeWriter(PipeWriter inner) : PipeWriter
 
     public override long UnflushedBytes => inner.UnflushedBytes + (_held?.WrittenCount ?? 0);
 
+    /// <summary>Where writes go: the held buffer while armed, else straight through.</summary>
+    private IBufferWriter<byte> Target => _held is { } held ? held : inner;
+
     public void Arm(byte[] body, string requestId)
     {
         _body = body;
@@ -130,21 +128,11 @@ internal sealed class EnvelopeWriter(PipeWriter inner) : PipeWriter
         _held = new ArrayBufferWriter<byte>(512);
     }
 
-    public override void Advance(int bytes)
-    {
-        if (_held is { } held)
-        {
-            held.Advance(bytes);
-        }
-        else
-        {
-            inner.Advance(bytes);
-        }
-    }
+    public override void Advance(int bytes) => Target.Advance(bytes);
 
-    public override Memory<byte> GetMemory(int sizeHint = 0) => _held is { } held ? held.GetMemory(sizeHint) : inner.GetMemory(sizeHint);
+    public override Memory<byte> GetMemory(int sizeHint = 0) => Target.GetMemory(sizeHint);
 
-    public override Span<byte> GetSpan(int sizeHint = 0) => _held is { } held ? held.GetSpan(sizeHint) : inner.GetSpan(sizeHint);
+    public override Span<byte> GetSpan(int sizeHint = 0) => Target.GetSpan(sizeHint);
 
     public override void CancelPendingFlush() => inner.CancelPendingFlush();
 
@@ -168,19 +156,12 @@ internal sealed class EnvelopeWriter(PipeWriter inner) : PipeWriter
 
     private void Release()
     {
-        if (_held is not { } held)
-        {
-            return;
-        }
-
+        var held = _held;
         _held = null;
-        var written = held.WrittenSpan;
-        if (written.Length == 0)
+        if (held is { WrittenCount: > 0 })
         {
-            return;
+            inner.Write(TryAddBody(held.WrittenSpan, out var answer) ? answer : held.WrittenSpan);
         }
-
-        inner.Write(TryAddBody(written, out var answer) ? answer : written);
     }
 
     /// <summary>

@@ -7,13 +7,10 @@ namespace FapiHub.Api.Http;
 /// <summary>The Application's view of the authenticated caller, read from the current request.</summary>
 internal sealed class HttpCallerContext(IHttpContextAccessor accessor) : ICallerContext
 {
-    public string? AccountId =>
-        accessor.HttpContext?.User.Identity?.IsAuthenticated == true
-            ? accessor.HttpContext.User.FindFirstValue(ClaimTypes.NameIdentifier)
-            : null;
+    public string? AccountId => Claim(ClaimTypes.NameIdentifier);
 
-    public string? Plan =>
-        accessor.HttpContext?.User.Identity?.IsAuthenticated == true
-            ? accessor.HttpContext.User.FindFirstValue(ApiKeyAuthenticationHandler.PlanClaim)
-            : null;
+    public string? Plan => Claim(ApiKeyAuthenticationHandler.PlanClaim);
+
+    private string? Claim(string type) =>
+        accessor.HttpContext?.User is { Identity.IsAuthenticated: true } user ? user.FindFirstValue(type) : null;
 }

@@ -17,13 +17,8 @@ namespace FapiHub.Api.Http;
 /// read or bound, so a caller over the limit costs us a header parse. Every answer carries X-RateLimit-*.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Method)]
-internal sealed class PerMinuteRateLimitAttribute : TypeFilterAttribute
+internal sealed class PerMinuteRateLimitAttribute() : TypeFilterAttribute(typeof(PerMinuteRateLimitFilter))
 {
-    public PerMinuteRateLimitAttribute()
-        : base(typeof(PerMinuteRateLimitFilter))
-    {
-    }
-
     private sealed class PerMinuteRateLimitFilter(
         IRateLimiter limiter,
         PlanCatalog plans,

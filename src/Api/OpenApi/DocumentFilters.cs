@@ -52,12 +52,7 @@ internal sealed class TagDescriptionsDocumentFilter : IDocumentFilter
 
     public void Apply(OpenApiDocument document, DocumentFilterContext context)
     {
-        if (document.Tags is null)
-        {
-            return;
-        }
-
-        foreach (var tag in document.Tags)
+        foreach (var tag in document.Tags ?? Enumerable.Empty<OpenApiTag>())
         {
             if (tag.Name is { } name && Descriptions.TryGetValue(name, out var description))
             {

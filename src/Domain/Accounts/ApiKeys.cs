@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -14,25 +15,12 @@ public static class ApiKeys
     public const int MinimumRandomLength = 32;
     private const int GeneratedRandomLength = 40;
     private const string Base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    private static readonly SearchValues<char> Base62Characters = SearchValues.Create(Base62);
 
     /// <summary>True when <paramref name="key"/> has the prefix and at least 32 base62 characters after it.</summary>
-    public static bool IsWellFormed(string? key)
-    {
-        if (key is null || key.Length < Prefix.Length + MinimumRandomLength || !key.StartsWith(Prefix, StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        foreach (var c in key.AsSpan(Prefix.Length))
-        {
-            if (!char.IsAsciiLetterOrDigit(c))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    public static bool IsWellFormed(string? key) =>
+        key is not null && key.Length >= Prefix.Length + MinimumRandomLength && key.StartsWith(Prefix, StringComparison.Ordinal)
+        && !key.AsSpan(Prefix.Length).ContainsAnyExcept(Base62Characters);
 
     /// <summary>A new random key from the OS's cryptographic generator.</summary>
     public static string Generate() => Prefix + RandomNumberGenerator.GetString(Base62, GeneratedRandomLength);

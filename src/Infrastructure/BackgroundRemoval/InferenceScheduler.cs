@@ -32,7 +32,7 @@ internal sealed class InferenceScheduler : IInferenceScheduler, IInferenceSlots,
         var settings = options.Value;
         TimeoutSeconds = settings.TimeoutSeconds;
         _concurrency = settings.EffectiveMaxConcurrency;
-        _capacity = _concurrency + Math.Max(0, settings.EffectiveMaxQueue);
+        _capacity = _concurrency + settings.EffectiveMaxQueue;
         _slots = new SemaphoreSlim(_concurrency, _concurrency);
         _turns = new TurnGate(_concurrency + 1, settings.MaxDecodedPixels);
 
@@ -86,10 +86,7 @@ internal sealed class InferenceScheduler : IInferenceScheduler, IInferenceSlots,
         Volatile.Write(ref _averageRunSeconds, (previous * 0.8) + (elapsed.TotalSeconds * 0.2));
     }
 
-    public void Dispose()
-    {
-        _slots.Dispose();
-    }
+    public void Dispose() => _slots.Dispose();
 
     private sealed class Admission(InferenceScheduler scheduler) : IInferenceAdmission
     {

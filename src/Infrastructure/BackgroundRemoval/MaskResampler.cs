@@ -47,24 +47,11 @@ internal static class MaskResampler
     }
 
     /// <summary>For each destination index: the two source indices around it and the weight of the second.</summary>
-    internal sealed class Taps
+    internal sealed record Taps(int[] Lower, int[] Upper, float[] Fraction)
     {
-        private Taps(int count)
-        {
-            Lower = new int[count];
-            Upper = new int[count];
-            Fraction = new float[count];
-        }
-
-        public int[] Lower { get; }
-
-        public int[] Upper { get; }
-
-        public float[] Fraction { get; }
-
         public static Taps Create(int sourceLength, int destinationLength)
         {
-            var taps = new Taps(destinationLength);
+            var taps = new Taps(new int[destinationLength], new int[destinationLength], new float[destinationLength]);
             var scale = (double)sourceLength / destinationLength;
             for (var i = 0; i < destinationLength; i++)
             {

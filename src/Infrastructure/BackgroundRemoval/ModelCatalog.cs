@@ -13,7 +13,7 @@ internal sealed class ModelCatalog : IModelCatalog
         var value = options.Value;
         _entries = value.Catalog.ToDictionary(
             pair => pair.Key,
-            pair => new CatalogEntry(pair.Key, pair.Value, value.PathOf(pair.Value)),
+            pair => new CatalogEntry(pair.Key, pair.Value, value.PathOf(pair.Value.File)),
             StringComparer.OrdinalIgnoreCase);
         Names = [.. _entries.Keys.Order(StringComparer.Ordinal)];
         DefaultModel = _entries.TryGetValue(value.Default, out var entry) ? entry.Name : value.Default;

@@ -13,14 +13,10 @@ public sealed class ModelCatalogOptions
 
     public Dictionary<string, ModelDefinition> Catalog { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>The absolute path of a model's file: <see cref="ModelDefinition.File"/> under <see cref="Directory"/>, itself under the app's base directory.</summary>
-    public string PathOf(ModelDefinition definition)
-    {
-        ArgumentNullException.ThrowIfNull(definition);
-        return PathOf(definition.File);
-    }
-
-    /// <summary>The absolute path of a file named relative to <see cref="Directory"/> (itself under the app's base directory).</summary>
+    /// <summary>
+    /// The absolute path of a file named relative to <see cref="Directory"/> (itself under the app's base directory): a
+    /// model's <see cref="ModelDefinition.File"/>, a recipe's weights or calibration table.
+    /// </summary>
     public string PathOf(string file) => Path.GetFullPath(file, Path.GetFullPath(Directory, AppContext.BaseDirectory));
 }
 

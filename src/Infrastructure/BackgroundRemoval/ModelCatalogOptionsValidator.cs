@@ -33,7 +33,7 @@ internal sealed class ModelCatalogOptionsValidator : IValidateOptions<ModelCatal
                 // A missing file is derived at start-up from the recipe, so only the recipe's own inputs must exist.
                 ValidateRecipe(options, recipe, $"{prefix}:Recipe", failures);
             }
-            else if (options.PathOf(definition) is var path && !File.Exists(path))
+            else if (options.PathOf(definition.File) is var path && !File.Exists(path))
             {
                 failures.Add(
                     $"{prefix}:File '{path}' does not exist. Build the project once " +

@@ -6,10 +6,6 @@ namespace FapiHub.Application.Abstractions.Accounts;
 /// </summary>
 public sealed class StoreUnavailableException : Exception
 {
-    public StoreUnavailableException()
-    {
-    }
-
     public StoreUnavailableException(string message)
         : base(message)
     {

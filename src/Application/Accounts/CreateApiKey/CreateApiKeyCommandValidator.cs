@@ -40,17 +40,13 @@ internal sealed class CreateApiKeyCommandValidator : AbstractValidator<CreateApi
                 return false; // an unpaired surrogate
             }
 
-            switch (Rune.GetUnicodeCategory(rune))
+            if (Rune.GetUnicodeCategory(rune)
+                is UnicodeCategory.Control // C0 and C1, NUL, tab, CR, LF, DEL
+                or UnicodeCategory.Format // U+200B–U+200F, U+202A–U+202E, U+2066–U+2069, U+FEFF, tags, …
+                or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator
+                or UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned)
             {
-                case UnicodeCategory.Control: // C0 and C1, NUL, tab, CR, LF, DEL
-                case UnicodeCategory.Format: // U+200B–U+200F, U+202A–U+202E, U+2066–U+2069, U+FEFF, tags, …
-                case UnicodeCategory.LineSeparator:
-                case UnicodeCategory.ParagraphSeparator:
-                case UnicodeCategory.PrivateUse:
-                case UnicodeCategory.OtherNotAssigned:
-                    return false;
-                default:
-                    break;
+                return false;
             }
 
             rest = rest[consumed..];

@@ -16,15 +16,10 @@ public sealed class PlanCatalog
         new("payg", null, 120),
     ];
 
-    private readonly Dictionary<string, Plan> _plans = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, Plan> _plans = Defaults.ToDictionary(plan => plan.Name, StringComparer.OrdinalIgnoreCase);
 
     public PlanCatalog(IOptions<PlansOptions> options)
     {
-        foreach (var plan in Defaults)
-        {
-            _plans[plan.Name] = plan;
-        }
-
         foreach (var (name, settings) in options.Value.Items)
         {
             var existing = _plans.GetValueOrDefault(name);

@@ -220,16 +220,9 @@ internal sealed partial class RedisAccountStore(
             return ToAccount(accountId, fields);
         }));
 
-    private static Account? ToAccount(string id, RedisValue[] flat)
-    {
-        var entries = new HashEntry[flat.Length / 2];
-        for (var i = 0; i < entries.Length; i++)
-        {
-            entries[i] = new HashEntry(flat[2 * i], flat[(2 * i) + 1]);
-        }
-
-        return ToAccount(id, entries);
-    }
+    /// <summary>A script's reply of the hash as a flat list: name, value, name, value, …</summary>
+    private static Account? ToAccount(string id, RedisValue[] flat) =>
+        ToAccount(id, [.. flat.Chunk(2).Select(pair => new HashEntry(pair[0], pair[1]))]);
 
     private static Account? ToAccount(string id, HashEntry[] entries)
     {

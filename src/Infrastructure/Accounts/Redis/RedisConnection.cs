@@ -20,6 +20,9 @@ namespace FapiHub.Infrastructure.Accounts.Redis;
 /// </remarks>
 internal sealed partial class RedisConnection : IDisposable
 {
+    /// <summary>Error replies of a Redis that cannot serve anyone right now (still loading, busy with a script, no primary, …).</summary>
+    private static readonly string[] OutageReplies = ["LOADING", "BUSY", "MASTERDOWN", "READONLY", "CLUSTERDOWN", "TRYAGAIN"];
+
     private readonly Lazy<ConnectionMultiplexer> _multiplexer;
     private readonly string _prefix;
     private readonly ILogger<RedisConnection> _logger;
@@ -134,12 +137,7 @@ internal sealed partial class RedisConnection : IDisposable
     private static bool IsOutage(Exception exception) => exception switch
     {
         RedisConnectionException or RedisTimeoutException or TimeoutException => true,
-        RedisServerException server => server.Message.StartsWith("LOADING", StringComparison.Ordinal)
-            || server.Message.StartsWith("BUSY", StringComparison.Ordinal)
-            || server.Message.StartsWith("MASTERDOWN", StringComparison.Ordinal)
-            || server.Message.StartsWith("READONLY", StringComparison.Ordinal)
-            || server.Message.StartsWith("CLUSTERDOWN", StringComparison.Ordinal)
-            || server.Message.StartsWith("TRYAGAIN", StringComparison.Ordinal),
+        RedisServerException server => OutageReplies.Any(reply => server.Message.StartsWith(reply, StringComparison.Ordinal)),
         _ => false,
     };
 
