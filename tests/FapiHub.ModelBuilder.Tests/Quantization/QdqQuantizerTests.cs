@@ -150,6 +150,27 @@ public sealed class QdqQuantizerTests
     }
 
     [Fact]
+    public void Quantize_WhenAFloatSumIsUpsampledIntoAConcat_ShouldQuantiseItAtTheConcatsScale()
+    {
+        // IS-Net's decoder: a residual sum kept float, upsampled, concatenated with a skip. The Concat should still run
+        // on uint8, reading the sum quantised at its own range (no range of the sum's is needed).
+        var graph = Float.Clone();
+        var up = graph.Graph.Node.Single(n => n.Name == "up");
+        graph.Graph.Node.Insert(graph.Graph.Node.IndexOf(up), new NodeProto { Name = "sum2", OpType = "Add", Input = { "r2", "p1" }, Output = { "s2" } });
+        up.Input[0] = "s2";
+
+        var quantised = QdqQuantizer.Quantize(graph, Table, IntegerFlow with { FloatNodes = new HashSet<string>(["sum2"]) });
+
+        var sum = quantised.Graph.Node.Single(n => n.OpType == "QuantizeLinear" && n.Input[0] == "s2");
+        var upsampled = quantised.Graph.Node.Single(n => n.OpType == "QuantizeLinear" && n.Input[0] == "u2");
+        Assert.Equal(["s2", "k_scale", "k_zero_point"], sum.Input);
+        Assert.Equal(["u2", "k_scale", "k_zero_point"], upsampled.Input);
+        var ops = QuantizationGraph.OptimisedOpTypes(quantised.ToByteArray());
+        Assert.Contains("QLinearConcat", ops);
+        Assert.DoesNotContain("Concat", ops);
+    }
+
+    [Fact]
     public void Quantize_WhenTheRangeOfASumIsMissing_ShouldFailNamingTheAdd()
     {
         var incomplete = Table with { Tensors = Table.Tensors.Where(t => t.Key != "a").ToDictionary() };

@@ -59,22 +59,29 @@ public static class QdqQuantizer
         // Activation quantisation parameters, by tensor: every range is looked up before anything is written, so a
         // missing entry fails with its name and no half-built graph exists.
         var activations = new Dictionary<string, ActivationQuantization>(StringComparer.Ordinal);
-        foreach (var tensor in plan.Activations)
+        foreach (var tensor in plan.Activations.Where(plan.UsedBy.ContainsKey))
         {
-            if (plan.PassedThrough.TryGetValue(tensor, out var source))
+            var range = table.RangeOf(tensor, plan.UsedBy[tensor]);
+            activations[tensor] = ActivationQuantization.From(tensor, range);
+            graph.Initializer.Add(Scalar(activations[tensor].ScaleName, activations[tensor].Scale));
+            graph.Initializer.Add(ZeroPointU8(activations[tensor].ZeroPointName, activations[tensor].ZeroPoint));
+        }
+
+        // Then the tensors that take another's parameters, in graph order (a pass-through may follow a borrowed one).
+        foreach (var tensor in plan.Activations.Where(t => !plan.UsedBy.ContainsKey(t)))
+        {
+            if (plan.BorrowedFrom.TryGetValue(tensor, out var later))
+            {
+                activations[tensor] = activations[later] with { Tensor = tensor };
+            }
+            else if (plan.PassedThrough.TryGetValue(tensor, out var source))
             {
                 // MaxPool and Resize only move or blend values: their output keeps the input's scale and zero point.
                 // ONNX Runtime then drops the DQ → MaxPool → Q and pools on uint8; a linear Resize it keeps in float
                 // between the two (its own uint8 linear Resize truncates, which collapsed the masks), so only that
                 // one upsampled tensor is float, and only until its Q.
                 activations[tensor] = activations[source] with { Tensor = tensor };
-                continue;
             }
-
-            var range = table.RangeOf(tensor, plan.UsedBy[tensor]);
-            activations[tensor] = ActivationQuantization.From(tensor, range);
-            graph.Initializer.Add(Scalar(activations[tensor].ScaleName, activations[tensor].Scale));
-            graph.Initializer.Add(ZeroPointU8(activations[tensor].ZeroPointName, activations[tensor].ZeroPoint));
         }
 
         var nodes = new List<NodeProto>(graph.Node.Count * 2);
@@ -202,6 +209,14 @@ public static class QdqQuantizer
             {
                 plan.PassThrough(output, node.Input[0]);
             }
+            else if (options.IntegerDataFlow && node.OpType is "Add" && options.FloatNodes.Contains(node.Name)
+                && ConcatReachedThroughPassThrough(output) is { } concat)
+            {
+                // The sum stays float, but what the Concat reads of it is quantised at the Concat's own range (one more
+                // rounding, at the same scale, before the Resize): the Concat then runs on uint8 instead of holding
+                // float tensors at the decoder's resolution, which were the largest of a run (docs/performance.md).
+                plan.Borrow(output, concat);
+            }
             else if (options.IntegerDataFlow && node.OpType is "Add" or "Concat" && !options.FloatNodes.Contains(node.Name)
                 && inputs.Count > 1 && inputs.All(plan.IsQuantized))
             {
@@ -220,6 +235,28 @@ public static class QdqQuantizer
         }
 
         return plan;
+
+        // The output of the Concat that the tensor alone reaches through MaxPool/Resize, when the Concat's other inputs
+        // are quantised already (so it will be too); otherwise null.
+        string? ConcatReachedThroughPassThrough(string tensor)
+        {
+            var path = tensor;
+            while (consumers.GetValueOrDefault(path)?.Where(c => c.OpType != "Shape").ToList() is [var next] && !graphOutputs.Contains(path))
+            {
+                if (next.OpType is "MaxPool" or "Resize" && next.Input[0] == path && next.Output.Count == 1)
+                {
+                    path = next.Output[0];
+                    continue;
+                }
+
+                var others = next.Input.Where(i => i.Length > 0 && i != path && !initializers.ContainsKey(i));
+                return next.OpType == "Concat" && !options.FloatNodes.Contains(next.Name) && others.All(plan.IsQuantized)
+                    ? next.Output[0]
+                    : null;
+            }
+
+            return null;
+        }
     }
 
     private static void RequireFloatInitializer(NodeProto conv, int index, string role, Dictionary<string, TensorProto> initializers)
@@ -382,6 +419,18 @@ public static class QdqQuantizer
         {
             if (UsedBy.TryAdd(tensor, usedBy) && _consumed.Add(tensor))
             {
+                Activations.Add(tensor);
+            }
+        }
+
+        /// <summary>Float outputs quantised at a later tensor's range (<see cref="Borrow"/>), by that tensor.</summary>
+        public Dictionary<string, string> BorrowedFrom { get; } = new(StringComparer.Ordinal);
+
+        public void Borrow(string tensor, string source)
+        {
+            if (_consumed.Add(tensor))
+            {
+                BorrowedFrom[tensor] = source;
                 Activations.Add(tensor);
             }
         }
