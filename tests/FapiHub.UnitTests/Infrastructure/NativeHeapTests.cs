@@ -13,4 +13,12 @@ public sealed class NativeHeapTests
 
         Assert.Equal(glibc, NativeHeap.Trim());
     }
+
+    [Fact]
+    public void ReturnLargeBlocksAtOnce_WhenRunOnGlibcLinux_ShouldBeAcceptedByMallopt()
+    {
+        var glibc = OperatingSystem.IsLinux() && !RuntimeInformation.RuntimeIdentifier.Contains("musl", StringComparison.Ordinal);
+
+        Assert.Equal(glibc, NativeHeap.ReturnLargeBlocksAtOnce());
+    }
 }
