@@ -212,9 +212,10 @@ public static class QdqQuantizer
             else if (options.IntegerDataFlow && node.OpType is "Add" && options.FloatNodes.Contains(node.Name)
                 && ConcatReachedThroughPassThrough(output) is { } concat)
             {
-                // The sum stays float, but what the Concat reads of it is quantised at the Concat's own range (one more
-                // rounding, at the same scale, before the Resize): the Concat then runs on uint8 instead of holding
-                // float tensors at the decoder's resolution, which were the largest of a run (docs/performance.md).
+                // A sum listed float has no range of its own (quantised at its own range it moved the matte): it is quantised at the
+                // range of the Concat it feeds, one more rounding at that scale ahead of the Resize. ONNX Runtime then
+                // fuses it into QLinearAdd and the Concat runs on uint8 instead of holding float tensors at the
+                // decoder's resolution, the largest of a run (ADR 11, amendment 2).
                 plan.Borrow(output, concat);
             }
             else if (options.IntegerDataFlow && node.OpType is "Add" or "Concat" && !options.FloatNodes.Contains(node.Name)
