@@ -212,10 +212,10 @@ public static class QdqQuantizer
             else if (options.IntegerDataFlow && node.OpType is "Add" && options.FloatNodes.Contains(node.Name)
                 && ConcatReachedThroughPassThrough(output) is { } concat)
             {
-                // A sum listed float has no range of its own (quantised at its own range it moved the matte): it is quantised at the
-                // range of the Concat it feeds, one more rounding at that scale ahead of the Resize. ONNX Runtime then
-                // fuses it into QLinearAdd and the Concat runs on uint8 instead of holding float tensors at the
-                // decoder's resolution, the largest of a run (ADR 11, amendment 2).
+                // A sum listed float has no range of its own (quantised at its own range, it moved the matte): it is
+                // quantised at the range of the Concat it feeds, one more rounding at that scale ahead of the Resize.
+                // ONNX Runtime then fuses it into QLinearAdd, and the Concat runs on uint8 instead of holding float
+                // tensors at the decoder's resolution, the largest of a run (ADR 11, amendment 2).
                 plan.Borrow(output, concat);
             }
             else if (options.IntegerDataFlow && node.OpType is "Add" or "Concat" && !options.FloatNodes.Contains(node.Name)
