@@ -14,7 +14,7 @@ namespace FapiHub.ModelBuilder.Quantization;
 /// With <see cref="QuantizerOptions.IntegerDataFlow"/> the tensors between the convolutions stay uint8 too (MaxPool,
 /// Concat, Add; Resize only between a DQ and a Q), so a run holds bytes, not floats, at full resolution; without it
 /// the Q/DQ after each Relu hands MaxPool, Concat, Add and Resize a float tensor again.
-/// /// <para>
+/// <para>
 /// A pure function of its inputs: no clock, no randomness, nodes in graph order, so the same graph and table give
 /// the same bytes (the derived file's SHA-256 is pinned in models/manifest.json).
 /// </para>
@@ -67,21 +67,14 @@ public static class QdqQuantizer
             graph.Initializer.Add(ZeroPointU8(activations[tensor].ZeroPointName, activations[tensor].ZeroPoint));
         }
 
-        // Then the tensors that take another's parameters, in graph order (a pass-through may follow a borrowed one).
-        foreach (var tensor in plan.Activations.Where(t => !plan.UsedBy.ContainsKey(t)))
+        // Then the tensors that take another's parameters, in graph order (a pass-through may follow a borrowed sum):
+        // MaxPool and Resize only move or blend values, so their output keeps the input's scale and zero point (ONNX
+        // Runtime then drops the DQ → MaxPool → Q and pools on uint8; a linear Resize it keeps in float between the two,
+        // since its own uint8 linear Resize truncates, which collapsed the masks, so only that upsampled tensor is float,
+        // and only until its Q); a borrowed sum takes its Concat's.
+        foreach (var (tensor, source) in plan.SharesParametersOf)
         {
-            if (plan.BorrowedFrom.TryGetValue(tensor, out var later))
-            {
-                activations[tensor] = activations[later] with { Tensor = tensor };
-            }
-            else if (plan.PassedThrough.TryGetValue(tensor, out var source))
-            {
-                // MaxPool and Resize only move or blend values: their output keeps the input's scale and zero point.
-                // ONNX Runtime then drops the DQ → MaxPool → Q and pools on uint8; a linear Resize it keeps in float
-                // between the two (its own uint8 linear Resize truncates, which collapsed the masks), so only that
-                // one upsampled tensor is float, and only until its Q.
-                activations[tensor] = activations[source] with { Tensor = tensor };
-            }
+            activations[tensor] = activations[source] with { Tensor = tensor };
         }
 
         var nodes = new List<NodeProto>(graph.Node.Count * 2);
@@ -402,14 +395,17 @@ public static class QdqQuantizer
     {
         public HashSet<NodeProto> Convs { get; } = new(ReferenceEqualityComparer.Instance);
 
-        /// <summary>Every quantised activation (calibrated or passed through), in graph order.</summary>
+        /// <summary>Every quantised activation (calibrated, or sharing another's parameters), in graph order.</summary>
         public List<string> Activations { get; } = [];
 
         /// <summary>The calibrated ones: which node needs each range (named when the table lacks it).</summary>
         public Dictionary<string, string> UsedBy { get; } = new(StringComparer.Ordinal);
 
-        /// <summary>Outputs that keep their input's quantisation, by the input they take it from.</summary>
-        public Dictionary<string, string> PassedThrough { get; } = new(StringComparer.Ordinal);
+        /// <summary>
+        /// Tensors quantised with another's scale and zero point, by that tensor, in graph order: a pass-through's input
+        /// (<see cref="PassThrough"/>) or a borrowed sum's Concat (<see cref="Borrow"/>).
+        /// </summary>
+        public List<(string Tensor, string Source)> SharesParametersOf { get; } = [];
 
         private readonly HashSet<string> _consumed = new(StringComparer.Ordinal);
 
@@ -424,23 +420,17 @@ public static class QdqQuantizer
             }
         }
 
-        /// <summary>Float outputs quantised at a later tensor's range (<see cref="Borrow"/>), by that tensor.</summary>
-        public Dictionary<string, string> BorrowedFrom { get; } = new(StringComparer.Ordinal);
+        /// <summary>A float sum quantised at the range of the Concat it reaches (resolved after every calibrated range).</summary>
+        public void Borrow(string tensor, string concat) => Share(tensor, concat);
 
-        public void Borrow(string tensor, string source)
+        /// <summary>A MaxPool or Resize output with its input's quantisation.</summary>
+        public void PassThrough(string tensor, string source) => Share(tensor, source);
+
+        private void Share(string tensor, string source)
         {
             if (_consumed.Add(tensor))
             {
-                BorrowedFrom[tensor] = source;
-                Activations.Add(tensor);
-            }
-        }
-
-        public void PassThrough(string tensor, string source)
-        {
-            if (_consumed.Add(tensor))
-            {
-                PassedThrough[tensor] = source;
+                SharesParametersOf.Add((tensor, source));
                 Activations.Add(tensor);
             }
         }
