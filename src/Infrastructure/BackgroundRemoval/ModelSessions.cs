@@ -50,7 +50,6 @@ internal sealed partial class ModelSessions : IDisposable
     /// <summary>Loads (and warms) every network; sets <see cref="IsReady"/> or <see cref="Failure"/>.</summary>
     public async Task LoadAllAsync(CancellationToken cancellationToken)
     {
-        NativeHeap.ReturnLargeBlocksAtOnce();
         try
         {
             foreach (var lazy in _byFile.Values)
