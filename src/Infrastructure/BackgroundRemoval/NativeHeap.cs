@@ -15,23 +15,11 @@ internal static partial class NativeHeap
     private const int MmapThreshold = -3; // M_MMAP_THRESHOLD in malloc.h
 
     /// <summary>Asks glibc to trim; <c>false</c> where there is nothing to ask (not Linux, or a libc without <c>malloc_trim</c>, such as musl).</summary>
-    public static bool Trim()
+    public static bool Trim() => CallGlibc(static () =>
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return false;
-        }
-
-        try
-        {
-            _ = MallocTrim(0);
-            return true;
-        }
-        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
-        {
-            return false;
-        }
-    }
+        _ = MallocTrim(0);
+        return true;
+    });
 
     /// <summary>
     /// Has glibc give every block of <see cref="LargeBlockBytes"/> or more straight back to the system when it is freed.
@@ -40,7 +28,10 @@ internal static partial class NativeHeap
     /// carved from per-thread arenas and stay there until a trim: under C=8 with 12 MP photos, ~100 MB of the peak
     /// (docs/performance.md). Fixing the threshold also turns glibc's adjustment off. Called once, at start-up.
     /// </summary>
-    public static bool ReturnLargeBlocksAtOnce()
+    public static bool ReturnLargeBlocksAtOnce() => CallGlibc(static () => MallOpt(MmapThreshold, LargeBlockBytes) == 1);
+
+    /// <summary>The call's answer on Linux; <c>false</c> off Linux or where libc lacks the entry point (musl).</summary>
+    private static bool CallGlibc(Func<bool> call)
     {
         if (!OperatingSystem.IsLinux())
         {
@@ -49,7 +40,7 @@ internal static partial class NativeHeap
 
         try
         {
-            return MallOpt(MmapThreshold, LargeBlockBytes) == 1;
+            return call();
         }
         catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
         {
