@@ -53,6 +53,7 @@ public static class DependencyInjection
         services.AddSingleton<IInferenceSlots>(sp => sp.GetRequiredService<InferenceScheduler>());
         services.AddSingleton<IBackgroundRemover, OnnxBackgroundRemover>();
         services.AddHostedService<ModelLoaderService>();
+        services.AddHostedService<IdleMemoryHandBack>();
         services.AddHealthChecks().AddCheck<ModelsHealthCheck>(ModelsHealthCheckName, tags: ["ready"]);
     }
 

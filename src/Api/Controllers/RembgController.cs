@@ -21,7 +21,7 @@ namespace FapiHub.Api.Controllers;
 [Route("v2/rembg")]
 [DocumentedWithTrailingSlash]
 [Authorize(AuthenticationSchemes = ApiKeyAuthenticationHandler.SchemeName)]
-[BusyGate]
+[AdmissionGate]
 [PerMinuteRateLimit]
 [Tags("Background removal")]
 [Consumes("multipart/form-data")]
@@ -75,8 +75,8 @@ public sealed class RembgController(ISender sender) : ApiControllerBase
 
     private async Task<IActionResult> Send(ImageForm form, string? model, EffectRequest effect, CancellationToken cancellationToken)
     {
-        using var upload = await UploadedFile.ReadAsync(form.Image, cancellationToken);
-        var result = await sender.Send(new RemoveBackgroundCommand(upload.Memory, model, effect, form.ToOutput()), cancellationToken);
+        var image = await UploadedFile.ReadAsync(form.Image, cancellationToken);
+        var result = await sender.Send(new RemoveBackgroundCommand(image, model, effect, form.ToOutput()), cancellationToken);
         if (!result.IsSuccess)
         {
             return Failure(result.Error!);

@@ -1,4 +1,4 @@
-using System.Buffers;
+using FapiHub.Domain.Common;
 
 namespace FapiHub.Domain.Imaging;
 
@@ -9,8 +9,7 @@ namespace FapiHub.Domain.Imaging;
 /// </summary>
 public sealed class EncodedImage : IDisposable
 {
-    /// <summary>A pool of its own, bounded as <see cref="PixelBuffer"/>'s is: four of each size serve the responses in flight.</summary>
-    private static readonly ArrayPool<byte> Pool = ArrayPool<byte>.Create(maxArrayLength: 256 * 1024 * 1024, maxArraysPerBucket: 4);
+    private static readonly LargeArrayPool<byte> Pool = new(maxArrayLength: 256 * 1024 * 1024);
 
     private byte[]? _buffer;
 

@@ -1,4 +1,4 @@
-using System.Buffers;
+using FapiHub.Domain.Common;
 using System.Globalization;
 
 namespace FapiHub.Domain.Imaging;
@@ -9,12 +9,7 @@ namespace FapiHub.Domain.Imaging;
 /// </summary>
 public abstract class PixelBuffer : IDisposable
 {
-    /// <summary>
-    /// A pool of its own rather than <see cref="ArrayPool{T}.Shared"/>: the shared pool keeps many large arrays per
-    /// size and per core for the life of the process (hundreds of MB after a burst of 12 MP photos); this one keeps at
-    /// most four of each size, which is what a few requests in flight reuse.
-    /// </summary>
-    private static readonly ArrayPool<byte> Pool = ArrayPool<byte>.Create(maxArrayLength: 256 * 1024 * 1024, maxArraysPerBucket: 4);
+    private static readonly LargeArrayPool<byte> Pool = new(maxArrayLength: 256 * 1024 * 1024);
 
     private byte[]? _buffer;
 

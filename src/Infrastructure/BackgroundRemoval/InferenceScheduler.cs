@@ -22,12 +22,16 @@ internal sealed class InferenceScheduler : IInferenceScheduler, IInferenceSlots,
     private readonly TurnGate _turns;
     private readonly int _concurrency;
     private readonly int _capacity;
+    private readonly TimeProvider _clock;
     private int _admitted;
+    private int _workedSinceIdle;
+    private long _lastLeft; // UTC ticks: when the last admitted request left
     private int _running;
     private double _averageRunSeconds = 2; // replaced by measurements after the first run
 
-    public InferenceScheduler(IOptions<InferenceOptions> options, IMeterFactory meterFactory)
+    public InferenceScheduler(IOptions<InferenceOptions> options, IMeterFactory meterFactory, TimeProvider clock)
     {
+        _clock = clock;
         ArgumentNullException.ThrowIfNull(meterFactory);
         var settings = options.Value;
         TimeoutSeconds = settings.TimeoutSeconds;
@@ -36,17 +40,23 @@ internal sealed class InferenceScheduler : IInferenceScheduler, IInferenceSlots,
         _slots = new SemaphoreSlim(_concurrency, _concurrency);
         _turns = new TurnGate(_concurrency + 1, settings.MaxDecodedPixels);
 
-        // The queue's gauge lives with the queue it reads (same meter as FapiHubMetrics, so it is exported with them).
-        meterFactory.Create(FapiHubMetrics.MeterName).CreateObservableGauge(
+        // The gauges live with the counts they read (same meter as FapiHubMetrics, so they are exported with them).
+        var meter = meterFactory.Create(FapiHubMetrics.MeterName);
+        meter.CreateObservableGauge(
             "fapihub.inference.queue",
             () => Math.Max(0, Volatile.Read(ref _admitted) - Volatile.Read(ref _running)),
             "{request}",
-            "Requests waiting for an inference slot.");
+            "Admitted requests not running a model: uploading, waiting for a turn or a slot, or being encoded.");
+        meter.CreateObservableGauge(
+            "fapihub.inference.admitted",
+            () => Volatile.Read(ref _admitted),
+            "{request}",
+            "Requests inside, from the first byte of their upload until their answer is written (at most MaxConcurrency + MaxQueue).");
     }
 
     public int TimeoutSeconds { get; }
 
-    public Result<IInferenceAdmission> TryAdmit()
+    public Result<IDisposable> TryAdmit()
     {
         var admitted = Interlocked.Increment(ref _admitted);
         if (admitted > _capacity)
@@ -58,18 +68,34 @@ internal sealed class InferenceScheduler : IInferenceScheduler, IInferenceSlots,
         return new Admission(this);
     }
 
-    public Error? RefusalIfFull()
-    {
-        var admitted = Volatile.Read(ref _admitted);
-        return admitted >= _capacity ? Busy(admitted) : null;
-    }
-
     /// <summary>server_busy with the time until this request's turn would come: (queued + 1) runs per slot.</summary>
     private Error Busy(int inside)
     {
         var waiting = Math.Max(0, inside - _concurrency);
         var seconds = (int)Math.Ceiling(Volatile.Read(ref _averageRunSeconds) * (waiting + 1) / _concurrency);
         return Errors.Inference.ServerBusy(Math.Max(1, seconds));
+    }
+
+    public async ValueTask<IDisposable> WaitForTurnAsync(long pixels, CancellationToken cancellationToken)
+    {
+        await _turns.EnterAsync(pixels, cancellationToken);
+        Volatile.Write(ref _workedSinceIdle, 1);
+        return new Turn(this, pixels);
+    }
+
+    /// <summary>
+    /// True, once, when the server has been empty (nobody admitted) for <paramref name="quiet"/> after having done some
+    /// work since the last time it said so: the moment to hand the memory of a burst back (<see cref="IdleMemoryHandBack"/>).
+    /// </summary>
+    public bool TryClaimIdleAfterWork(TimeSpan quiet)
+    {
+        if (Volatile.Read(ref _admitted) > 0 || Volatile.Read(ref _workedSinceIdle) == 0
+            || _clock.GetUtcNow().UtcTicks - Volatile.Read(ref _lastLeft) < quiet.Ticks)
+        {
+            return false;
+        }
+
+        return Interlocked.Exchange(ref _workedSinceIdle, 0) == 1;
     }
 
     public async ValueTask<IDisposable> AcquireSlotAsync(CancellationToken cancellationToken)
@@ -88,32 +114,33 @@ internal sealed class InferenceScheduler : IInferenceScheduler, IInferenceSlots,
 
     public void Dispose() => _slots.Dispose();
 
-    private sealed class Admission(InferenceScheduler scheduler) : IInferenceAdmission
+    /// <summary>A place among the requests inside, from the first byte of the upload until the answer is written.</summary>
+    private sealed class Admission(InferenceScheduler scheduler) : IDisposable
     {
         private int _disposed;
-        private int _hasTurn;
-        private long _pixels;
-
-        public async ValueTask WaitForTurnAsync(long pixels, CancellationToken cancellationToken)
-        {
-            await scheduler._turns.EnterAsync(pixels, cancellationToken);
-            _pixels = pixels;
-            Volatile.Write(ref _hasTurn, 1);
-        }
 
         public void Dispose()
         {
             if (Interlocked.Exchange(ref _disposed, 1) == 0)
             {
-                if (Interlocked.Exchange(ref _hasTurn, 0) == 1)
-                {
-                    scheduler._turns.Release(_pixels);
-
-                    // The request is done with its images: hand their memory back, off the request's path.
-                    ThreadPool.UnsafeQueueUserWorkItem(static pixels => HandBackMemory(pixels), _pixels, preferLocal: false);
-                }
-
+                Volatile.Write(ref scheduler._lastLeft, scheduler._clock.GetUtcNow().UtcTicks);
                 Interlocked.Decrement(ref scheduler._admitted);
+            }
+        }
+    }
+
+    private sealed class Turn(InferenceScheduler scheduler, long pixels) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                scheduler._turns.Release(pixels);
+
+                // The request is done with its images: hand their memory back, off the request's path.
+                ThreadPool.UnsafeQueueUserWorkItem(static pixels => HandBackMemory(pixels), pixels, preferLocal: false);
             }
         }
     }

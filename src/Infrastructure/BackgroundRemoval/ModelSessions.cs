@@ -108,23 +108,46 @@ internal sealed partial class ModelSessions : IDisposable
     private void WarmUp(LoadedNetwork network)
     {
         var started = Stopwatch.GetTimestamp();
+
+        // The warm-up is for the first run's one-time work (kernel selection, weight prepacking), not for the arena:
+        // hand the activations back when it ends, so an idle server holds only the weights (docs/performance.md). The
+        // first request then allocates the arena again, as any run does after an idle spell with ReleaseArenaAfterRun.
+        RunAndShrinkArena(network);
+        var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        LogWarmedUp(network.FilePath, elapsedMs);
+    }
+
+    /// <summary>
+    /// Hands ONNX Runtime's activation arena back to the system. The arena is shared by every session and can only be
+    /// shrunk at the end of a run, so the cheapest network (the smallest input) runs once on zeros with shrinkage on.
+    /// Call it holding a model slot, so no other run is using the arena. Does nothing before the models are ready.
+    /// </summary>
+    public void ReleaseArena()
+    {
+        if (!_ready)
+        {
+            return;
+        }
+
+        var cheapest = _byFile.Values
+            .Select(lazy => lazy.Value.Result)
+            .MinBy(network => network.Session.InputMetadata[network.InputName].Dimensions.Aggregate(1L, (a, d) => a * Math.Max(d, 1)));
+        RunAndShrinkArena(cheapest!);
+    }
+
+    private static void RunAndShrinkArena(LoadedNetwork network)
+    {
         var dimensions = network.Session.InputMetadata[network.InputName].Dimensions;
         var shape = dimensions.Select(d => (long)Math.Max(d, 1)).ToArray();
         var input = new float[shape.Aggregate(1L, (a, b) => a * b)];
         using var value = OrtValue.CreateTensorValueFromMemory(input, shape);
         using var runOptions = new RunOptions();
-
-        // The warm-up is for the first run's one-time work (kernel selection, weight prepacking), not for the arena:
-        // hand the activations back when it ends, so an idle server holds only the weights (docs/performance.md). The
-        // first request then allocates the arena again, as any run does after an idle spell with ReleaseArenaAfterRun.
         runOptions.AddRunConfigEntry("memory.enable_memory_arena_shrinkage", "cpu:0");
         using (network.Session.Run(runOptions, [network.InputName], [value], [network.OutputName]))
         {
         }
 
         NativeHeap.Trim();
-        var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        LogWarmedUp(network.FilePath, elapsedMs);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {File} in {ElapsedMs:F0} ms")]

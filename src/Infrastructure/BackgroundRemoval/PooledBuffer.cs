@@ -1,4 +1,4 @@
-using System.Buffers;
+using FapiHub.Domain.Common;
 
 namespace FapiHub.Infrastructure.BackgroundRemoval;
 
@@ -10,12 +10,11 @@ namespace FapiHub.Infrastructure.BackgroundRemoval;
 internal sealed class PooledBuffer<T> : IDisposable
 {
     /// <summary>
-    /// A bounded pool of its own, as <see cref="Domain.Imaging.PixelBuffer"/> has: <see cref="ArrayPool{T}.Shared"/>
-    /// also caches an array per size in every thread that returned one, so the refinement's tens-of-MB planes piled
-    /// up across the thread pool's threads after bursts of large photos (most of a gigabyte of large-object heap
-    /// after C=8 with 12 MP photos, docs/performance.md). Four per size is what the requests that hold a turn reuse.
+    /// Not <see cref="ArrayPool{T}.Shared"/>: it also caches an array per size in every thread that returned one, so the
+    /// refinement's tens-of-MB planes piled up across the thread pool's threads after bursts of large photos (most of a
+    /// gigabyte of large-object heap after C=8 with 12 MP photos, docs/performance.md).
     /// </summary>
-    private static readonly ArrayPool<T> Pool = ArrayPool<T>.Create(maxArrayLength: 64 * 1024 * 1024, maxArraysPerBucket: 4);
+    private static readonly LargeArrayPool<T> Pool = new(maxArrayLength: 64 * 1024 * 1024);
 
     private T[]? _array;
 

@@ -157,6 +157,64 @@ public sealed class KestrelTests : ReliabilityHostTests
         Assert.DoesNotContain("HTTP/1.1 200", answer.Text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Upload_WhenEveryPlaceIsHeldByUploadsStillArriving_ShouldRefuseTheNextBeforeReadingItsBodyUncharged()
+    {
+        var host = Host(("Inference:MaxConcurrency", "1"), ("Inference:MaxQueue", "1"));
+        host.UseKestrel(0);
+        host.StartServer();
+        var (_, key) = await host.CreateKeyAsync("payg", StartingCredits);
+        using var client = host.Client(key);
+
+        // Two uploads that sent their headers and the first bytes of a 5 MB body, then stall: inside from their first byte.
+        using var first = await StartUpload(host, key, contentLength: 5_000_000, "--x\r\n");
+        using var second = await StartUpload(host, key, contentLength: 5_000_000, "--x\r\n");
+        await WaitForAdmitted(client, 2);
+
+        // A third that sends no body at all is answered anyway: the server never waits for, or reads, a refused upload.
+        using var third = await StartUpload(host, key, contentLength: 5_000_000, body: "");
+        var refused = await ReadUntilClosed(third.GetStream(), TimeSpan.FromSeconds(15));
+        Assert.True(refused.Closed, "the refused upload's connection was kept open (to drain its body)");
+        Assert.StartsWith("HTTP/1.1 503 ", refused.Text, StringComparison.Ordinal);
+        Assert.Contains("\"code\":\"server_busy\"", refused.Text, StringComparison.Ordinal);
+        Assert.Contains("\r\nRetry-After: ", refused.Text, StringComparison.Ordinal);
+        Assert.Contains("\r\nConnection: close\r\n", refused.Text, StringComparison.Ordinal);
+        using (var busy = await client.PostAsync("/v2/rembg/", Http.Form(TestImages.Encode(8, 8, (_, _) => SKColors.Teal))))
+        {
+            await Http.AssertEnvelope(busy, HttpStatusCode.ServiceUnavailable, "server_busy");
+        }
+
+        // The stalled uploads give up: their places are free again, and only a served image is charged.
+        first.Close();
+        second.Close();
+        await WaitForAdmitted(client, 0);
+        using var served = await client.PostAsync("/v2/rembg/", Http.Form(TestImages.Encode(8, 8, (_, _) => SKColors.Teal)));
+        Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        Assert.Equal(StartingCredits - 1, await Credits(client));
+    }
+
+    /// <summary>Connects and sends an image upload's head (declaring <paramref name="contentLength"/>) and the start of its body.</summary>
+    private static async Task<TcpClient> StartUpload(AccountsHost host, string key, long contentLength, string body)
+    {
+        var tcp = await Connect(host);
+        var head = "POST /v2/rembg/ HTTP/1.1\r\nHost: localhost\r\nApiKey: " + key +
+            "\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: " + contentLength.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\r\n\r\n";
+        await tcp.GetStream().WriteAsync(Encoding.ASCII.GetBytes(head + body));
+        return tcp;
+    }
+
+    /// <summary>Waits (bounded) until the server's admitted-requests gauge reads <paramref name="count"/>: the signal that uploads are inside.</summary>
+    private static async Task WaitForAdmitted(HttpClient client, int count)
+    {
+        var expected = $"fapihub_inference_admitted{{otel_scope_name=\"FapiHub\"}} {count}\n";
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!(await client.GetStringAsync("/metrics")).Contains(expected, StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the admitted gauge never read {count}");
+            await Task.Delay(20);
+        }
+    }
+
     /// <summary>
     /// Sends <paramref name="head"/> (without its final CRLF), then <paramref name="prefix"/> and 20 MB of filler as a
     /// chunked body while reading the answer. Raw, because HttpClient reports the server's early answer as a failed

@@ -251,18 +251,6 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
     }
 
     [Fact]
-    public async Task Send_WhenTheSchedulerIsFull_ShouldBe503ServerBusyBeforeDecodingAndChargeNothing()
-    {
-        _scheduler.Full = true;
-
-        var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, new MaskRequest(), OutputRequest.Default));
-
-        Assert.Equal("server_busy", result.Error!.Code);
-        Assert.Equal(0, _images.Decodes);
-        Assert.Equal(new UsageSnapshot(0, 0, 0), await Usage());
-    }
-
-    [Fact]
     public async Task Send_WhenTheShadowWouldOutgrowThePixelLimit_ShouldRefuseBeforeTheTurnOrDecodingAndChargeNothing()
     {
         UseAccount("payg", 5);
@@ -295,25 +283,20 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
     {
         private int _turns;
 
-        public bool Full { get; set; }
-
         public int Turns => _turns;
 
         public int TimeoutSeconds => 60;
 
-        public Result<IInferenceAdmission> TryAdmit() =>
-            Full ? Errors.Inference.ServerBusy(3) : Result<IInferenceAdmission>.Success(new Admission(this));
+        public Result<IDisposable> TryAdmit() => throw new InvalidOperationException("Admission is the edge's step, never the handler's.");
 
-        public Error? RefusalIfFull() => Full ? Errors.Inference.ServerBusy(3) : null;
-
-        private sealed class Admission(FakeScheduler scheduler) : IInferenceAdmission
+        public ValueTask<IDisposable> WaitForTurnAsync(long pixels, CancellationToken cancellationToken)
         {
-            public ValueTask WaitForTurnAsync(long pixels, CancellationToken cancellationToken)
-            {
-                Interlocked.Increment(ref scheduler._turns);
-                return ValueTask.CompletedTask;
-            }
+            Interlocked.Increment(ref _turns);
+            return ValueTask.FromResult<IDisposable>(new Turn());
+        }
 
+        private sealed class Turn : IDisposable
+        {
             public void Dispose()
             {
             }

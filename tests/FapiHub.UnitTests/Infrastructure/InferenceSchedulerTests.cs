@@ -18,7 +18,6 @@ public sealed class InferenceSchedulerTests : IDisposable
 
         var admitted = Enumerable.Range(0, 3).Select(_ => scheduler.TryAdmit()).ToList();
         var refused = scheduler.TryAdmit();
-        Assert.Equal("server_busy", scheduler.RefusalIfFull()?.Code);
 
         Assert.All(admitted, a => Assert.True(a.IsSuccess));
         Assert.Equal("server_busy", refused.Error!.Code);
@@ -26,7 +25,6 @@ public sealed class InferenceSchedulerTests : IDisposable
 
         admitted[0].Value.Dispose();
         admitted[0].Value.Dispose(); // twice: counted once
-        Assert.Null(scheduler.RefusalIfFull());
         Assert.True(scheduler.TryAdmit().IsSuccess);
         Assert.False(scheduler.TryAdmit().IsSuccess);
     }
@@ -62,88 +60,83 @@ public sealed class InferenceSchedulerTests : IDisposable
     public async Task WaitForTurn_WhenOneMoreThanTheSlotsHoldImages_ShouldMakeTheNextWaitAndLetItInOnRelease()
     {
         using var scheduler = Scheduler(concurrency: 1, queue: 4);
-        var admissions = Enumerable.Range(0, 3).Select(_ => scheduler.TryAdmit().Value).ToList();
-        await admissions[0].WaitForTurnAsync(OneMegapixel, default);
-        await admissions[1].WaitForTurnAsync(OneMegapixel, default); // running + prepared next
+        List<IDisposable> turns = [];
+        turns.Add(await scheduler.WaitForTurnAsync(OneMegapixel, default));
+        turns.Add(await scheduler.WaitForTurnAsync(OneMegapixel, default)); // running + prepared next
 
-        var third = admissions[2].WaitForTurnAsync(OneMegapixel, default).AsTask();
+        var third = scheduler.WaitForTurnAsync(OneMegapixel, default).AsTask();
         await Task.Delay(50);
         Assert.False(third.IsCompleted);
 
-        admissions[0].Dispose();
+        turns[0].Dispose();
         await third.WaitAsync(TimeSpan.FromSeconds(5));
-        admissions.ForEach(a => a.Dispose());
+        turns.ForEach(t => t.Dispose());
     }
 
     [Fact]
     public async Task WaitForTurn_WhenTwoLargePhotosWouldExceedThePixelBudget_ShouldLetThemInOneAtATime()
     {
         using var scheduler = Scheduler(concurrency: 1, queue: 4, pixelBudget: 16_000_000);
-        var admissions = Enumerable.Range(0, 3).Select(_ => scheduler.TryAdmit().Value).ToList();
-        await admissions[0].WaitForTurnAsync(12_000_000, default);
+        List<IDisposable> turns = [];
+        turns.Add(await scheduler.WaitForTurnAsync(12_000_000, default));
 
-        var secondLarge = admissions[1].WaitForTurnAsync(12_000_000, default).AsTask();
-        var smallBehindIt = admissions[2].WaitForTurnAsync(OneMegapixel, default).AsTask();
+        var secondLarge = scheduler.WaitForTurnAsync(12_000_000, default).AsTask();
+        var smallBehindIt = scheduler.WaitForTurnAsync(OneMegapixel, default).AsTask();
         await Task.Delay(50);
         Assert.False(secondLarge.IsCompleted);
         Assert.False(smallBehindIt.IsCompleted); // first come, first served: the large photo is not overtaken
 
-        admissions[0].Dispose();
+        turns[0].Dispose();
         await secondLarge.WaitAsync(TimeSpan.FromSeconds(5));
         await smallBehindIt.WaitAsync(TimeSpan.FromSeconds(5)); // 12 + 1 MP fit the budget together
-        admissions.ForEach(a => a.Dispose());
+        turns.ForEach(t => t.Dispose());
     }
 
     [Fact]
     public async Task WaitForTurn_WhenOnePhotoIsLargerThanTheWholeBudget_ShouldStillRunItAlone()
     {
         using var scheduler = Scheduler(concurrency: 1, queue: 4, pixelBudget: 16_000_000);
-        var huge = scheduler.TryAdmit().Value;
-        var small = scheduler.TryAdmit().Value;
-
-        await huge.WaitForTurnAsync(25_000_000, default).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
-        var waiting = small.WaitForTurnAsync(OneMegapixel, default).AsTask();
+        var huge = await scheduler.WaitForTurnAsync(25_000_000, default).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+        var waiting = scheduler.WaitForTurnAsync(OneMegapixel, default).AsTask();
         await Task.Delay(50);
         Assert.False(waiting.IsCompleted);
 
         huge.Dispose();
-        await waiting.WaitAsync(TimeSpan.FromSeconds(5));
-        small.Dispose();
+        (await waiting.WaitAsync(TimeSpan.FromSeconds(5))).Dispose();
     }
 
     [Fact]
     public async Task WaitForTurn_WhenTheWaiterAtTheHeadHangsUp_ShouldLetTheNextInAndNeverGrantTheAbandonedTurn()
     {
         using var scheduler = Scheduler(concurrency: 1, queue: 4, pixelBudget: 16_000_000);
-        var admissions = Enumerable.Range(0, 4).Select(_ => scheduler.TryAdmit().Value).ToList();
-        await admissions[0].WaitForTurnAsync(12_000_000, default);
+        List<IDisposable> turns = [];
+        turns.Add(await scheduler.WaitForTurnAsync(12_000_000, default));
         using var hangUp = new CancellationTokenSource();
-        var abandoned = admissions[1].WaitForTurnAsync(12_000_000, hangUp.Token).AsTask();
-        var small = admissions[2].WaitForTurnAsync(OneMegapixel, default).AsTask();
+        var abandoned = scheduler.WaitForTurnAsync(12_000_000, hangUp.Token).AsTask();
+        var small = scheduler.WaitForTurnAsync(OneMegapixel, default).AsTask();
 
         await hangUp.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
         await small.WaitAsync(TimeSpan.FromSeconds(5)); // 12 + 1 MP: in once the head left
-        admissions[1].Dispose(); // a cancelled wait holds no turn: disposing releases only its admission
-        var last = admissions[3].WaitForTurnAsync(OneMegapixel, default).AsTask();
+        // A cancelled wait holds no turn.
+        var last = scheduler.WaitForTurnAsync(OneMegapixel, default).AsTask();
         await Task.Delay(50);
         Assert.False(last.IsCompleted); // still two holders (the 12 MP and the 1 MP): the turns are not over-counted
 
-        admissions[0].Dispose();
+        turns[0].Dispose();
         await last.WaitAsync(TimeSpan.FromSeconds(5));
-        admissions.ForEach(a => a.Dispose());
+        turns.ForEach(t => t.Dispose());
     }
 
     [Fact]
     public async Task TurnEnd_WhenThePhotoWasLarge_ShouldCollectTheLargeObjectHeap()
     {
         using var scheduler = Scheduler(concurrency: 1, queue: 4);
-        var admission = scheduler.TryAdmit().Value;
-        await admission.WaitForTurnAsync(InferenceScheduler.LargePhotoPixels, default);
+        var turn = await scheduler.WaitForTurnAsync(InferenceScheduler.LargePhotoPixels, default);
         var before = GC.CollectionCount(2);
 
-        admission.Dispose();
+        turn.Dispose();
 
         // Off the request's path, on the thread pool: wait for it rather than expect it at once.
         var deadline = DateTime.UtcNow.AddSeconds(5);
@@ -165,10 +158,37 @@ public sealed class InferenceSchedulerTests : IDisposable
         Assert.Equal(4, options.EffectiveMaxQueue);
     }
 
+    [Fact]
+    public async Task TryClaimIdleAfterWork_WhenTheLastRequestLeftLongEnoughAgo_ShouldSayYesOncePerBurst()
+    {
+        var clock = new ManualClock(DateTimeOffset.UnixEpoch);
+        using var scheduler = Scheduler(concurrency: 1, queue: 4, clock: clock);
+        var quiet = TimeSpan.FromSeconds(5);
+        Assert.False(scheduler.TryClaimIdleAfterWork(quiet)); // no work yet: nothing to hand back
+
+        var admission = scheduler.TryAdmit().Value;
+        (await scheduler.WaitForTurnAsync(OneMegapixel, default)).Dispose();
+        clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.False(scheduler.TryClaimIdleAfterWork(quiet)); // still inside (its answer is being written)
+
+        admission.Dispose();
+        clock.Advance(TimeSpan.FromSeconds(4));
+        Assert.False(scheduler.TryClaimIdleAfterWork(quiet)); // not quiet long enough
+
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(scheduler.TryClaimIdleAfterWork(quiet));
+        Assert.False(scheduler.TryClaimIdleAfterWork(quiet)); // once per burst
+
+        scheduler.TryAdmit().Value.Dispose(); // a request refused before its turn (e.g. 429) did no work
+        clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.False(scheduler.TryClaimIdleAfterWork(quiet));
+    }
+
     private const long OneMegapixel = 1_000_000;
 
-    private InferenceScheduler Scheduler(int concurrency, int queue, long pixelBudget = 0) =>
+    private InferenceScheduler Scheduler(int concurrency, int queue, long pixelBudget = 0, TimeProvider? clock = null) =>
         new(
             Options.Create(new InferenceOptions { MaxConcurrency = concurrency, MaxQueue = queue, MaxDecodedPixels = pixelBudget }),
-            _metrics.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+            _metrics.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
+            clock ?? TimeProvider.System);
 }

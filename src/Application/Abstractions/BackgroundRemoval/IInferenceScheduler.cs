@@ -2,25 +2,14 @@ using FapiHub.Domain.Common;
 
 namespace FapiHub.Application.Abstractions.BackgroundRemoval;
 
-/// <summary>A request's place in the inference system; dispose it when the request is done with its images.</summary>
-public interface IInferenceAdmission : IDisposable
-{
-    /// <summary>
-    /// Waits until the request may hold its decoded photo of <paramref name="pixels"/> pixels: only a few requests at a
-    /// time, within a pixel budget, decode, run and encode, while the others wait holding just their compressed upload.
-    /// Honours cancellation, so a client that hung up while waiting is dropped before it costs anything.
-    /// </summary>
-    ValueTask WaitForTurnAsync(long pixels, CancellationToken cancellationToken);
-}
-
 /// <summary>
 /// Admission to the model. The whole story, one scheduler behind both ports (all models share the CPU):
 /// <list type="number">
-/// <item>Busy gate (the HTTP edge, before the upload is read): <see cref="RefusalIfFull"/>, an advisory look, so a full
-/// server answers 503 <c>server_busy</c> within milliseconds.</item>
-/// <item>Admit (the handler, first): <see cref="TryAdmit"/>, the authoritative check; at most
-/// <c>Inference:MaxConcurrency + Inference:MaxQueue</c> requests inside, the next refused at once.</item>
-/// <item>Turn (the handler, once the header gave the size): <see cref="IInferenceAdmission.WaitForTurnAsync"/>; only
+/// <item>Admit (the protocol's edge, before a byte of the upload is read): <see cref="TryAdmit"/>; at most
+/// <c>Inference:MaxConcurrency + Inference:MaxQueue</c> requests are inside, counted from the first byte of their
+/// upload until their answer is written, so a flood of uploads holds at most that many bodies in memory. The next
+/// one answers 503 <c>server_busy</c> at once, its body unread.</item>
+/// <item>Turn (the handler, once the header gave the size): <see cref="WaitForTurnAsync"/>; only
 /// <c>MaxConcurrency + 1</c> requests (the running ones and the next, so decoding overlaps inference), within
 /// <c>Inference:MaxDecodedPixels</c>, hold decoded images.</item>
 /// <item>Model slot (the remover, around its model runs only): <see cref="IInferenceSlots"/>; <c>MaxConcurrency</c>
@@ -34,16 +23,18 @@ public interface IInferenceScheduler
     int TimeoutSeconds { get; }
 
     /// <summary>
-    /// Admits the request, or fails with <c>server_busy</c> (and a <c>retry_after</c> estimated from the queue and recent
-    /// run times).
+    /// Admits a request, or fails with <c>server_busy</c> (and a <c>retry_after</c> estimated from the queue and recent
+    /// run times). Dispose the admission once the request's answer is written.
     /// </summary>
-    Result<IInferenceAdmission> TryAdmit();
+    Result<IDisposable> TryAdmit();
 
     /// <summary>
-    /// The refusal <see cref="TryAdmit"/> would give right now, or <c>null</c> when there is room: a cheap, advisory look
-    /// the HTTP edge takes before reading the upload, so a full server answers in milliseconds.
+    /// Waits until the request may hold its decoded photo of <paramref name="pixels"/> pixels: only a few requests at a
+    /// time, within a pixel budget, decode, run and encode, while the others wait holding just their compressed upload.
+    /// Honours cancellation, so a client that hung up while waiting is dropped before it costs anything. Dispose the
+    /// turn when the request is done with its images.
     /// </summary>
-    Error? RefusalIfFull();
+    ValueTask<IDisposable> WaitForTurnAsync(long pixels, CancellationToken cancellationToken);
 }
 
 /// <summary>The model slots of <see cref="IInferenceScheduler"/>, which the remover holds around its model runs.</summary>

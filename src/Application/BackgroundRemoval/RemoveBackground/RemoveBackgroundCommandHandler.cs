@@ -7,7 +7,11 @@ using Mediator;
 
 namespace FapiHub.Application.BackgroundRemoval.RemoveBackground;
 
-/// <summary>parse → admit → read the size → bound the output → wait for a turn → decode → predict the matte → decontaminate (models that ask) → render (compose the effect, crop, encode). The same path for every endpoint.</summary>
+/// <summary>
+/// parse → read the size → bound the output → wait for a turn → decode → predict the matte → decontaminate (models that
+/// ask) → render (compose the effect, crop, encode). The same path for every endpoint. The request was admitted by its
+/// protocol's edge before its upload was read (the story: <see cref="IInferenceScheduler"/>).
+/// </summary>
 internal sealed class RemoveBackgroundCommandHandler(
     IImageProcessor images,
     IBackgroundRemover remover,
@@ -25,16 +29,6 @@ internal sealed class RemoveBackgroundCommandHandler(
         }
 
         var (model, effect, output) = parsed.Value;
-
-        // Admission first (the whole story: IInferenceScheduler): a full server answers 503 server_busy at once, without
-        // decoding a byte of the image.
-        var admission = scheduler.TryAdmit();
-        if (!admission.IsSuccess)
-        {
-            return admission.Error!;
-        }
-
-        using var admitted = admission.Value;
 
         // The header tells the size: a file that is no image (or too large) is refused without waiting for a turn,
         // and the turn accounts for how much memory this photo will hold once decoded.
@@ -55,14 +49,13 @@ internal sealed class RemoveBackgroundCommandHandler(
         var timeoutSeconds = scheduler.TimeoutSeconds;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(TimeSpan.FromSeconds(timeoutSeconds));
-        try
+        var turn = await WaitForTurnAsync(size.Value.Pixels, deadline.Token, cancellationToken);
+        if (!turn.IsSuccess)
         {
-            await admitted.WaitForTurnAsync(size.Value.Pixels, deadline.Token);
+            return turn.Error!;
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return Errors.Inference.Timeout(timeoutSeconds);
-        }
+
+        using var heldTurn = turn.Value;
 
         var decoded = images.Decode(command.Image);
         if (!decoded.IsSuccess)
@@ -102,5 +95,18 @@ internal sealed class RemoveBackgroundCommandHandler(
 
         var rendered = images.RenderInPlace(photo, mask, effect, output);
         return new ProcessedImage(rendered.Content, output.ContentType, rendered.Width, rendered.Height, predicted.Value.ModelTime);
+    }
+
+    /// <summary>The turn, or <c>timeout</c> when our deadline (not the client's disconnect) ran out while waiting.</summary>
+    private async ValueTask<Result<IDisposable>> WaitForTurnAsync(long pixels, CancellationToken deadline, CancellationToken clientGone)
+    {
+        try
+        {
+            return Result<IDisposable>.Success(await scheduler.WaitForTurnAsync(pixels, deadline));
+        }
+        catch (OperationCanceledException) when (!clientGone.IsCancellationRequested)
+        {
+            return Errors.Inference.Timeout(scheduler.TimeoutSeconds);
+        }
     }
 }
