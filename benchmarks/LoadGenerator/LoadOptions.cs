@@ -14,7 +14,10 @@ internal sealed record LoadOptions(
     int RawRuns,
     int IntraOpThreads,
     int? ServerPid,
-    IReadOnlyList<(string Name, string Value)> Fields)
+    IReadOnlyList<(string Name, string Value)> Fields,
+    int UploadKilobytesPerSecond,
+    int Rounds,
+    int RestSeconds)
 {
     public static LoadOptions Parse(string[] args)
     {
@@ -48,6 +51,9 @@ internal sealed record LoadOptions(
             Int("raw-runs", 10),
             Int("intra-op", 0),
             values.TryGetValue("pid", out var pid) ? int.Parse(pid, CultureInfo.InvariantCulture) : null,
-            fields);
+            fields,
+            Int("upload-kbps", 0),
+            Int("rounds", 1),
+            Int("rest-seconds", 60));
     }
 }

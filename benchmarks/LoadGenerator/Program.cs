@@ -8,8 +8,17 @@ using FapiHub.LoadGenerator;
 //       [--path /v2/rembg/] [--concurrency 1] [--requests 20] [--raw-model models/isnet-fp16.onnx] [--raw-runs 10]
 //       [--reference-model models/isnet-fp16.onnx]
 //       [--intra-op 0] [--pid SERVER_PID] [--field name=value ...]
+//   Flood of uploads instead (docs/reliability.md): --upload-kbps 400 --concurrency 150 --requests 150 [--rounds 3] [--rest-seconds 60]
+//       raw sockets, each upload sent at that rate (a large rate: as fast as loopback goes); per round the status counts,
+//       how fast refusals came and how much of their body had been sent, the peak RSS, then the RSS after 10, 30, 60 s
+//       of rest.
 var options = LoadOptions.Parse(args);
 var culture = CultureInfo.InvariantCulture;
+if (options.UploadKilobytesPerSecond > 0)
+{
+    await Flood.RunAsync(options);
+    return;
+}
 
 double? rawMedianMs = null;
 if (options.RawModel is not null)
