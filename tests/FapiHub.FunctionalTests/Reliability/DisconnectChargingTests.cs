@@ -21,10 +21,12 @@ public sealed class DisconnectChargingTests
     private readonly PipelineGates _gates = new();
 
     [Theory]
-    [InlineData(PipelineGates.Probe)] // before its turn, while its header is read
-    [InlineData(PipelineGates.Model)] // during inference; the run still finishes (the 80 % and 95 %)
-    [InlineData(PipelineGates.Render)] // after inference, while the effect is composed and encoded
-    public async Task Post_WhenTheClientResetsTheConnectionBeforeTheFirstByte_ShouldNotCharge(string stage)
+    [InlineData(PipelineGates.Probe, true)] // before its turn, while its header is read
+    [InlineData(PipelineGates.Model, true)] // during inference; the run still finishes (the 80 % and 95 %)
+    [InlineData(PipelineGates.Render, true)] // after inference, while the effect is composed and encoded
+    [InlineData(PipelineGates.Model, false)] // a polite close (FIN) instead of a reset
+    [InlineData(PipelineGates.Render, false)]
+    public async Task Post_WhenTheClientLeavesBeforeTheFirstByte_ShouldNotCharge(string stage, bool reset)
     {
         _gates.HoldAt = stage;
         await using var host = Start();
@@ -34,8 +36,16 @@ public sealed class DisconnectChargingTests
         await socket.SendAsync(await RawRequest(key));
 
         var requestAborted = await _gates.Entered.WaitAsync(Patience);
-        socket.LingerState = new LingerOption(true, 0);
-        socket.Close(); // RST: the client is gone before any byte of the response
+        if (reset)
+        {
+            socket.LingerState = new LingerOption(true, 0); // RST
+        }
+        else
+        {
+            socket.Shutdown(SocketShutdown.Both); // FIN
+        }
+
+        socket.Close(); // the client is gone before any byte of the response
         await WhenCancelled(requestAborted).WaitAsync(Patience); // the server has seen it go
         _gates.Release();
 
