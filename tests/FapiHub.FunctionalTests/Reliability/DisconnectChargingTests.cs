@@ -9,9 +9,9 @@ using SkiaSharp;
 namespace FapiHub.FunctionalTests.Reliability;
 
 /// <summary>
-/// Issue 25, item 3: a client that resets its connection before the response's first byte is not charged, wherever in
-/// the processing it leaves. A real Kestrel server and a real TCP reset; the abort point is a held pipeline stage, so
-/// nothing depends on timing.
+/// Issue 25, item 3: a client that resets or closes its connection before the response's first byte is not charged,
+/// wherever in the processing it leaves. A real Kestrel server and a real TCP reset (or FIN); the abort point is a held
+/// pipeline stage, and the server's own abort token says when it has seen the client go, so nothing depends on timing.
 /// </summary>
 public sealed class DisconnectChargingTests
 {
