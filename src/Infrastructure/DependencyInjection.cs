@@ -91,6 +91,7 @@ public static class DependencyInjection
             services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
         }
 
+        services.AddSingleton<BootstrapAccounts>();
         services.AddHostedService<AccountSeeder>();
     }
 }

@@ -1,25 +1,21 @@
 using FapiHub.Application.Abstractions.Accounts;
-using FapiHub.Application.Accounts.Plans;
-using FapiHub.Domain.Accounts;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace FapiHub.Infrastructure.Accounts;
 
 /// <summary>
 /// Seeds the bootstrap keys from configuration at start. Malformed keys or unknown plans stop start-up with the
-/// setting named. If the store is unreachable, seeding retries in the background (the API answers 503 meanwhile).
+/// setting named (<see cref="BootstrapAccounts"/>). If the store is unreachable, seeding retries in the background
+/// (the API answers 503 meanwhile).
 /// </summary>
 internal sealed partial class AccountSeeder(
     IAccountStore accounts,
-    PlanCatalog plans,
-    IOptions<ApiKeyOptions> options,
+    BootstrapAccounts bootstrap,
     AccountStoreMode mode,
     ILogger<AccountSeeder> logger) : BackgroundService
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
-    private readonly List<NewAccount> _seeds = [];
 
     private bool _seeded;
 
@@ -30,28 +26,12 @@ internal sealed partial class AccountSeeder(
             LogEmbeddedStore();
         }
 
-        var bootstrap = options.Value.Bootstrap;
-        for (var i = 0; i < bootstrap.Count; i++)
-        {
-            var entry = bootstrap[i];
-            if (!ApiKeys.IsWellFormed(entry.Key))
-            {
-                throw new InvalidOperationException(
-                    $"ApiKeys:Bootstrap:{i}:Key is not a valid key: it must be '{ApiKeys.Prefix}' followed by at least {ApiKeys.MinimumRandomLength} letters or digits.");
-            }
-
-            if (!plans.TryGet(entry.Plan, out var plan))
-            {
-                throw new InvalidOperationException(
-                    $"ApiKeys:Bootstrap:{i}:Plan '{entry.Plan}' is not a plan; configured plans: {string.Join(", ", plans.Names)}.");
-            }
-
-            var digest = ApiKeys.Digest(entry.Key);
-            _seeds.Add(new NewAccount(digest, entry.Name ?? ApiKeys.IdFromDigest(digest), plan.Name, Math.Max(0, entry.Credits)));
-        }
+        // Checks the configured keys (a bad one stops start-up here, with the setting named).
+        _ = bootstrap.Seeds;
 
         // Seed before the server takes requests, so the configured keys work from the first one; only an unreachable
-        // store defers seeding to the background loop.
+        // store defers seeding to the background loop. A Redis that later loses them is seeded again by
+        // RedisRecoveryService.
         _seeded = await TrySeedAsync(cancellationToken);
         await base.StartAsync(cancellationToken);
     }
@@ -69,12 +49,12 @@ internal sealed partial class AccountSeeder(
     {
         try
         {
-            foreach (var seed in _seeds)
+            foreach (var seed in bootstrap.Seeds)
             {
                 await accounts.SeedAsync(seed, cancellationToken);
             }
 
-            LogSeeded(_seeds.Count);
+            LogSeeded(bootstrap.Seeds.Count);
             return true;
         }
         catch (StoreUnavailableException ex)

@@ -22,7 +22,8 @@ public sealed class AccountsHost(
     string? redis,
     string keyPrefix,
     IReadOnlyDictionary<string, string> settings,
-    Action<ILoggingBuilder>? logging = null) : WebApplicationFactory<Program>
+    Action<ILoggingBuilder>? logging = null,
+    Action<IServiceCollection>? services = null) : WebApplicationFactory<Program>
 {
     public const string AdminKey = "admin-key-for-tests-only";
     public const int FailingWidth = 13;
@@ -56,13 +57,16 @@ public sealed class AccountsHost(
             builder.ConfigureLogging(logging);
         }
 
-        builder.ConfigureTestServices(services =>
+        builder.ConfigureTestServices(collection =>
         {
-            services.AddSingleton<IBackgroundRemover, InstantRemover>();
+            collection.AddSingleton<IBackgroundRemover, InstantRemover>();
 
             // No model is loaded in these tests: drop the loader so no ONNX session competes for the CPU.
-            var loader = services.Single(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType?.Name == "ModelLoaderService");
-            services.Remove(loader);
+            var loader = collection.Single(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType?.Name == "ModelLoaderService");
+            collection.Remove(loader);
+
+            // Last, so a test can wrap or replace what is above (hooks that make a timing deterministic).
+            services?.Invoke(collection);
         });
     }
 

@@ -78,6 +78,32 @@ public sealed class RedisServer : IAsyncDisposable
         _process = null;
     }
 
+    /// <summary>Starts the (killed or stopped) server again on the same port without any data, as a Redis whose disk was lost.</summary>
+    public async Task StartEmptyAsync()
+    {
+        EnsureOwned();
+        foreach (var entry in new DirectoryInfo(_directory!).EnumerateFileSystemInfos())
+        {
+            if (entry is DirectoryInfo folder)
+            {
+                folder.Delete(recursive: true);
+            }
+            else
+            {
+                entry.Delete();
+            }
+        }
+
+        await StartAsync();
+    }
+
+    /// <summary>Runs a command as an administrator would (FLUSHALL, DEL, …).</summary>
+    public async Task ExecuteAsync(string command, params object[] arguments)
+    {
+        using var admin = await ConnectAsync(allowAdmin: true);
+        await admin.GetServer(admin.GetEndPoints()[0]).ExecuteAsync(command, arguments);
+    }
+
     /// <summary>Starts the (stopped) server again on the same port with the data it saved.</summary>
     public async Task StartAsync()
     {

@@ -207,8 +207,43 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
         Assert.Equal(new UsageSnapshot(0, 0, 0), await Usage());
     }
 
-    private ValueTask<Result<ProcessedImage>> Send(RemoveBackgroundCommand command) =>
-        _services.GetRequiredService<ISender>().Send(command);
+    [Theory]
+    [InlineData("model")]
+    [InlineData("render")]
+    public async Task Send_WhenTheClientLeavesAfterTheModelStarted_ShouldReleaseTheHoldAndChargeNothing(string stage)
+    {
+        UseAccount("payg", 5);
+        using var client = new CancellationTokenSource();
+        EncodedImage? rendered = null;
+
+        // The step finishes its work regardless, as the ONNX run's last moments and the encoder do.
+        if (stage == "model")
+        {
+            _remover.During = client.Cancel;
+        }
+        else
+        {
+            _images.During = client.Cancel;
+        }
+
+        _images.Rendered = image => rendered = image;
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, new CutoutRequest(), OutputRequest.Default), client.Token).AsTask());
+
+        Assert.Equal(new UsageSnapshot(0, 0, 5), await Usage());
+        if (stage == "model")
+        {
+            Assert.Null(rendered); // not even encoded
+        }
+        else
+        {
+            Assert.Throws<ObjectDisposedException>(() => rendered!.Memory); // the undelivered image went back to its pool
+        }
+    }
+
+    private ValueTask<Result<ProcessedImage>> Send(RemoveBackgroundCommand command, CancellationToken cancellationToken = default) =>
+        _services.GetRequiredService<ISender>().Send(command, cancellationToken);
 
     private sealed class FakeImageProcessor : IImageProcessor
     {
@@ -240,13 +275,26 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
         /// <summary>The fake "encoder" returns the raw bytes: the matte for a mask, else the photo cut out with it.</summary>
         public RenderedImage RenderInPlace(RgbaImage photo, AlphaMask mask, Effect effect, OutputOptions output)
         {
+            During?.Invoke();
             if (effect is MaskEffect)
             {
-                return new RenderedImage(EncodedImage.Copy(mask.Span), mask.Width, mask.Height);
+                return Keep(new RenderedImage(EncodedImage.Copy(mask.Span), mask.Width, mask.Height));
             }
 
             photo.ApplyAlpha(mask);
-            return new RenderedImage(EncodedImage.Copy(photo.Span), photo.Width, photo.Height);
+            return Keep(new RenderedImage(EncodedImage.Copy(photo.Span), photo.Width, photo.Height));
+        }
+
+        /// <summary>Runs inside rendering (e.g. the client leaves meanwhile).</summary>
+        public Action? During { get; set; }
+
+        /// <summary>Sees each rendered result.</summary>
+        public Action<EncodedImage>? Rendered { get; set; }
+
+        private RenderedImage Keep(RenderedImage rendered)
+        {
+            Rendered?.Invoke(rendered.Content);
+            return rendered;
         }
     }
 
@@ -318,9 +366,13 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
 
         public bool Throw { get; set; }
 
+        /// <summary>Runs inside the model run (e.g. the client leaves meanwhile).</summary>
+        public Action? During { get; set; }
+
         public ValueTask<Result<Prediction>> PredictAsync(RgbaImage image, string model, CancellationToken cancellationToken)
         {
             Models.Add(model);
+            During?.Invoke();
             if (Throw)
             {
                 throw new InvalidOperationException("model crashed");

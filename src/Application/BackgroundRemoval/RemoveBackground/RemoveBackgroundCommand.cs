@@ -18,6 +18,8 @@ public sealed record RemoveBackgroundCommand(ReadOnlyMemory<byte> Image, string?
 {
     public static Result<ProcessedImage> WithReceipt(Result<ProcessedImage> success, ChargeReceipt receipt) =>
         success.Value with { Charge = receipt };
+
+    public static void Discard(Result<ProcessedImage> success) => success.Value.Content.Dispose();
 }
 
 /// <summary>An encoded result image ready to send, the model time it took and, once charged, its receipt.</summary>

@@ -93,6 +93,9 @@ internal sealed class RemoveBackgroundCommandHandler(
             }
         }
 
+        // Rendering does not watch the token: a client that left during the model run is not worth the encode. (Charging
+        // does not depend on this; the credit check looks again after the handler.)
+        cancellationToken.ThrowIfCancellationRequested();
         var rendered = images.RenderInPlace(photo, mask, effect, output);
         return new ProcessedImage(rendered.Content, output.ContentType, rendered.Width, rendered.Height, predicted.Value.ModelTime);
     }

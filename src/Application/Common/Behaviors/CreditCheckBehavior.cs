@@ -11,8 +11,8 @@ namespace FapiHub.Application.Common.Behaviors;
 
 /// <summary>
 /// Charges chargeable commands exactly once, and only for success: reserve one unit atomically before the handler
-/// (refusing with 429 quota / 402 credits), commit it when the handler succeeds, release it when the handler fails,
-/// throws or is cancelled. Runs after validation, so a malformed request never even reserves. The receipt of a
+/// (refusing with 429 quota / 402 credits), commit it when the handler succeeds and the client is still there, release
+/// it when the handler fails, throws or is cancelled, or succeeds for a client that has gone. Runs after validation, so a malformed request never even reserves. The receipt of a
 /// charge travels back in the successful response, for the edge to report.
 /// </summary>
 internal sealed partial class CreditCheckBehavior<TMessage, TResponse>(
@@ -73,11 +73,23 @@ internal sealed partial class CreditCheckBehavior<TMessage, TResponse>(
             return response;
         }
 
+        // The one place a success turns into a charge, so the one place a gone client is noticed: the work may have
+        // finished after the disconnect (rendering and encoding do not watch the token), and an image nobody receives
+        // is not charged. From here to the response's first byte only the commit's round trip remains: a client that
+        // leaves inside it is charged (docs/reliability.md, the charging rule).
+        if (cancellationToken.IsCancellationRequested)
+        {
+            TMessage.Discard(response);
+            await Release(reservation);
+            LogClientGone(accountId);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
         return await Commit(reservation) is { } receipt ? TMessage.WithReceipt(response, receipt) : response;
     }
 
     /// <summary>
-    /// Settles a successful request. Runs even if the client has gone (the work is done). The ledger never fails a
+    /// Settles a successful request whose client was still there a moment ago. The ledger never fails a
     /// commit: if its store is unreachable now, the charge is queued and applied when the store is back, so the image
     /// is still charged exactly once (only the balance after it is unknown, so no remaining count is reported).
     /// Returns the receipt, or <c>null</c> when nothing was charged.
@@ -108,6 +120,9 @@ internal sealed partial class CreditCheckBehavior<TMessage, TResponse>(
     /// client has gone, so a failed request never keeps its unit.
     /// </summary>
     private ValueTask Release(Reservation reservation) => ledger.ReleaseAsync(reservation, CancellationToken.None);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The client of {AccountId} went away before its image was sent; not charged")]
+    private partial void LogClientGone(string accountId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Account store unavailable at commit for {AccountId}; the charge is queued until it is back")]
     private partial void LogDeferred(string accountId);

@@ -13,6 +13,7 @@ public sealed class FapiHubMetrics
     private readonly Counter<long> _charges;
     private readonly Counter<long> _errors;
     private readonly Counter<long> _rateLimitRefusals;
+    private readonly Counter<long> _orphanedSettlements;
     private readonly Histogram<double> _inference;
 
     public FapiHubMetrics(IMeterFactory meterFactory)
@@ -22,6 +23,10 @@ public sealed class FapiHubMetrics
         _charges = meter.CreateCounter<long>("fapihub.charges", "{image}", "Images charged (quota units or credits), by plan kind.");
         _errors = meter.CreateCounter<long>("fapihub.errors", "{response}", "Error answers, by error code (invalid_image, rate_limit_exceeded, server_busy, …).");
         _rateLimitRefusals = meter.CreateCounter<long>("fapihub.rate_limit.refusals", "{request}", "Requests refused by a per-minute limit or a used-up monthly quota.");
+        _orphanedSettlements = meter.CreateCounter<long>(
+            "fapihub.settlements.orphaned",
+            "{image}",
+            "Commits that found their hold gone because the account store lost its data (restarted empty, flushed); charged anyway. Any is an error.");
         _inference = meter.CreateHistogram<double>(
             "fapihub.inference.duration",
             "s",
@@ -34,6 +39,8 @@ public sealed class FapiHubMetrics
     public void Charged(bool credits) => _charges.Add(1, new KeyValuePair<string, object?>("kind", credits ? "credit" : "quota"));
 
     public void Error(string code) => _errors.Add(1, new KeyValuePair<string, object?>("code", code));
+
+    public void SettlementOrphaned() => _orphanedSettlements.Add(1);
 
     public void RateLimited(string reason) => _rateLimitRefusals.Add(1, new KeyValuePair<string, object?>("reason", reason));
 

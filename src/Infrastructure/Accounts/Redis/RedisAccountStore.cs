@@ -1,4 +1,5 @@
 using FapiHub.Application.Abstractions.Accounts;
+using FapiHub.Application.Common.Telemetry;
 using FapiHub.Domain.Accounts;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -16,6 +17,7 @@ internal sealed partial class RedisAccountStore(
     SettlementOutbox outbox,
     TimeProvider clock,
     IOptions<AccountStoreOptions> options,
+    FapiHubMetrics metrics,
     ILogger<RedisAccountStore> logger)
     : IAccountStore, IUsageLedger
 {
@@ -77,13 +79,12 @@ internal sealed partial class RedisAccountStore(
     public ValueTask<ReservationOutcome> ReserveAsync(string accountId, string period, long? monthlyQuota, CancellationToken cancellationToken) =>
         new(redis.Run(async db =>
         {
-            var holdId = Guid.NewGuid().ToString("N");
             var result = (RedisValue[])(await db.ScriptEvaluateAsync(
                 RedisScripts.Reserve,
                 LedgerKeys(accountId, period),
-                [monthlyQuota ?? -1, holdId, _holdTimeoutMs, RetentionMs]))!;
+                [monthlyQuota ?? -1, Guid.NewGuid().ToString("N"), _holdTimeoutMs, RetentionMs, Guid.NewGuid().ToString("N")]))!;
             return (int)result[0] == 1
-                ? new ReservationOutcome(ReservationStatus.Reserved, new Reservation(accountId, period, holdId, monthlyQuota))
+                ? new ReservationOutcome(ReservationStatus.Reserved, new Reservation(accountId, period, result[2].ToString(), monthlyQuota))
                 : new ReservationOutcome((int)result[1] switch
                 {
                     2 => ReservationStatus.QuotaExhausted,
@@ -128,6 +129,37 @@ internal sealed partial class RedisAccountStore(
         }));
 
     /// <summary>
+    /// The configured accounts this Redis does not have: their digest index or their hash is gone (accounts are never
+    /// deleted, so only a store that lost data, restarted empty, flushed or replaced, misses one). <paramref name="guarded"/>
+    /// goes through the circuit breaker (readiness, the periodic check); recovery passes <c>false</c>.
+    /// </summary>
+    public async Task<IReadOnlyList<NewAccount>> MissingAsync(IReadOnlyList<NewAccount> seeds, bool guarded)
+    {
+        ArgumentNullException.ThrowIfNull(seeds);
+        if (seeds.Count == 0)
+        {
+            return [];
+        }
+
+        // One key per command (no multi-key EXISTS), so it also runs on Redis Cluster; the commands are pipelined.
+        Func<IDatabase, Task<bool[]>> call = db => Task.WhenAll(seeds.Select(async seed =>
+            await db.KeyExistsAsync(redis.DigestKey(seed.KeyDigest))
+            && await db.KeyExistsAsync(redis.AccountKey(ApiKeys.IdFromDigest(seed.KeyDigest)))));
+        var present = guarded ? await redis.Run(call) : await redis.RunUnguarded(call);
+        return [.. seeds.Where((_, i) => !present[i])];
+    }
+
+    /// <summary>Seeds accounts whatever the circuit says (recovery, before it closes the circuit).</summary>
+    public async Task SeedUnguardedAsync(IReadOnlyList<NewAccount> seeds)
+    {
+        ArgumentNullException.ThrowIfNull(seeds);
+        foreach (var seed in seeds)
+        {
+            await redis.RunUnguarded(db => UpsertOn(db, seed, update: true));
+        }
+    }
+
+    /// <summary>
     /// Applies queued settlements oldest first, bypassing the circuit (the recovery service calls it once Redis
     /// answers). Stops at the first one Redis cannot take, leaving it and the rest queued. Returns how many it applied.
     /// </summary>
@@ -166,8 +198,16 @@ internal sealed partial class RedisAccountStore(
     {
         var result = (RedisValue[])(await db.ScriptEvaluateAsync(
             RedisScripts.Commit,
-            LedgerKeys(reservation.AccountId, reservation.Period),
+            [.. LedgerKeys(reservation.AccountId, reservation.Period), redis.OrphansKey(reservation.AccountId)],
             [reservation.MonthlyQuota ?? -1, reservation.Id, UsageLifetimeSeconds, RetentionMs]))!;
+        if ((int)result[4] == 1)
+        {
+            // Redis lost the hold with the account (restarted empty, flushed, replaced): the image was delivered and is
+            // charged all the same, but a store that loses data is an operator's problem to know about.
+            metrics.SettlementOrphaned();
+            LogOrphaned(reservation.AccountId);
+        }
+
         return (int)result[0] == 1
             ? new Settlement(SettlementStatus.Charged, new UsageSnapshot((long)result[1], (long)result[2], (long)result[3]))
             : Settlement.NotCharged;
@@ -197,20 +237,22 @@ internal sealed partial class RedisAccountStore(
     private ValueTask<Account> Upsert(NewAccount account, bool update)
     {
         ArgumentNullException.ThrowIfNull(account);
+        return new(redis.Run(db => UpsertOn(db, account, update)));
+    }
+
+    private async Task<Account> UpsertOn(IDatabase db, NewAccount account, bool update)
+    {
         var id = ApiKeys.IdFromDigest(account.KeyDigest);
-        var created = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        return new(redis.Run(async db =>
-        {
-            // The account hash first: the digest index and the list only ever point at an account that exists.
-            var fields = (RedisValue[])(await db.ScriptEvaluateAsync(
-                RedisScripts.Upsert,
-                [redis.AccountKey(id)],
-                [account.Name, account.Plan, account.Credits, created, account.KeyDigest, update ? 1 : 0]))!;
-            await db.StringSetAsync(redis.DigestKey(account.KeyDigest), id);
-            var stored = ToAccount(id, fields)!;
-            await db.SortedSetAddAsync(redis.AccountsKey, id, stored.CreatedAt.ToUnixTimeMilliseconds(), SortedSetWhen.NotExists);
-            return stored;
-        }));
+
+        // The account hash first: the digest index and the list only ever point at an account that exists.
+        var fields = (RedisValue[])(await db.ScriptEvaluateAsync(
+            RedisScripts.Upsert,
+            [redis.AccountKey(id)],
+            [account.Name, account.Plan, account.Credits, clock.GetUtcNow().ToUnixTimeMilliseconds(), account.KeyDigest, update ? 1 : 0]))!;
+        await db.StringSetAsync(redis.DigestKey(account.KeyDigest), id);
+        var stored = ToAccount(id, fields)!;
+        await db.SortedSetAddAsync(redis.AccountsKey, id, stored.CreatedAt.ToUnixTimeMilliseconds(), SortedSetWhen.NotExists);
+        return stored;
     }
 
     private ValueTask<Account?> Update(string accountId, string field, string value) =>
@@ -246,6 +288,9 @@ internal sealed partial class RedisAccountStore(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Settlement outbox full: {Step} for {AccountId} dropped")]
     private partial void LogOutboxFull(string step, string accountId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Commit for {AccountId} found its hold gone with the account's data (Redis restarted empty, flushed or replaced); charged anyway")]
+    private partial void LogOrphaned(string accountId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Settlement for {AccountId} queued at {QueuedAt} is older than the hold retention; given up")]
     private partial void LogGivenUp(string accountId, DateTimeOffset queuedAt);

@@ -59,6 +59,9 @@ internal sealed partial class RedisConnection : IDisposable
 
     public RedisKey BucketKey(string id) => $"{_prefix}:{{{id}}}:bucket";
 
+    /// <summary>Holds the store lost but whose commit was charged anyway (kept for the retention, so a replay charges nothing more).</summary>
+    public RedisKey OrphansKey(string id) => $"{_prefix}:{{{id}}}:orphans";
+
     private IDatabase Database => _multiplexer.Value.GetDatabase();
 
     /// <summary>

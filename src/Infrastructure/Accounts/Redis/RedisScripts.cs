@@ -57,8 +57,11 @@ internal static class RedisScripts
 
     /// <summary>
     /// Reserve one unit. KEYS[1] account hash, KEYS[2] usage counter of the period, KEYS[3] holds;
-    /// ARGV[1] monthly quota (-1: pay-per-use), ARGV[2] hold id, ARGV[3] hold timeout ms, ARGV[4] lapsed-hold retention ms.
-    /// Returns {1, 0} reserved, {0, 1} account missing or revoked, {0, 2} quota used up, {0, 3} no credits.
+    /// ARGV[1] monthly quota (-1: pay-per-use), ARGV[2] hold id, ARGV[3] hold timeout ms, ARGV[4] lapsed-hold retention
+    /// ms, ARGV[5] a fresh incarnation for an account that has none yet.
+    /// Returns {1, 0, hold} reserved, {0, 1} account missing or revoked, {0, 2} quota used up, {0, 3} no credits.
+    /// The hold is named <c>incarnation:id</c>: the account's incarnation is random, set on its first reservation, and
+    /// lost only with the account hash itself, so a commit can tell "already settled" from "the store lost my hold".
     /// </summary>
     public const string Reserve = Now + """
 
@@ -79,21 +82,43 @@ internal static class RedisScripts
             return {0, 3}
           end
         end
-        redis.call('ZADD', KEYS[3], now + tonumber(ARGV[3]), ARGV[2])
+        local incarnation = redis.call('HGET', KEYS[1], 'incarnation')
+        if not incarnation then
+          incarnation = ARGV[5]
+          redis.call('HSET', KEYS[1], 'incarnation', incarnation)
+        end
+        local hold = incarnation .. ':' .. ARGV[2]
+        redis.call('ZADD', KEYS[3], now + tonumber(ARGV[3]), hold)
         redis.call('PEXPIRE', KEYS[3], tonumber(ARGV[3]) + tonumber(ARGV[4]))
-        return {1, 0}
+        return {1, 0, hold}
         """;
 
     /// <summary>
-    /// Commit a hold. Same KEYS; ARGV[1] quota (-1: pay-per-use), ARGV[2] hold id, ARGV[3] usage-key lifetime s,
-    /// ARGV[4] lapsed-hold retention ms. Charges only if the hold is still there, lapsed or not, and removes it, so a
-    /// commit is applied at most once however often it is replayed. A lapsed hold's credit was free for others
+    /// Commit a hold. KEYS as Reserve plus KEYS[4] the orphan record; ARGV[1] quota (-1: pay-per-use), ARGV[2] hold,
+    /// ARGV[3] usage-key lifetime s, ARGV[4] lapsed-hold retention ms. Charges if the hold is still there, lapsed or
+    /// not, and removes it, so a replayed commit is applied at most once. A lapsed hold's credit was free for others
     /// meanwhile, so credits are taken only while some are left (live holds guarantee it for them).
-    /// Returns {charged (0/1), used, pending, credits}.
+    /// A hold that is gone although the account's incarnation differs from the hold's (the store lost the account with
+    /// its holds: restarted empty, flushed, replaced; possibly seeded again since) is an orphan: the image was delivered,
+    /// so it is charged all the same, once (the orphan record, kept for the retention, makes replays harmless). Without
+    /// an account there is no balance to take a credit from; the usage counter still records the image.
+    /// Returns {charged (0/1), used, pending, credits, orphan (0/1)}.
     /// </summary>
     public const string Commit = Now + Holds + """
 
         local charged = redis.call('ZREM', KEYS[3], ARGV[2])
+        local orphan = 0
+        if charged == 0 then
+          local incarnation = string.match(ARGV[2], '^(%x+):')
+          if incarnation and redis.call('HGET', KEYS[1], 'incarnation') ~= incarnation then
+            redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now - tonumber(ARGV[4]))
+            if redis.call('ZADD', KEYS[4], 'NX', now, ARGV[2]) == 1 then
+              redis.call('PEXPIRE', KEYS[4], tonumber(ARGV[4]))
+              charged = 1
+              orphan = 1
+            end
+          end
+        end
         local used = tonumber(redis.call('GET', KEYS[2]) or '0')
         local credits = tonumber(redis.call('HGET', KEYS[1], 'credits') or '0')
         if charged == 1 then
@@ -103,7 +128,7 @@ internal static class RedisScripts
             credits = redis.call('HINCRBY', KEYS[1], 'credits', -1)
           end
         end
-        return {charged, used, redis.call('ZCOUNT', KEYS[3], '(' .. now, '+inf'), credits}
+        return {charged, used, redis.call('ZCOUNT', KEYS[3], '(' .. now, '+inf'), credits, orphan}
         """;
 
     /// <summary>
