@@ -3,6 +3,7 @@ using FapiHub.Api.Errors;
 using FapiHub.Api.Http;
 using FapiHub.Application;
 using FapiHub.Infrastructure;
+using FapiHub.Infrastructure.BackgroundRemoval;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.FileProviders;
 
@@ -73,7 +74,15 @@ app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check 
 app.MapPrometheusScrapingEndpoint("/metrics");
 app.MapControllers();
 
-await app.RunAsync();
+try
+{
+    await app.RunAsync();
+}
+catch (ModelStartupException)
+{
+    // Logged where it was raised, with the file and the fix; a stack trace would bury that.
+    Environment.ExitCode = 1;
+}
 
 /// <summary>
 /// The content root is the working directory, as usual, when that holds the app's settings (dotnet run, bin/, a
