@@ -74,15 +74,17 @@ app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check 
 app.MapPrometheusScrapingEndpoint("/metrics");
 app.MapControllers();
 
-try
+// A refused model start-up has been logged with its reason and fix: exit 1 rather than the runtime's crash (134 and a
+// stack trace). Not a try/catch around RunAsync: under WebApplicationFactory the exception must reach the factory.
+AppDomain.CurrentDomain.UnhandledException += (_, e) =>
 {
-    await app.RunAsync();
-}
-catch (ModelStartupException)
-{
-    // Logged where it was raised, with the file and the fix; a stack trace would bury that.
-    Environment.ExitCode = 1;
-}
+    if (e.ExceptionObject is ModelStartupException)
+    {
+        Environment.Exit(1);
+    }
+};
+
+await app.RunAsync();
 
 /// <summary>
 /// The content root is the working directory, as usual, when that holds the app's settings (dotnet run, bin/, a
