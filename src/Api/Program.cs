@@ -3,6 +3,7 @@ using FapiHub.Api.Errors;
 using FapiHub.Api.Http;
 using FapiHub.Application;
 using FapiHub.Infrastructure;
+using FapiHub.Infrastructure.BackgroundRemoval;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.FileProviders;
 
@@ -72,6 +73,16 @@ app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => fa
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = HealthResponses.WriteAsync });
 app.MapPrometheusScrapingEndpoint("/metrics");
 app.MapControllers();
+
+// A refused model start-up has been logged with its reason and fix: exit 1 rather than the runtime's crash (134 and a
+// stack trace). Not a try/catch around RunAsync: under WebApplicationFactory the exception must reach the factory.
+AppDomain.CurrentDomain.UnhandledException += (_, e) =>
+{
+    if (e.ExceptionObject is ModelStartupException)
+    {
+        Environment.Exit(1);
+    }
+};
 
 await app.RunAsync();
 

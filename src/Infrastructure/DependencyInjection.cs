@@ -46,6 +46,7 @@ public static class DependencyInjection
         services.AddSingleton<ModelCatalog>();
         services.AddSingleton<IModelCatalog>(sp => sp.GetRequiredService<ModelCatalog>());
         services.AddSingleton<OnnxSessionFactory>();
+        services.AddSingleton<ModelFileVerifier>();
         services.AddSingleton<ModelGraphDeriver>();
         services.AddSingleton<ModelSessions>();
         services.AddSingleton<InferenceScheduler>();

@@ -71,6 +71,85 @@ public sealed class ModelPipelineTests
         Assert.Contains("tiny-fp32-64.onnx: missing", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("truncated")]
+    [InlineData("random bytes inside")]
+    [InlineData("empty")]
+    public void EnsureIntact_WhenAServedDerivedGraphIsDamaged_ShouldDeriveItAgainFromItsVerifiedSource(string damage)
+    {
+        using var dir = new TempDirectory();
+        var manifest = PinnedManifest(dir.Path);
+        var file = Path.Combine(dir.Path, "tiny-fp32-64.onnx");
+        var sha = FileCheck.Sha256(file);
+        Damage(file, damage);
+        var log = new List<string>();
+
+        var notListed = ServedModelFiles.EnsureIntact(manifest, ["tiny-fp32-64.onnx"], log.Add);
+
+        Assert.Empty(notListed);
+        Assert.Equal(sha, FileCheck.Sha256(file));
+        Assert.Contains(log, l => l.StartsWith("tiny-fp32-64.onnx: derived", StringComparison.Ordinal));
+        Assert.Contains(log, l => l.StartsWith("tiny-fp32-64.onnx: ", StringComparison.Ordinal)
+            && l.Contains(damage == "random bytes inside" ? "SHA-256 mismatch" : "bytes, expected", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void EnsureIntact_WhenEveryServedFileMatches_ShouldOnlyVerifyAndLeaveTheFilesAlone()
+    {
+        using var dir = new TempDirectory();
+        var manifest = PinnedManifest(dir.Path);
+        var file = Path.Combine(dir.Path, "tiny-fp32-64.onnx");
+        var written = File.GetLastWriteTimeUtc(file).AddMinutes(-5);
+        File.SetLastWriteTimeUtc(file, written);
+        var log = new List<string>();
+
+        var notListed = ServedModelFiles.EnsureIntact(manifest, ["tiny-fp32-64.onnx", "mine.onnx"], log.Add);
+
+        Assert.Equal(["mine.onnx"], notListed); // not in the manifest: nothing to check it against
+        Assert.Equal(written, File.GetLastWriteTimeUtc(file)); // a server does not touch: bin/ may link into models/
+        Assert.DoesNotContain(log, l => l.Contains("derived", StringComparison.Ordinal));
+        Assert.StartsWith("1 model files verified", log[^1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EnsureIntact_WhenTheDownloadADamagedGraphComesFromIsDamaged_ShouldRefuseWithBothDigestsAndTheFix()
+    {
+        using var dir = new TempDirectory();
+        var manifest = PinnedManifest(dir.Path);
+        var source = Path.Combine(dir.Path, "tiny.onnx");
+        var pinned = FileCheck.Sha256(source);
+        Damage(Path.Combine(dir.Path, "tiny-fp32-64.onnx"), "truncated");
+        Damage(source, "random bytes inside");
+
+        var error = Assert.Throws<ModelBuilderException>(() => ServedModelFiles.EnsureIntact(manifest, ["tiny-fp32-64.onnx"], _ => { }));
+
+        Assert.Equal(ErrorCodes.Mismatch, error.Code);
+        Assert.Contains(source, error.Message, StringComparison.Ordinal);
+        Assert.Contains($"SHA-256 {pinned}", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"SHA-256 {FileCheck.Sha256(source)}", error.Message, StringComparison.Ordinal);
+        Assert.Contains("FapiHub.ModelBuilder.dll build --manifest", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A manifest whose download and derived graph are both pinned, and both files in place.</summary>
+    private static string PinnedManifest(string dir)
+    {
+        new ModelPipeline(WriteManifest(dir, null, null), dir, _ => { }).Run(new PipelineOptions());
+        var file = Path.Combine(dir, "tiny-fp32-64.onnx");
+        WriteManifest(dir, new FileInfo(file).Length, FileCheck.Sha256(file));
+        return Path.Combine(dir, "manifest.json");
+    }
+
+    private static void Damage(string path, string damage)
+    {
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, damage switch
+        {
+            "truncated" => bytes[..(bytes.Length * 3 / 10)],
+            "empty" => [],
+            _ => [.. bytes[..(bytes.Length / 2)], .. System.Security.Cryptography.RandomNumberGenerator.GetBytes(Math.Min(4096, bytes.Length / 4)), .. bytes[((bytes.Length / 2) + Math.Min(4096, bytes.Length / 4))..]],
+        });
+    }
+
     [Fact]
     public void Load_WhenARecipeHasAnUnknownPrecision_ShouldRefuseBeforeDownloading()
     {

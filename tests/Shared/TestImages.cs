@@ -97,6 +97,36 @@ internal static class TestImages
         return output.ToArray();
     }
 
+    /// <summary>
+    /// A complete, valid 1 × <paramref name="height"/> 8-bit greyscale PNG, written directly (a bitmap of 25 million
+    /// rows would take seconds to fill): every row is filter byte 0 and one grey pixel, which deflates to a few KB per
+    /// million rows.
+    /// </summary>
+    public static byte[] OnePixelWidePng(int height)
+    {
+        using var output = new MemoryStream();
+        output.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
+        WriteChunk(output, "IHDR", [0, 0, 0, 1, (byte)(height >> 24), (byte)(height >> 16), (byte)(height >> 8), (byte)height, 8, 0, 0, 0, 0]);
+        using var compressed = new MemoryStream();
+        using (var zlib = new System.IO.Compression.ZLibStream(compressed, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
+        {
+            var rows = new byte[2 * 65_536];
+            for (var i = 1; i < rows.Length; i += 2)
+            {
+                rows[i] = 200;
+            }
+
+            for (var done = 0; done < height; done += 65_536)
+            {
+                zlib.Write(rows, 0, 2 * Math.Min(65_536, height - done));
+            }
+        }
+
+        WriteChunk(output, "IDAT", compressed.ToArray());
+        WriteChunk(output, "IEND", []);
+        return output.ToArray();
+    }
+
     /// <summary>Reads width, height, bit depth and colour type from a PNG's IHDR.</summary>
     public static (int Width, int Height, int BitDepth, int ColorType) PngHeader(byte[] png)
     {

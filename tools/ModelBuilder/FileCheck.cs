@@ -9,7 +9,14 @@ internal static class FileCheck
     /// only has to exist.</summary>
     public static string? Problem(string path, long? bytes, string? sha256)
     {
+        // A symbolic link (a models folder assembled from links, a container volume) is judged by its target:
+        // FileInfo.Length would otherwise be the link's own size.
         var info = new FileInfo(path);
+        if (info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is FileInfo target)
+        {
+            info = target;
+        }
+
         if (!info.Exists)
         {
             return "missing";

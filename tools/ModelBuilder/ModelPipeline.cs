@@ -6,8 +6,17 @@ using Onnx;
 
 namespace FapiHub.ModelBuilder;
 
-/// <summary>What a run should do beyond making every manifest file present and intact.</summary>
-internal sealed record PipelineOptions(bool VerifyOnly = false, bool PrintPins = false);
+/// <summary>What a run should do beyond making every manifest file present and intact. <paramref name="Only"/> limits
+/// the run to these file names (plus, when one of them must be derived, the files it is derived from);
+/// <paramref name="Offline"/> refuses a missing or damaged download instead of fetching it; <paramref name="Touch"/>
+/// bumps the files' modified times for MSBuild's up-to-date check.</summary>
+internal sealed record PipelineOptions(
+    bool VerifyOnly = false, bool PrintPins = false, IReadOnlySet<string>? Only = null, bool Offline = false, bool Touch = true)
+{
+    /// <summary>A server's start-up: its served files only; no network (a server must not depend on npm to start);
+    /// timestamps left alone (bin/ may hold hard links into models/, and MSBuild's check is none of a server's business).</summary>
+    public static PipelineOptions Serving(IReadOnlySet<string> files) => new(Only: files, Offline: true, Touch: false);
+}
 
 /// <summary>
 /// One build of models/: verify every manifest file; if any is missing or wrong, take the lock, fetch the downloads
@@ -21,25 +30,25 @@ internal sealed class ModelPipeline(ModelManifest manifest, string directory, Ac
     public void Run(PipelineOptions options)
     {
         var started = Stopwatch.StartNew();
+        var selected = Selected(options.Only);
         if (options.VerifyOnly)
         {
-            var problems = Pending(manifest.Files).Select(p => $"{Path.Combine(directory, p.File.File)}: {p.Reason}").ToList();
+            var problems = Pending(selected).Select(p => $"{Path.Combine(directory, p.File.File)}: {p.Reason}").ToList();
             if (problems.Count > 0)
             {
                 throw new ModelBuilderException(ErrorCodes.Verify, problems);
             }
 
-            ReportPins(all: false);
-            log($"{manifest.Files.Count()} model files verified in {Seconds(started)}");
+            ReportPins(selected, all: false);
+            log($"{selected.Count} model files verified in {Seconds(started)}");
             return;
         }
 
-        var pending = Pending(manifest.Files, options.PrintPins);
+        var pending = WithDamagedSources(Pending(selected, options.PrintPins), selected);
         if (pending.Count == 0)
         {
-            Touch();
-            ReportPins(options.PrintPins);
-            log($"{manifest.Files.Count()} model files verified in {Seconds(started)}");
+            Finish(selected, options);
+            log($"{selected.Count} model files verified in {Seconds(started)}");
             return;
         }
 
@@ -61,6 +70,11 @@ internal sealed class ModelPipeline(ModelManifest manifest, string directory, Ac
 
                 RemoveOrphanedTempFiles();
                 var downloads = pending.Select(p => p.File).OfType<DownloadedModel>().ToList();
+                if (downloads.Count > 0 && options.Offline)
+                {
+                    throw new ModelBuilderException(ErrorCodes.Mismatch, [.. downloads.Select(RefusedDownload)]);
+                }
+
                 if (downloads.Count > 0)
                 {
                     new PackageFetcher(log).Fetch(manifest.Package, downloads, directory);
@@ -70,9 +84,57 @@ internal sealed class ModelPipeline(ModelManifest manifest, string directory, Ac
             }
         }
 
-        Touch();
-        ReportPins(options.PrintPins);
+        Finish(selected, options);
         log($"done in {Seconds(started)}");
+    }
+
+    private void Finish(List<ManifestFile> selected, PipelineOptions options)
+    {
+        if (options.Touch)
+        {
+            Touch();
+        }
+
+        ReportPins(selected, options.PrintPins);
+    }
+
+    /// <summary>The manifest's files, or those of them named in <paramref name="only"/>, in manifest order.</summary>
+    private List<ManifestFile> Selected(IReadOnlySet<string>? only) =>
+        [.. manifest.Files.Where(f => only is null || only.Contains(f.File))];
+
+    /// <summary>A derived file that must be made again needs an intact source: when the run covers only some files, the
+    /// sources of the pending ones (transitively) are checked too, and added if they are wrong themselves.</summary>
+    private List<(ManifestFile File, string Reason)> WithDamagedSources(List<(ManifestFile File, string Reason)> pending, List<ManifestFile> selected)
+    {
+        var sources = new List<ManifestFile>();
+        var queue = new Queue<DerivedModel>(pending.Select(p => p.File).OfType<DerivedModel>());
+        while (queue.TryDequeue(out var derived))
+        {
+            var source = manifest.Files.Single(f => f.Name == derived.From);
+            if (!selected.Contains(source) && !sources.Contains(source))
+            {
+                sources.Add(source);
+                if (source is DerivedModel further)
+                {
+                    queue.Enqueue(further);
+                }
+            }
+        }
+
+        return sources.Count == 0 ? pending : [.. pending, .. Pending(sources)];
+    }
+
+    /// <summary>Why a download cannot be put right here, with both pins, the actual values and the commands that can.</summary>
+    private string RefusedDownload(DownloadedModel model)
+    {
+        var path = Path.Combine(directory, model.File);
+        var actual = File.Exists(path)
+            ? string.Create(CultureInfo.InvariantCulture, $"is {new FileInfo(path).Length} bytes with SHA-256 {FileCheck.Sha256(path)}")
+            : "is missing";
+        var pinned = string.Create(CultureInfo.InvariantCulture, $"{model.Bytes} bytes, SHA-256 {model.Sha256}");
+        return $"{path} {actual}, but manifest.json pins {pinned}. It is downloaded, and a server does not fetch: restore it " +
+            $"with 'dotnet FapiHub.ModelBuilder.dll build --manifest {Path.Combine(directory, "manifest.json")}' (from the app's " +
+            "folder, with npm; or run 'dotnet build' in the repository), or copy an intact file from another machine";
     }
 
     /// <summary>The files that are missing or do not match their pins. An unpinned derived file only has to exist,
@@ -157,10 +219,10 @@ internal sealed class ModelPipeline(ModelManifest manifest, string directory, Ac
 
     /// <summary>Unpinned derived files are accepted as they are; say so on every run so they get pinned. With
     /// --print-pins, every derived file's values, pinned or not, ready to paste into the manifest.</summary>
-    private void ReportPins(bool all)
+    private void ReportPins(List<ManifestFile> selected, bool all)
     {
         var lines = new List<string>();
-        foreach (var derived in manifest.Derived.Where(d => all || !d.IsPinned))
+        foreach (var derived in selected.OfType<DerivedModel>().Where(d => all || !d.IsPinned))
         {
             var path = Path.Combine(directory, derived.File);
             if (File.Exists(path))

@@ -23,7 +23,7 @@ internal sealed class ErrorExamplesOperationFilter : IOperationFilter
 {
     private static readonly Dictionary<string, (string Code, string Message, int? RetryAfter)> Examples = new(StringComparer.Ordinal)
     {
-        ["400"] = (ErrorCodes.InvalidImage, "The field 'image' is not a decodable image; send a JPEG, PNG, WebP, BMP or GIF file.", null),
+        ["400"] = (ErrorCodes.InvalidImage, "The field 'image' is not a decodable image: the JPEG data ends before the last row (truncated or damaged). Send a complete JPEG, PNG, WebP, BMP or GIF file.", null),
         ["401"] = (ErrorCodes.InvalidApiKey, "Missing or invalid API key; send it in the 'ApiKey' header.", null),
         ["402"] = (ErrorCodes.InsufficientCredits, "This pay-per-use key has no credits left; top it up to continue.", null),
         ["404"] = (ErrorCodes.NotFound, "No endpoint at '/v2/rembg/unknown'.", null),

@@ -59,10 +59,13 @@ public static class Errors
 
     public static class Image
     {
-        public static readonly Error Invalid = new(
-            ErrorCodes.InvalidImage,
-            "The field 'image' is not a decodable image; send a JPEG, PNG, WebP, BMP or GIF file.",
-            ErrorType.Validation);
+        /// <summary>The upload cannot be decoded in full; <paramref name="reason"/> says why, in the client's terms
+        /// (e.g. "the JPEG data ends before the last row (truncated or damaged)").</summary>
+        public static Error Undecodable(string reason) =>
+            new(
+                ErrorCodes.InvalidImage,
+                $"The field 'image' is not a decodable image: {reason}. Send a complete JPEG, PNG, WebP, BMP or GIF file.",
+                ErrorType.Validation);
 
         public static Error TooLarge(int width, int height, long maxPixels) =>
             new(

@@ -17,7 +17,10 @@ public sealed class ModelCatalogOptions
     /// The absolute path of a file named relative to <see cref="Directory"/> (itself under the app's base directory): a
     /// model's <see cref="ModelDefinition.File"/>, a recipe's weights or calibration table.
     /// </summary>
-    public string PathOf(string file) => Path.GetFullPath(file, Path.GetFullPath(Directory, AppContext.BaseDirectory));
+    public string PathOf(string file) => Path.GetFullPath(file, DirectoryPath);
+
+    /// <summary>The absolute path of <see cref="Directory"/>.</summary>
+    internal string DirectoryPath => Path.GetFullPath(Directory, AppContext.BaseDirectory);
 }
 
 /// <summary>One catalogue entry. Adding a model is a file plus one of these; no code.</summary>

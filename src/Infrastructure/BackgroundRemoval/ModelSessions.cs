@@ -156,6 +156,6 @@ internal sealed partial class ModelSessions : IDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "Warm-up run of {File} took {ElapsedMs:F0} ms")]
     private partial void LogWarmedUp(string file, double elapsedMs);
 
-    [LoggerMessage(Level = LogLevel.Critical, Message = "Loading the models failed; the service stays unready")]
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Loading the models failed")]
     private partial void LogLoadFailed(Exception exception);
 }

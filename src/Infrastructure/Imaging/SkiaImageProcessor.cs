@@ -19,22 +19,22 @@ internal sealed class SkiaImageProcessor(IOptions<ImagingOptions> options, IOpti
     private readonly ImagingOptions _options = options.Value;
 
     public Result<ImageSize> Probe(ReadOnlyMemory<byte> encoded) =>
-        WithCheckedCodec<ImageSize>(encoded, static codec => UprightSize(codec));
+        WithCheckedCodec<ImageSize>(encoded, static (codec, _) => UprightSize(codec));
 
     public Result<RgbaImage> Decode(ReadOnlyMemory<byte> encoded) => WithCheckedCodec(encoded, DecodeChecked);
 
     /// <summary>Opens a codec on the bytes in place and hands it on only if its header passes <see cref="HeaderError"/>.</summary>
-    private unsafe Result<T> WithCheckedCodec<T>(ReadOnlyMemory<byte> encoded, Func<SKCodec, Result<T>> use)
+    private unsafe Result<T> WithCheckedCodec<T>(ReadOnlyMemory<byte> encoded, Func<SKCodec, ReadOnlyMemory<byte>, Result<T>> use)
     {
         if (encoded.IsEmpty)
         {
-            return Errors.Image.Invalid;
+            return Errors.Image.Undecodable(UndecodableReasons.Empty);
         }
 
         using var pin = encoded.Pin();
         using var data = SKData.Create((IntPtr)pin.Pointer, encoded.Length);
         using var codec = SKCodec.Create(data);
-        return HeaderError(codec) is { } error ? error : use(codec!);
+        return HeaderError(codec, encoded.Span) is { } error ? error : use(codec!, encoded);
     }
 
     /// <summary>The size once the EXIF orientation is applied.</summary>
@@ -43,7 +43,7 @@ internal sealed class SkiaImageProcessor(IOptions<ImagingOptions> options, IOpti
             ? new ImageSize(codec.Info.Height, codec.Info.Width)
             : new ImageSize(codec.Info.Width, codec.Info.Height);
 
-    private static Result<RgbaImage> DecodeChecked(SKCodec codec)
+    private static Result<RgbaImage> DecodeChecked(SKCodec codec, ReadOnlyMemory<byte> encoded)
     {
         var stored = codec.Info;
         var info = new SKImageInfo(stored.Width, stored.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
@@ -54,13 +54,13 @@ internal sealed class SkiaImageProcessor(IOptions<ImagingOptions> options, IOpti
         {
             if (origin == SKEncodedOrigin.TopLeft)
             {
-                return DecodeInto(codec, info, upright) ? upright : Fail(upright);
+                return DecodeInto(codec, info, upright, encoded.Span) is { } reason ? Fail(upright, reason) : upright;
             }
 
             using var raw = new RgbaImage(stored.Width, stored.Height);
-            if (!DecodeInto(codec, info, raw))
+            if (DecodeInto(codec, info, raw, encoded.Span) is { } failure)
             {
-                return Fail(upright);
+                return Fail(upright, failure);
             }
 
             Orientation.Apply(
@@ -181,17 +181,22 @@ internal sealed class SkiaImageProcessor(IOptions<ImagingOptions> options, IOpti
     }
 
     /// <summary>What the header alone rules out: an unreadable or unaccepted format, no pixels, too many pixels.</summary>
-    private Error? HeaderError(SKCodec? codec)
+    private Error? HeaderError(SKCodec? codec, ReadOnlySpan<byte> encoded)
     {
-        if (codec is null || !IsAcceptedFormat(codec.EncodedFormat))
+        if (codec is null)
         {
-            return Errors.Image.Invalid;
+            return Errors.Image.Undecodable(UndecodableReasons.Unreadable(encoded));
+        }
+
+        if (!IsAcceptedFormat(codec.EncodedFormat))
+        {
+            return Errors.Image.Undecodable(UndecodableReasons.Refused(codec.EncodedFormat));
         }
 
         var stored = codec.Info;
         if (stored.Width <= 0 || stored.Height <= 0)
         {
-            return Errors.Image.Invalid;
+            return Errors.Image.Undecodable(UndecodableReasons.NoPixels);
         }
 
         // Checked before any pixel is decoded: a 50,000 × 50,000 "bomb" costs a header read, not 10 GB.
@@ -204,20 +209,31 @@ internal sealed class SkiaImageProcessor(IOptions<ImagingOptions> options, IOpti
         format is SKEncodedImageFormat.Jpeg or SKEncodedImageFormat.Png or SKEncodedImageFormat.Webp
             or SKEncodedImageFormat.Bmp or SKEncodedImageFormat.Gif;
 
-    private static unsafe bool DecodeInto(SKCodec codec, SKImageInfo info, RgbaImage target)
+    /// <summary>Null when every row was decoded from the file's own data, else why not.</summary>
+    private static unsafe string? DecodeInto(SKCodec codec, SKImageInfo info, RgbaImage target, ReadOnlySpan<byte> encoded)
     {
+        // Only a complete decode counts: a truncated file yields IncompleteInput with grey filler rows, and returning
+        // that as a cut-out would hide the client's broken upload.
+        SKCodecResult result;
         fixed (byte* pixels = target.Buffer)
         {
-            // Only a complete decode counts: a truncated file yields IncompleteInput with grey filler rows,
-            // and returning that as a cut-out would hide the client's broken upload.
-            return codec.GetPixels(info, (IntPtr)pixels) == SKCodecResult.Success;
+            result = codec.GetPixels(info, (IntPtr)pixels);
         }
+
+        if (result != SKCodecResult.Success)
+        {
+            return UndecodableReasons.Failed(codec.EncodedFormat, result);
+        }
+
+        return codec.EncodedFormat == SKEncodedImageFormat.Jpeg && JpegCompleteness.EndsEarly(encoded, info, target.Span)
+            ? UndecodableReasons.JpegEndsEarly
+            : null;
     }
 
-    private static Error Fail(RgbaImage image)
+    private static Error Fail(RgbaImage image, string reason)
     {
         image.Dispose();
-        return Errors.Image.Invalid;
+        return Errors.Image.Undecodable(reason);
     }
 
     private unsafe EncodedImage Encode(SKImageInfo info, byte[] pixels, int rowBytes, OutputOptions output)

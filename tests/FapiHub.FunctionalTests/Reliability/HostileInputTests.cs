@@ -38,6 +38,42 @@ public sealed class HostileInputTests : ReliabilityHostTests
         Assert.Equal(StartingCredits, await Credits(client));
     }
 
+    /// <summary>Issue 25, items 8 and 9: libjpeg decodes these "successfully" (grey filler), and the thin PNG had no reason.</summary>
+    public static TheoryData<string, Func<byte[]>, string> IncompleteCases => new()
+    {
+        { "a 2000×1500 JPEG cut at 30 % with an end marker appended", () => [.. Photo(2000, 1500)[..(Photo(2000, 1500).Length * 3 / 10)], 0xFF, 0xD9], "the JPEG data ends before the last row" },
+        { "a 512² JPEG whose header claims 5000×5000", () => ClaimingSize(Photo(512, 512), 5000, 5000), "the JPEG data ends before the last row" },
+        { "a complete 1×25,000,000 PNG (within the pixel limit)", () => TestImages.OnePixelWidePng(25_000_000), "the PNG is 1x25000000 pixels, and the PNG decoder reads at most 1000000 pixels per side" },
+    };
+
+    [Theory]
+    [MemberData(nameof(IncompleteCases))]
+    public async Task Post_WhenTheImageCannotBeDecodedInFull_ShouldBe400InvalidImageWithTheReasonUncharged(string name, Func<byte[]> upload, string reason)
+    {
+        var host = Host();
+        using var client = await PayingClient(host);
+
+        using var response = await client.PostAsync("/v2/rembg/", Http.Form(upload(), "upload", mediaType: "application/octet-stream"));
+
+        Assert.False(string.IsNullOrEmpty(name));
+        var message = await Http.AssertEnvelope(response, HttpStatusCode.BadRequest, "invalid_image");
+        Assert.Contains(reason, message, StringComparison.Ordinal);
+        Assert.Equal(StartingCredits, await Credits(client));
+    }
+
+    [Fact]
+    public async Task Post_WhenAJpegIsCompleteButEndsInMidGreyRows_ShouldBeServed()
+    {
+        var host = Host();
+        using var client = await PayingClient(host);
+        var greyFooter = TestImages.Encode(320, 240, (x, y) => y >= 160 ? new SKColor(128, 128, 128) : new SKColor((byte)x, (byte)y, 60), SKEncodedImageFormat.Jpeg);
+
+        using var response = await client.PostAsync("/v2/rembg/", Http.Form(greyFooter, "footer.jpg", mediaType: "image/jpeg"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(StartingCredits - 1, await Credits(client));
+    }
+
     [Fact]
     public async Task Post_WhenAPictureIsOverTheConfiguredPixelLimit_ShouldBe400ImageTooLargeUncharged()
     {
@@ -131,6 +167,37 @@ public sealed class HostileInputTests : ReliabilityHostTests
         Assert.NotNull(refused.Headers.RetryAfter);
         Assert.Equal(HttpStatusCode.OK, served.StatusCode);
         Assert.Equal(StartingCredits - 1, await Credits(client));
+    }
+
+    private static readonly Dictionary<(int, int), byte[]> Photos = [];
+
+    /// <summary>A noisy photo-like JPEG (so the data is not all in the first rows), made once per size.</summary>
+    private static byte[] Photo(int width, int height)
+    {
+        lock (Photos)
+        {
+            if (!Photos.TryGetValue((width, height), out var jpeg))
+            {
+                Photos[(width, height)] = jpeg = TestImages.Encode(
+                    width, height, (x, y) => new SKColor((byte)((x * 7) ^ (y * 3)), (byte)(y + (x % 13)), (byte)(x + y)), SKEncodedImageFormat.Jpeg, 90);
+            }
+
+            return jpeg;
+        }
+    }
+
+    /// <summary>The JPEG with its frame header (SOF0/SOF2) rewritten to claim another size; the data is unchanged.</summary>
+    private static byte[] ClaimingSize(byte[] jpeg, int width, int height)
+    {
+        var copy = (byte[])jpeg.Clone();
+        var sof = copy.AsSpan().IndexOf([(byte)0xFF, (byte)0xC0]);
+        sof = sof >= 0 ? sof : copy.AsSpan().IndexOf([(byte)0xFF, (byte)0xC2]);
+        Assert.True(sof > 0, "no frame header");
+        copy[sof + 5] = (byte)(height >> 8);
+        copy[sof + 6] = (byte)height;
+        copy[sof + 7] = (byte)(width >> 8);
+        copy[sof + 8] = (byte)width;
+        return copy;
     }
 
     private static byte[] Truncated(byte[] bytes) => bytes[..(bytes.Length / 2)];

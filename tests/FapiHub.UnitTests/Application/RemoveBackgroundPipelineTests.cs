@@ -68,7 +68,7 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
     [Fact]
     public async Task Send_WhenValidationOrDecodingFails_ShouldChargeNothingAndHoldNothing()
     {
-        _images.DecodeResult = Errors.Image.Invalid;
+        _images.DecodeResult = Errors.Image.Undecodable("the PNG data is damaged");
 
         var invalid = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, "phantom", new MaskRequest(), OutputRequest.Default));
         var undecodable = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, new MaskRequest(), OutputRequest.Default));
@@ -166,7 +166,7 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
     [Fact]
     public async Task Send_WhenImageDoesNotDecode_ShouldReturnInvalidImageWithoutInference()
     {
-        _images.DecodeResult = Errors.Image.Invalid;
+        _images.DecodeResult = Errors.Image.Undecodable("the PNG data is damaged");
 
         var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, new CutoutRequest(), OutputRequest.Default));
 

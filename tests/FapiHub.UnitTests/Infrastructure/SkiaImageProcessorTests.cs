@@ -69,14 +69,15 @@ public sealed class SkiaImageProcessorTests
     }
 
     [Theory]
-    [InlineData(new byte[] { })]
-    [InlineData(new byte[] { 0x48, 0x65, 0x6C, 0x6C, 0x6F })] // "Hello"
-    [InlineData(new byte[] { 0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10 })] // a JPEG that ends after its first marker
-    public void Decode_WhenBytesAreNotADecodableImage_ShouldReturnInvalidImage(byte[] bytes)
+    [InlineData(new byte[] { }, "the file is empty")]
+    [InlineData(new byte[] { 0x48, 0x65, 0x6C, 0x6C, 0x6F }, "its first bytes match none of them")] // "Hello"
+    [InlineData(new byte[] { 0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10 }, "the JPEG header is damaged or incomplete")] // ends after its first marker
+    public void Decode_WhenBytesAreNotADecodableImage_ShouldReturnInvalidImageSayingWhy(byte[] bytes, string reason)
     {
         var result = _processor.Decode(bytes);
 
         Assert.Equal("invalid_image", result.Error?.Code);
+        Assert.Contains(reason, result.Error!.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -87,7 +88,45 @@ public sealed class SkiaImageProcessorTests
         var result = _processor.Decode(jpeg.AsMemory(0, jpeg.Length / 2));
 
         Assert.Equal("invalid_image", result.Error?.Code);
+        Assert.Contains("the JPEG header is damaged or incomplete", result.Error!.Message, StringComparison.Ordinal); // half of 64² is in the tables
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(6)] // decoded into a second buffer and rotated: the check must see the stored rows
+    public void Decode_WhenAJpegIsCutAndGivenAnEndMarker_ShouldReturnInvalidImageSayingItEndsEarly(ushort orientation)
+    {
+        var jpeg = NoisyJpeg(320, 240);
+        byte[] cut = [.. jpeg[..(jpeg.Length * 3 / 10)], 0xFF, 0xD9];
+
+        var result = _processor.Decode(TestImages.WithExifOrientation(cut, orientation));
+
+        Assert.Equal("invalid_image", result.Error?.Code);
+        Assert.Contains("the JPEG data ends before the last row", result.Error!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Decode_WhenAJpegIsCompleteButEndsInMidGreyRows_ShouldDecodeIt()
+    {
+        var jpeg = TestImages.Encode(320, 240, (x, y) => y >= 160 ? new SKColor(128, 128, 128) : new SKColor((byte)x, (byte)y, 60), SKEncodedImageFormat.Jpeg);
+
+        var result = _processor.Decode(jpeg);
+
+        Assert.True(result.IsSuccess, result.Error?.Message);
+        result.Value.Dispose();
+    }
+
+    [Fact]
+    public void Decode_WhenAPngIsOverTheDecodersSideLimit_ShouldSaySo()
+    {
+        var result = _processor.Decode(TestImages.OnePixelWidePng(1_000_001));
+
+        Assert.Equal("invalid_image", result.Error?.Code);
+        Assert.Contains("the PNG is 1x1000001 pixels, and the PNG decoder reads at most 1000000 pixels per side", result.Error!.Message, StringComparison.Ordinal);
+    }
+
+    private static byte[] NoisyJpeg(int width, int height) =>
+        TestImages.Encode(width, height, (x, y) => new SKColor((byte)((x * 7) ^ (y * 3)), (byte)(y + (x % 13)), (byte)(x + y)), SKEncodedImageFormat.Jpeg, 90);
 
     [Fact]
     public void Decode_WhenHeaderDeclaresMorePixelsThanTheLimit_ShouldRefuseBeforeDecoding()
@@ -108,6 +147,7 @@ public sealed class SkiaImageProcessorTests
 
         Assert.False(result.IsSuccess);
         Assert.Equal("invalid_image", result.Error!.Code);
+        Assert.Contains("ICO files are not accepted", result.Error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
