@@ -160,7 +160,8 @@ public sealed class KestrelTests : ReliabilityHostTests
     [Fact]
     public async Task Upload_WhenEveryPlaceIsHeldByUploadsStillArriving_ShouldRefuseTheNextBeforeReadingItsBodyUncharged()
     {
-        var host = Host(("Inference:MaxConcurrency", "1"), ("Inference:MaxQueue", "1"));
+        var admissions = new AdmissionWatch();
+        var host = Host(null, admissions.Install, ("Inference:MaxConcurrency", "1"), ("Inference:MaxQueue", "1"));
         host.UseKestrel(0);
         host.StartServer();
         var (_, key) = await host.CreateKeyAsync("payg", StartingCredits);
@@ -169,7 +170,7 @@ public sealed class KestrelTests : ReliabilityHostTests
         // Two uploads that sent their headers and the first bytes of a 5 MB body, then stall: inside from their first byte.
         using var first = await StartUpload(host, key, contentLength: 5_000_000, "--x\r\n");
         using var second = await StartUpload(host, key, contentLength: 5_000_000, "--x\r\n");
-        await WaitForAdmitted(client, 2);
+        await admissions.WaitUntilInsideAsync(2);
 
         // A third that sends no body at all is answered anyway: the server never waits for, or reads, a refused upload.
         using var third = await StartUpload(host, key, contentLength: 5_000_000, body: "");
@@ -187,7 +188,7 @@ public sealed class KestrelTests : ReliabilityHostTests
         // The stalled uploads give up: their places are free again, and only a served image is charged.
         first.Close();
         second.Close();
-        await WaitForAdmitted(client, 0);
+        await admissions.WaitUntilInsideAsync(0);
         using var served = await client.PostAsync("/v2/rembg/", Http.Form(TestImages.Encode(8, 8, (_, _) => SKColors.Teal)));
         Assert.Equal(HttpStatusCode.OK, served.StatusCode);
         Assert.Equal(StartingCredits - 1, await Credits(client));
@@ -201,18 +202,6 @@ public sealed class KestrelTests : ReliabilityHostTests
             "\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: " + contentLength.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\r\n\r\n";
         await tcp.GetStream().WriteAsync(Encoding.ASCII.GetBytes(head + body));
         return tcp;
-    }
-
-    /// <summary>Waits (bounded) until the server's admitted-requests gauge reads <paramref name="count"/>: the signal that uploads are inside.</summary>
-    private static async Task WaitForAdmitted(HttpClient client, int count)
-    {
-        var expected = $"fapihub_inference_admitted{{otel_scope_name=\"FapiHub\"}} {count}\n";
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (!(await client.GetStringAsync("/metrics")).Contains(expected, StringComparison.Ordinal))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"the admitted gauge never read {count}");
-            await Task.Delay(20);
-        }
     }
 
     /// <summary>

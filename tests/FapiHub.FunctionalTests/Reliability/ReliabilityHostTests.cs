@@ -23,10 +23,17 @@ public abstract class ReliabilityHostTests : IAsyncLifetime
 
     protected AccountsHost Host(params (string Key, string Value)[] settings) => Host(null, settings);
 
-    protected AccountsHost Host(Action<Microsoft.Extensions.Logging.ILoggingBuilder>? logging, params (string Key, string Value)[] settings)
+    protected AccountsHost Host(Action<Microsoft.Extensions.Logging.ILoggingBuilder>? logging, params (string Key, string Value)[] settings) =>
+        Host(logging, null, settings);
+
+    /// <summary>A host whose services a test adjusts after the application's own wiring (<paramref name="services"/>).</summary>
+    protected AccountsHost Host(
+        Action<Microsoft.Extensions.Logging.ILoggingBuilder>? logging,
+        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services,
+        params (string Key, string Value)[] settings)
     {
         var all = settings.Append(("Plans:payg:PerMinute", "100000")).ToDictionary(s => s.Item1, s => s.Item2, StringComparer.OrdinalIgnoreCase);
-        var host = new AccountsHost(null, "reliability", all, logging);
+        var host = new AccountsHost(null, "reliability", all, logging, services);
         _hosts.Add(host);
         return host;
     }
