@@ -31,8 +31,8 @@ internal sealed class InferenceScheduler : IInferenceScheduler, IInferenceSlots,
 
     public InferenceScheduler(IOptions<InferenceOptions> options, IMeterFactory meterFactory, TimeProvider clock)
     {
-        _clock = clock;
         ArgumentNullException.ThrowIfNull(meterFactory);
+        _clock = clock;
         var settings = options.Value;
         TimeoutSeconds = settings.TimeoutSeconds;
         _concurrency = settings.EffectiveMaxConcurrency;

@@ -12,8 +12,9 @@ namespace FapiHub.Application.Common.Behaviors;
 /// <summary>
 /// Charges chargeable commands exactly once, and only for success: reserve one unit atomically before the handler
 /// (refusing with 429 quota / 402 credits), commit it when the handler succeeds and the client is still there, release
-/// it when the handler fails, throws or is cancelled, or succeeds for a client that has gone. Runs after validation, so a malformed request never even reserves. The receipt of a
-/// charge travels back in the successful response, for the edge to report.
+/// it when the handler fails, throws or is cancelled, or succeeds for a client that has gone. Runs after validation, so
+/// a malformed request never even reserves. The receipt of a charge travels back in the successful response, for the
+/// edge to report.
 /// </summary>
 internal sealed partial class CreditCheckBehavior<TMessage, TResponse>(
     ICallerContext caller,
