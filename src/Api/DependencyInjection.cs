@@ -7,6 +7,7 @@ using FapiHub.Api.Http;
 using FapiHub.Api.OpenApi;
 using FapiHub.Application.Abstractions.Accounts;
 using FapiHub.Application.Common;
+using FapiHub.Application.Common.Startup;
 using FapiHub.Application.Common.Telemetry;
 using FapiHub.Domain.Common;
 using Microsoft.AspNetCore.Authentication;
@@ -34,6 +35,8 @@ public static class DependencyInjection
         AddOpenApi(services);
         AddObservability(services);
         AddCors(services, configuration);
+        services.AddCheckedOptions<CorsSettings, CorsSettingsValidator>(configuration.GetSection(CorsSettings.SectionName));
+        services.AddSingleton<IStartupCheck, SwaggerSettingCheck>();
         return services;
     }
 
@@ -169,7 +172,7 @@ public static class DependencyInjection
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
             .AddScheme<AuthenticationSchemeOptions, AdminKeyAuthenticationHandler>(AdminKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorization();
-        services.AddOptions<AdminOptions>().Bind(configuration.GetSection(AdminOptions.SectionName));
+        services.AddCheckedOptions<AdminOptions, AdminOptionsValidator>(configuration.GetSection(AdminOptions.SectionName));
         services.AddHttpContextAccessor();
         services.AddSingleton<ICallerContext, HttpCallerContext>();
     }
@@ -179,7 +182,10 @@ public static class DependencyInjection
     {
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<LimitsOptions>>((kestrel, options) =>
         {
-            var limits = options.Value;
+            if (CheckedOrNull(options) is not { } limits)
+            {
+                return;
+            }
 
             // No "Server: Kestrel" banner; slow and stuck clients are cut off instead of holding connections.
             kestrel.AddServerHeader = false;
@@ -194,8 +200,13 @@ public static class DependencyInjection
         });
 
         // SIGTERM: stop accepting, let in-flight requests finish (and be charged once) for up to the drain timeout.
-        services.AddOptions<HostOptions>().Configure<IOptions<LimitsOptions>>((host, limits) =>
-            host.ShutdownTimeout = TimeSpan.FromSeconds(limits.Value.DrainTimeoutSeconds));
+        services.AddOptions<HostOptions>().Configure<IOptions<LimitsOptions>>((host, options) =>
+        {
+            if (CheckedOrNull(options) is { } limits)
+            {
+                host.ShutdownTimeout = TimeSpan.FromSeconds(limits.DrainTimeoutSeconds);
+            }
+        });
 
         // Uploads stay in memory up to the limit: image bytes never touch the disk.
         services.AddOptions<FormOptions>().Configure<IOptions<LimitsOptions>>((form, limits) =>
@@ -205,6 +216,17 @@ public static class DependencyInjection
             // that cap answers 413, where the multipart reader's own limit would surface as a 400.
             form.MultipartBodyLengthLimit = limits.Value.MaxRequestBodyBytes + 1;
         });
+    }
+
+    /// <summary>
+    /// The limits, or null when they are refused. Kestrel's and the host's options are read while the host is built,
+    /// before the start-up checks run; those report a bad Limits section (with every other refused setting), so
+    /// these readers keep their defaults instead of ending Build with an exception.
+    /// </summary>
+    private static LimitsOptions? CheckedOrNull(IOptions<LimitsOptions> options)
+    {
+        LimitsOptions? limits = null;
+        return StartupChecks.Failures(() => limits = options.Value).Count == 0 ? limits : null;
     }
 
     private static void AddOpenApi(IServiceCollection services)

@@ -2,6 +2,7 @@ using FapiHub.Api;
 using FapiHub.Api.Errors;
 using FapiHub.Api.Http;
 using FapiHub.Application;
+using FapiHub.Application.Common.Startup;
 using FapiHub.Infrastructure;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.FileProviders;
@@ -26,7 +27,22 @@ if (!Directory.Exists(builder.Environment.WebRootPath) && Path.Combine(AppContex
     builder.Environment.WebRootFileProvider = new PhysicalFileProvider(besideTheApp);
 }
 
-var app = builder.Build();
+// Every setting is checked before the host starts: a refused one ends the process with one logged error naming each
+// refused key and exit code 1 (the host itself would throw, print a stack trace and abort).
+WebApplication app;
+try
+{
+    app = builder.Build();
+}
+catch (Exception ex) when (StartupChecks.Describe(ex, builder.Configuration) is { Count: > 0 } failures)
+{
+    return StartupFailure.Report(failures);
+}
+
+if (await StartupChecks.RunAsync(app.Services, CancellationToken.None) is { Count: > 0 } refused)
+{
+    return await StartupFailure.ReportAsync(app, refused);
+}
 
 // Order matters: the processing-time stamp first (it measures everything), then the request id (everything after can
 // log and report it) and the security headers (on every answer, errors included), then the exception handler and the
@@ -73,7 +89,16 @@ app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check 
 app.MapPrometheusScrapingEndpoint("/metrics");
 app.MapControllers();
 
-await app.RunAsync();
+try
+{
+    await app.RunAsync();
+}
+catch (Exception ex) when (StartupChecks.Describe(ex, app.Configuration) is { Count: > 0 } failures)
+{
+    return StartupFailure.Report(failures);
+}
+
+return 0;
 
 /// <summary>
 /// The content root is the working directory, as usual, when that holds the app's settings (dotnet run, bin/, a
