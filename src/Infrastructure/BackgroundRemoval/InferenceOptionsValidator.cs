@@ -16,7 +16,7 @@ internal sealed class InferenceOptionsValidator : IValidateOptions<InferenceOpti
         var failures = new List<string>();
         Between(options.IntraOpThreads, 0, MostThreads, "IntraOpThreads", "0: the core count, up to 4");
         Between(options.MaxConcurrency, 0, MostThreads, "MaxConcurrency", "0: cores divided by threads per run");
-        Between(options.MaxQueue, 0, 10_000, "MaxQueue", "0: no waiting");
+        Between(options.MaxQueue, 0, 1_000_000, "MaxQueue", "0: no waiting");
         Between(options.MaxDecodedPixels, 0, long.MaxValue, "MaxDecodedPixels", "0: no budget");
         Between(options.DeviceId, 0, 255, "DeviceId", "the GPU ordinal");
         Between(options.TimeoutSeconds, 1, 3600, "TimeoutSeconds", "queueing included");

@@ -1,5 +1,7 @@
 using System.Globalization;
 using FapiHub.Domain.Accounts;
+using FapiHub.Domain.Common;
+using FapiHub.Domain.Errors;
 using Microsoft.Extensions.Options;
 
 namespace FapiHub.Application.Accounts.Plans;
@@ -59,6 +61,14 @@ public sealed class PlanCatalog
 
     public bool TryGet(string? name, out Plan plan) =>
         _plans.TryGetValue(name ?? string.Empty, out plan!);
+
+    /// <summary>
+    /// The plan a key is served under: the one rule for every place that reads a key's plan (the per-minute limit,
+    /// the charge, the usage report). A plan missing from configuration (removed while keys still use it; start-up
+    /// refuses that when it can see the store) is the caller's 401, never an exception.
+    /// </summary>
+    public Result<Plan> ForKey(string? name) =>
+        TryGet(name, out var plan) ? plan : Errors.Auth.PlanNotConfigured(name);
 
     public Plan Get(string name) =>
         _plans.TryGetValue(name, out var plan)

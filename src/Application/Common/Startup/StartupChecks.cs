@@ -26,7 +26,7 @@ public static partial class StartupChecks
     /// <summary>Runs every registered check, stage by stage; the failures of the first stage that has any, or none.</summary>
     public static async Task<IReadOnlyList<string>> RunAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
-        var configuration = services.GetRequiredService<IConfiguration>();
+        var configuration = services.GetService<IConfiguration>();
         foreach (var stage in services.GetServices<IStartupCheck>().GroupBy(check => check.Stage).OrderBy(group => group.Key))
         {
             var failures = new List<string>();
