@@ -76,9 +76,11 @@ public static class DependencyInjection
                 // Requests are validated once, by FluentValidation in the mediator pipeline; the forms' DataAnnotations
                 // only document ranges in OpenAPI. Binding errors (e.g. "abc" for an integer) still reach ModelState.
                 options.ModelValidatorProviders.Clear();
-                options.ModelBindingMessageProvider.SetAttemptedValueIsInvalidAccessor((value, _) => $"the value '{value}' is not valid here.");
-                options.ModelBindingMessageProvider.SetValueIsInvalidAccessor(value => $"the value '{value}' is not valid here.");
+                // Messages that follow "Field 'x' " (InvalidModelState): the house form, "Field 'x' must …".
+                options.ModelBindingMessageProvider.SetAttemptedValueIsInvalidAccessor((value, _) => $"must be a valid value; was '{value}'.");
+                options.ModelBindingMessageProvider.SetValueIsInvalidAccessor(value => $"must be a valid value; was '{value}'.");
                 options.ModelBindingMessageProvider.SetValueMustBeANumberAccessor(_ => "must be a number.");
+                options.ModelBinderProviders.Insert(0, new StrictFormValueBinderProvider());
             })
             .AddJsonOptions(options =>
             {
@@ -118,6 +120,17 @@ public static class DependencyInjection
             return ErrorResponses.ToActionResult(JsonBodyError(context, json.Key, json.Value!.Errors[0]));
         }
 
+        // The form reader's own failure (a boundary that matches no part, a header block past its limit, a body that
+        // ends early) is reported as "Failed to read the request form. Multipart header length limit 16384 exceeded":
+        // its words are the reader's, not the client's problem.
+        if (errors.SelectMany(e => e.Value!.Errors).Any(e => e.Exception is ValueProviderException
+            || e.ErrorMessage.StartsWith("Failed to read the request form", StringComparison.Ordinal)))
+        {
+            return ErrorResponses.ToActionResult(DomainErrors.Request.Malformed(
+                "the body is not a well-formed multipart/form-data body: its parts do not match the boundary declared in the " +
+                "Content-Type header, or it ends early. Send the form as multipart/form-data, the picture in the field 'image'."));
+        }
+
         var (field, entry) = errors.Count > 0 ? (errors[0].Key, errors[0].Value!) : (string.Empty, null);
         var message = entry?.Errors[0] is { } first
             ? (string.IsNullOrEmpty(first.ErrorMessage) ? "could not be read." : first.ErrorMessage)
@@ -125,7 +138,7 @@ public static class DependencyInjection
         return ErrorResponses.ToActionResult(
             string.IsNullOrEmpty(field)
                 ? DomainErrors.Request.Malformed(message)
-                : DomainErrors.Request.InvalidField(field, $"Field '{field}': {message}"));
+                : DomainErrors.Request.InvalidField(field, message.StartsWith("must ", StringComparison.Ordinal) ? $"Field '{field}' {message}" : $"Field '{field}': {message}"));
     }
 
     /// <summary>
