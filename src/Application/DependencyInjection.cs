@@ -23,7 +23,13 @@ public static class DependencyInjection
         services.AddCheckedOptions<LimitsOptions, LimitsOptionsValidator>(configuration.GetSection(LimitsOptions.SectionName));
         services.AddSingleton<IValidateOptions<PlansOptions>, PlansOptionsValidator>();
         services.AddSingleton<IStartupCheck, OptionsStartupCheck<PlansOptions>>();
-        services.AddOptions<PlansOptions>().Configure(options => configuration.GetSection(PlansOptions.SectionName).Bind(options.Items)).ValidateOnStart();
+        services.AddOptions<PlansOptions>().Configure(options =>
+        {
+            foreach (var (name, plan) in StartupChecks.BindEach<PlanSettings>(configuration.GetSection(PlansOptions.SectionName)))
+            {
+                options.Items[name] = plan;
+            }
+        }).ValidateOnStart();
         services.AddCheckedOptions<RateLimitingOptions, RateLimitingOptionsValidator>(configuration.GetSection(RateLimitingOptions.SectionName));
         services.AddSingleton<PlanCatalog>();
         services.AddSingleton<RemoveBackgroundRequestParser>();

@@ -37,7 +37,14 @@ public static class DependencyInjection
     private static void AddBackgroundRemoval(IServiceCollection services, IConfiguration configuration)
     {
         services.AddCheckedOptions<InferenceOptions, InferenceOptionsValidator>(configuration.GetSection(InferenceOptions.SectionName));
-        services.AddCheckedOptions<ModelCatalogOptions, ModelCatalogOptionsValidator>(configuration.GetSection(ModelCatalogOptions.SectionName));
+        var models = configuration.GetSection(ModelCatalogOptions.SectionName);
+        services.AddCheckedOptions<ModelCatalogOptions, ModelCatalogOptionsValidator>(models).Configure(options =>
+        {
+            foreach (var (name, model) in StartupChecks.BindEach<ModelDefinition>(models.GetSection(nameof(ModelCatalogOptions.Catalog))))
+            {
+                options.Catalog[name] = model;
+            }
+        });
 
         services.AddSingleton<ModelCatalog>();
         services.AddSingleton<IModelCatalog>(sp => sp.GetRequiredService<ModelCatalog>());
@@ -58,7 +65,9 @@ public static class DependencyInjection
     /// </summary>
     private static void AddAccounts(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddCheckedOptions<ApiKeyOptions, ApiKeyOptionsValidator>(configuration.GetSection(ApiKeyOptions.SectionName));
+        var keys = configuration.GetSection(ApiKeyOptions.SectionName).GetSection(nameof(ApiKeyOptions.Bootstrap));
+        services.AddCheckedOptions<ApiKeyOptions, ApiKeyOptionsValidator>(configuration.GetSection(ApiKeyOptions.SectionName))
+            .Configure(options => options.Bootstrap = [.. StartupChecks.BindEach<BootstrapApiKey>(keys).Select(entry => entry.Value)]);
         services.AddCheckedOptions<AccountStoreOptions, AccountStoreOptionsValidator>(configuration.GetSection(AccountStoreOptions.SectionName));
         services.AddSingleton<IStartupCheck, OrphanedPlansCheck>();
 

@@ -32,6 +32,9 @@ public sealed class StartupSettingsTests : IDisposable
     [InlineData("Admin:ApiKey", "x", "Admin:ApiKey must be 16 to 1024 characters")]
     [InlineData("Limits:MaxPixels", "0", "Limits:MaxPixels must be between 1 and 536870911 (was 0)")]
     [InlineData("Inference:MaxQueue", "many", "Inference:MaxQueue must be a whole number (was 'many')")]
+    [InlineData("Plans:gold:PerMinute", "lots", "Plans:gold:PerMinute must be a whole number (was 'lots')")] // before: the plan was silently dropped
+    [InlineData("ApiKeys:Bootstrap:0:Credits", "abc", "ApiKeys:Bootstrap:0:Credits must be a whole number (was 'abc')")] // before: the key was silently not seeded
+    [InlineData("Models:Catalog:falcon:InputSize", "big", "Models:Catalog:falcon:InputSize must be a whole number (was 'big')")]
     public async Task Start_WhenASettingIsOutOfRangeOrOfTheWrongType_ShouldExitWithCode1NamingTheKeyWithoutAStackTrace(string key, string value, string expected)
     {
         var (exitCode, output) = await RunToExit((key, value));
@@ -55,6 +58,26 @@ public sealed class StartupSettingsTests : IDisposable
         }
 
         Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("local-development-admin-key", true)] // the Development key stays valid
+    [InlineData("admin-key-for-tests-only", true)]
+    [InlineData("", true)] // the admin API is off
+    [InlineData("0123456789abcdef", true)]
+    [InlineData("0123456789abcde", false)]
+    [InlineData("x", false)]
+    [InlineData("has a space in it ok", false)]
+    public void Validate_WhenTheAdminKeyIsShortOrHasSpaces_ShouldRefuseItWithoutEchoingIt(string key, bool accepted)
+    {
+        var result = new FapiHub.Api.Authentication.AdminOptionsValidator().Validate(null, new FapiHub.Api.Authentication.AdminOptions { ApiKey = key });
+
+        Assert.Equal(accepted, result.Succeeded);
+        if (!accepted)
+        {
+            Assert.StartsWith("Admin:ApiKey must be 16 to 1024 characters", result.FailureMessage, StringComparison.Ordinal);
+            Assert.DoesNotContain($"'{key}'", result.FailureMessage, StringComparison.Ordinal);
+        }
     }
 
     /// <summary>

@@ -103,6 +103,7 @@ public sealed class OptionsValidatorTests
     [InlineData("RateLimiting:WindowSeconds", "abc", "RateLimiting:WindowSeconds must be a number (was 'abc').")]
     [InlineData("Limits:MaxPixels", "25MP", "Limits:MaxPixels must be a whole number (was '25MP').")]
     [InlineData("Performance:SlowCommandThresholdMs", "1.5", "Performance:SlowCommandThresholdMs must be a whole number (was '1.5').")]
+    [InlineData("Plans:gold:PerMinute", "lots", "Plans:gold:PerMinute must be a whole number (was 'lots').")]
     public async Task RunAsync_WhenASettingHasTheWrongType_ShouldNameTheKeyAndTheValue(string key, string value, string expected)
     {
         await using var services = Services((key, value));

@@ -23,6 +23,24 @@ public static partial class StartupChecks
         return services.AddOptions<TOptions>().Bind(section).ValidateOnStart();
     }
 
+    /// <summary>
+    /// The entries of a list or dictionary section, each bound on its own. The binder skips a collection entry that
+    /// fails to convert without a word (a bootstrap key with <c>Credits=abc</c> was silently not seeded, a plan with
+    /// <c>PerMinute=lots</c> silently not defined); bound one by one, the failure is the binder's exception naming the
+    /// key, which the start-up checks report.
+    /// </summary>
+    public static IEnumerable<(string Key, T Value)> BindEach<T>(IConfigurationSection section)
+        where T : new()
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        foreach (var child in section.GetChildren())
+        {
+            var value = new T();
+            child.Bind(value);
+            yield return (child.Key, value);
+        }
+    }
+
     /// <summary>Runs every registered check, stage by stage; the failures of the first stage that has any, or none.</summary>
     public static async Task<IReadOnlyList<string>> RunAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
