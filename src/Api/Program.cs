@@ -28,13 +28,14 @@ if (!Directory.Exists(builder.Environment.WebRootPath) && Path.Combine(AppContex
 }
 
 // Every setting is checked before the host starts: a refused one ends the process with one logged error naming each
-// refused key and exit code 1 (the host itself would throw, print a stack trace and abort).
+// refused key and exit code 1 (the host itself would throw, print a stack trace and abort). Hosted by a test factory
+// instead, the refusal is thrown, for the factory to report.
 WebApplication app;
 try
 {
     app = builder.Build();
 }
-catch (Exception ex) when (StartupChecks.Describe(ex, builder.Configuration) is { Count: > 0 } failures)
+catch (Exception ex) when (StartupFailure.EndsTheProcess && StartupChecks.Describe(ex, builder.Configuration) is { Count: > 0 } failures)
 {
     return StartupFailure.Report(failures);
 }
@@ -93,7 +94,7 @@ try
 {
     await app.RunAsync();
 }
-catch (Exception ex) when (StartupChecks.Describe(ex, app.Configuration) is { Count: > 0 } failures)
+catch (Exception ex) when (StartupFailure.EndsTheProcess && StartupChecks.Describe(ex, app.Configuration) is { Count: > 0 } failures)
 {
     return StartupFailure.Report(failures);
 }

@@ -1,3 +1,5 @@
+using System.Reflection;
+
 namespace FapiHub.Api.Http;
 
 /// <summary>
@@ -8,11 +10,22 @@ internal static partial class StartupFailure
 {
     public const int ExitCode = 1;
 
+    /// <summary>
+    /// Whether this app is the process (<c>dotnet FapiHub.Api.dll</c>), which a refusal ends with an exit code. Hosted
+    /// in another process (a test's WebApplicationFactory) the refusal is thrown instead: the host reports it to its caller.
+    /// </summary>
+    public static bool EndsTheProcess { get; } = Assembly.GetEntryAssembly() == typeof(StartupFailure).Assembly;
+
     public static async Task<int> ReportAsync(WebApplication app, IReadOnlyList<string> failures)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("FapiHub.Startup");
         var lines = Lines(failures);
         LogRefused(logger, failures.Count, lines);
+        if (!EndsTheProcess)
+        {
+            throw new InvalidOperationException($"FapiHub did not start: {failures.Count} setting(s) refused:{lines}");
+        }
+
         await app.DisposeAsync(); // flushes the console logger before the process ends
         return ExitCode;
     }
