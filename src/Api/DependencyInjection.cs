@@ -7,6 +7,7 @@ using FapiHub.Api.Http;
 using FapiHub.Api.OpenApi;
 using FapiHub.Application.Abstractions.Accounts;
 using FapiHub.Application.Common;
+using FapiHub.Application.Common.Startup;
 using FapiHub.Application.Common.Telemetry;
 using FapiHub.Domain.Common;
 using Microsoft.AspNetCore.Authentication;
@@ -34,6 +35,8 @@ public static class DependencyInjection
         AddOpenApi(services);
         AddObservability(services);
         AddCors(services, configuration);
+        services.AddCheckedOptions<CorsSettings, CorsSettingsValidator>(configuration.GetSection(CorsSettings.SectionName));
+        services.AddSingleton<IStartupCheck, SwaggerSettingCheck>();
         return services;
     }
 
@@ -73,9 +76,11 @@ public static class DependencyInjection
                 // Requests are validated once, by FluentValidation in the mediator pipeline; the forms' DataAnnotations
                 // only document ranges in OpenAPI. Binding errors (e.g. "abc" for an integer) still reach ModelState.
                 options.ModelValidatorProviders.Clear();
-                options.ModelBindingMessageProvider.SetAttemptedValueIsInvalidAccessor((value, _) => $"the value '{value}' is not valid here.");
-                options.ModelBindingMessageProvider.SetValueIsInvalidAccessor(value => $"the value '{value}' is not valid here.");
+                // Messages that follow "Field 'x' " (InvalidModelState): the house form, "Field 'x' must …".
+                options.ModelBindingMessageProvider.SetAttemptedValueIsInvalidAccessor((value, _) => $"must be a valid value; was '{value}'.");
+                options.ModelBindingMessageProvider.SetValueIsInvalidAccessor(value => $"must be a valid value; was '{value}'.");
                 options.ModelBindingMessageProvider.SetValueMustBeANumberAccessor(_ => "must be a number.");
+                options.ModelBinderProviders.Insert(0, new StrictFormValueBinderProvider());
             })
             .AddJsonOptions(options =>
             {
@@ -115,6 +120,17 @@ public static class DependencyInjection
             return ErrorResponses.ToActionResult(JsonBodyError(context, json.Key, json.Value!.Errors[0]));
         }
 
+        // The form reader's own failure (a boundary that matches no part, a header block past its limit, a body that
+        // ends early) is reported as "Failed to read the request form. Multipart header length limit 16384 exceeded":
+        // its words are the reader's, not the client's problem.
+        if (errors.SelectMany(e => e.Value!.Errors).Any(e => e.Exception is ValueProviderException
+            || e.ErrorMessage.StartsWith("Failed to read the request form", StringComparison.Ordinal)))
+        {
+            return ErrorResponses.ToActionResult(DomainErrors.Request.Malformed(
+                "the body is not a well-formed multipart/form-data body: its parts do not match the boundary declared in the " +
+                "Content-Type header, or it ends early. Send the form as multipart/form-data, the picture in the field 'image'."));
+        }
+
         var (field, entry) = errors.Count > 0 ? (errors[0].Key, errors[0].Value!) : (string.Empty, null);
         var message = entry?.Errors[0] is { } first
             ? (string.IsNullOrEmpty(first.ErrorMessage) ? "could not be read." : first.ErrorMessage)
@@ -122,7 +138,7 @@ public static class DependencyInjection
         return ErrorResponses.ToActionResult(
             string.IsNullOrEmpty(field)
                 ? DomainErrors.Request.Malformed(message)
-                : DomainErrors.Request.InvalidField(field, $"Field '{field}': {message}"));
+                : DomainErrors.Request.InvalidField(field, message.StartsWith("must ", StringComparison.Ordinal) ? $"Field '{field}' {message}" : $"Field '{field}': {message}"));
     }
 
     /// <summary>
@@ -169,7 +185,7 @@ public static class DependencyInjection
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
             .AddScheme<AuthenticationSchemeOptions, AdminKeyAuthenticationHandler>(AdminKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorization();
-        services.AddOptions<AdminOptions>().Bind(configuration.GetSection(AdminOptions.SectionName));
+        services.AddCheckedOptions<AdminOptions, AdminOptionsValidator>(configuration.GetSection(AdminOptions.SectionName));
         services.AddHttpContextAccessor();
         services.AddSingleton<ICallerContext, HttpCallerContext>();
     }
@@ -179,7 +195,10 @@ public static class DependencyInjection
     {
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<LimitsOptions>>((kestrel, options) =>
         {
-            var limits = options.Value;
+            if (CheckedOrNull(options) is not { } limits)
+            {
+                return;
+            }
 
             // No "Server: Kestrel" banner; slow and stuck clients are cut off instead of holding connections.
             kestrel.AddServerHeader = false;
@@ -194,8 +213,13 @@ public static class DependencyInjection
         });
 
         // SIGTERM: stop accepting, let in-flight requests finish (and be charged once) for up to the drain timeout.
-        services.AddOptions<HostOptions>().Configure<IOptions<LimitsOptions>>((host, limits) =>
-            host.ShutdownTimeout = TimeSpan.FromSeconds(limits.Value.DrainTimeoutSeconds));
+        services.AddOptions<HostOptions>().Configure<IOptions<LimitsOptions>>((host, options) =>
+        {
+            if (CheckedOrNull(options) is { } limits)
+            {
+                host.ShutdownTimeout = TimeSpan.FromSeconds(limits.DrainTimeoutSeconds);
+            }
+        });
 
         // Uploads stay in memory up to the limit: image bytes never touch the disk.
         services.AddOptions<FormOptions>().Configure<IOptions<LimitsOptions>>((form, limits) =>
@@ -205,6 +229,17 @@ public static class DependencyInjection
             // that cap answers 413, where the multipart reader's own limit would surface as a 400.
             form.MultipartBodyLengthLimit = limits.Value.MaxRequestBodyBytes + 1;
         });
+    }
+
+    /// <summary>
+    /// The limits, or null when they are refused. Kestrel's and the host's options are read while the host is built,
+    /// before the start-up checks run; those report a bad Limits section (with every other refused setting), so
+    /// these readers keep their defaults instead of ending Build with an exception.
+    /// </summary>
+    private static LimitsOptions? CheckedOrNull(IOptions<LimitsOptions> options)
+    {
+        LimitsOptions? limits = null;
+        return StartupChecks.Failures(() => limits = options.Value).Count == 0 ? limits : null;
     }
 
     private static void AddOpenApi(IServiceCollection services)

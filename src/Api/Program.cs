@@ -2,6 +2,7 @@ using FapiHub.Api;
 using FapiHub.Api.Errors;
 using FapiHub.Api.Http;
 using FapiHub.Application;
+using FapiHub.Application.Common.Startup;
 using FapiHub.Infrastructure;
 using FapiHub.Infrastructure.BackgroundRemoval;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -27,7 +28,23 @@ if (!Directory.Exists(builder.Environment.WebRootPath) && Path.Combine(AppContex
     builder.Environment.WebRootFileProvider = new PhysicalFileProvider(besideTheApp);
 }
 
-var app = builder.Build();
+// Every setting is checked before the host starts: a refused one ends the process with one logged error naming each
+// refused key and exit code 1 (the host itself would throw, print a stack trace and abort). Hosted by a test factory
+// instead, the refusal is thrown, for the factory to report.
+WebApplication app;
+try
+{
+    app = builder.Build();
+}
+catch (Exception ex) when (StartupFailure.EndsTheProcess && StartupChecks.Describe(ex, builder.Configuration) is { Count: > 0 } failures)
+{
+    return StartupFailure.Report(failures);
+}
+
+if (await StartupChecks.RunAsync(app.Services, CancellationToken.None) is { Count: > 0 } refused)
+{
+    return await StartupFailure.ReportAsync(app, refused);
+}
 
 // Order matters: the processing-time stamp first (it measures everything), then the request id (everything after can
 // log and report it) and the security headers (on every answer, errors included), then the exception handler and the
@@ -74,17 +91,22 @@ app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check 
 app.MapPrometheusScrapingEndpoint("/metrics");
 app.MapControllers();
 
-// A refused model start-up has been logged with its reason and fix: exit 1 rather than the runtime's crash (134 and a
-// stack trace). Not a try/catch around RunAsync: under WebApplicationFactory the exception must reach the factory.
-AppDomain.CurrentDomain.UnhandledException += (_, e) =>
+try
 {
-    if (e.ExceptionObject is ModelStartupException)
-    {
-        Environment.Exit(1);
-    }
-};
+    await app.RunAsync();
+}
+catch (Exception ex) when (StartupFailure.EndsTheProcess && StartupChecks.Describe(ex, app.Configuration) is { Count: > 0 } failures)
+{
+    return StartupFailure.Report(failures);
+}
+catch (ModelStartupException) when (StartupFailure.EndsTheProcess)
+{
+    // Logged where it was refused, with its reason and fix: an exit code, not the runtime's crash (134 and a stack trace).
+    return StartupFailure.ExitCode;
+}
 
-await app.RunAsync();
+// A model that could not be loaded stops the host with Environment.ExitCode set (ModelLoaderService).
+return Environment.ExitCode;
 
 /// <summary>
 /// The content root is the working directory, as usual, when that holds the app's settings (dotnet run, bin/, a

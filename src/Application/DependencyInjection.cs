@@ -2,6 +2,7 @@ using FapiHub.Application.Accounts.Plans;
 using FapiHub.Application.BackgroundRemoval.RemoveBackground;
 using FapiHub.Application.Common;
 using FapiHub.Application.Common.Behaviors;
+using FapiHub.Application.Common.Startup;
 using FapiHub.Application.Common.Telemetry;
 using FluentValidation;
 using Microsoft.Extensions.Configuration;
@@ -18,12 +19,18 @@ public static class DependencyInjection
     {
         AddMediatorPipeline(services);
         AddValidation(services);
-        services.AddOptions<PerformanceOptions>().Bind(configuration.GetSection(PerformanceOptions.SectionName));
-        services.AddOptions<LimitsOptions>().Bind(configuration.GetSection(LimitsOptions.SectionName)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<LimitsOptions>, LimitsOptionsValidator>();
-        services.AddOptions<PlansOptions>().Configure(options => configuration.GetSection(PlansOptions.SectionName).Bind(options.Items)).ValidateOnStart();
+        services.AddCheckedOptions<PerformanceOptions, PerformanceOptionsValidator>(configuration.GetSection(PerformanceOptions.SectionName));
+        services.AddCheckedOptions<LimitsOptions, LimitsOptionsValidator>(configuration.GetSection(LimitsOptions.SectionName));
         services.AddSingleton<IValidateOptions<PlansOptions>, PlansOptionsValidator>();
-        services.AddOptions<RateLimitingOptions>().Bind(configuration.GetSection(RateLimitingOptions.SectionName));
+        services.AddSingleton<IStartupCheck, OptionsStartupCheck<PlansOptions>>();
+        services.AddOptions<PlansOptions>().Configure(options =>
+        {
+            foreach (var (name, plan) in StartupChecks.BindEach<PlanSettings>(configuration.GetSection(PlansOptions.SectionName)))
+            {
+                options.Items[name] = plan;
+            }
+        }).ValidateOnStart();
+        services.AddCheckedOptions<RateLimitingOptions, RateLimitingOptionsValidator>(configuration.GetSection(RateLimitingOptions.SectionName));
         services.AddSingleton<PlanCatalog>();
         services.AddSingleton<RemoveBackgroundRequestParser>();
         services.TryAddSingleton(TimeProvider.System);

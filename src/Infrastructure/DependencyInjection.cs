@@ -1,6 +1,7 @@
 using FapiHub.Application.Abstractions.Accounts;
 using FapiHub.Application.Abstractions.BackgroundRemoval;
 using FapiHub.Application.Abstractions.Imaging;
+using FapiHub.Application.Common.Startup;
 using FapiHub.Infrastructure.Accounts;
 using FapiHub.Infrastructure.Accounts.InMemory;
 using FapiHub.Infrastructure.Accounts.Redis;
@@ -29,19 +30,21 @@ public static class DependencyInjection
 
     private static void AddImaging(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ImagingOptions>().Bind(configuration.GetSection(ImagingOptions.SectionName)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ImagingOptions>, ImagingOptionsValidator>();
+        services.AddCheckedOptions<ImagingOptions, ImagingOptionsValidator>(configuration.GetSection(ImagingOptions.SectionName));
         services.AddSingleton<IImageProcessor, SkiaImageProcessor>();
     }
 
     private static void AddBackgroundRemoval(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<InferenceOptions>().Bind(configuration.GetSection(InferenceOptions.SectionName)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<InferenceOptions>, InferenceOptionsValidator>();
-        services.AddOptions<ModelCatalogOptions>()
-            .Bind(configuration.GetSection(ModelCatalogOptions.SectionName))
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ModelCatalogOptions>, ModelCatalogOptionsValidator>();
+        services.AddCheckedOptions<InferenceOptions, InferenceOptionsValidator>(configuration.GetSection(InferenceOptions.SectionName));
+        var models = configuration.GetSection(ModelCatalogOptions.SectionName);
+        services.AddCheckedOptions<ModelCatalogOptions, ModelCatalogOptionsValidator>(models).Configure(options =>
+        {
+            foreach (var (name, model) in StartupChecks.BindEach<ModelDefinition>(models.GetSection(nameof(ModelCatalogOptions.Catalog))))
+            {
+                options.Catalog[name] = model;
+            }
+        });
 
         services.AddSingleton<ModelCatalog>();
         services.AddSingleton<IModelCatalog>(sp => sp.GetRequiredService<ModelCatalog>());
@@ -64,8 +67,11 @@ public static class DependencyInjection
     /// </summary>
     private static void AddAccounts(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ApiKeyOptions>().Bind(configuration.GetSection(ApiKeyOptions.SectionName));
-        services.AddOptions<AccountStoreOptions>().Bind(configuration.GetSection(AccountStoreOptions.SectionName));
+        var keys = configuration.GetSection(ApiKeyOptions.SectionName).GetSection(nameof(ApiKeyOptions.Bootstrap));
+        services.AddCheckedOptions<ApiKeyOptions, ApiKeyOptionsValidator>(configuration.GetSection(ApiKeyOptions.SectionName))
+            .Configure(options => options.Bootstrap = [.. StartupChecks.BindEach<BootstrapApiKey>(keys).Select(entry => entry.Value)]);
+        services.AddCheckedOptions<AccountStoreOptions, AccountStoreOptionsValidator>(configuration.GetSection(AccountStoreOptions.SectionName));
+        services.AddSingleton<IStartupCheck, OrphanedPlansCheck>();
 
         var redis = configuration.GetConnectionString("Redis");
         if (string.IsNullOrWhiteSpace(redis))
@@ -79,6 +85,7 @@ public static class DependencyInjection
         else
         {
             services.AddSingleton(AccountStoreMode.Redis);
+            services.AddSingleton<IStartupCheck>(new RedisConnectionStringCheck(redis));
             services.AddSingleton(sp => new RedisConnection(
                 redis,
                 sp.GetRequiredService<IOptions<AccountStoreOptions>>(),

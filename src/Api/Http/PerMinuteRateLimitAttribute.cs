@@ -29,12 +29,20 @@ internal sealed class PerMinuteRateLimitAttribute() : TypeFilterAttribute(typeof
         {
             var http = context.HttpContext;
             var accountId = http.User.FindFirstValue(ClaimTypes.NameIdentifier);
-            if (accountId is null || !plans.TryGet(http.User.FindFirstValue(ApiKeyAuthenticationHandler.PlanClaim), out var plan))
+            if (accountId is null)
             {
                 // Authorization runs first, so this is a wiring bug: refuse rather than serve unlimited.
-                throw new InvalidOperationException("Rate-limited endpoint reached without an authenticated plan.");
+                throw new InvalidOperationException("Rate-limited endpoint reached without an authenticated caller.");
             }
 
+            var resolved = plans.ForKey(http.User.FindFirstValue(ApiKeyAuthenticationHandler.PlanClaim));
+            if (!resolved.IsSuccess)
+            {
+                context.Result = ErrorResponses.ToActionResult(resolved.Error!);
+                return;
+            }
+
+            var plan = resolved.Value;
             // A store that cannot answer throws StoreUnavailableException: the exception handler answers 503.
             var decision = await limiter.AcquireAsync(accountId, plan.PerMinute, options.Value.Window, http.RequestAborted);
 

@@ -120,6 +120,16 @@ public static class Errors
             ErrorCodes.InvalidApiKey,
             "Missing or invalid API key; send it in the 'ApiKey' header.",
             ErrorType.Unauthorized);
+
+        /// <summary>
+        /// A key whose plan the server's configuration no longer defines (removed while the key still uses it): it
+        /// cannot be metered, so it is refused like an unusable key, never served unmetered and never a 500.
+        /// </summary>
+        public static Error PlanNotConfigured(string? plan) =>
+            new(
+                ErrorCodes.InvalidApiKey,
+                $"This API key is on plan '{plan}', which this server no longer offers; nothing was charged. Ask the operator to restore the plan or move the key to another one.",
+                ErrorType.Unauthorized);
     }
 
     public static class Accounts

@@ -67,7 +67,9 @@ public readonly record struct Rgba(byte R, byte G, byte B, byte A = 255)
             return false;
         }
 
-        var parts = value.Trim('(', ')').Split(',', StringSplitOptions.TrimEntries);
+        // One pair of parentheses at most: Trim('(', ')') took any number, so "((1,2,3))" passed.
+        var list = value.StartsWith('(') ? value[1..^1] : value;
+        var parts = list.Split(',', StringSplitOptions.TrimEntries);
         if (parts.Length is not (3 or 4))
         {
             return false;

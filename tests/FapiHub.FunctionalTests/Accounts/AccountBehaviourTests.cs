@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using FapiHub.Application.Abstractions.Accounts;
+using FapiHub.Domain.Accounts;
 using FapiHub.Tests.Shared;
+using Microsoft.Extensions.DependencyInjection;
 using SkiaSharp;
 
 namespace FapiHub.FunctionalTests.Accounts;
@@ -312,6 +315,30 @@ public abstract class AccountBehaviourTests : IAsyncLifetime
         using var response = await admin.GetAsync("/v2/admin/keys");
 
         await Http.AssertEnvelope(response, HttpStatusCode.NotFound, "not_found");
+    }
+
+    /// <summary>
+    /// Issue 25, case 5 at run time: a key whose plan configuration no longer defines (removed while Redis was
+    /// unreachable at start-up, or written by another instance). Before: 500 internal_error on every image call and
+    /// on /v2/usage.
+    /// </summary>
+    [Fact]
+    public async Task OrphanedPlan_WhenAKeysPlanIsNoLongerConfigured_ShouldAnswer401NamingThePlanOnEveryCallNever500()
+    {
+        var host = Host();
+        var key = ApiKeys.Generate();
+        using var client = host.Client(key);
+        await host.Services.GetRequiredService<IAccountStore>().CreateAsync(new NewAccount(ApiKeys.Digest(key), "orphan", "gold", 5), default);
+
+        using var image = await client.PostAsync("/v2/rembg/", Http.Form(Png));
+        using var effect = await client.PostAsync("/v2/rembg/shadow", Http.Form(Png));
+        using var usage = await client.GetAsync("/v2/usage");
+
+        foreach (var response in new[] { image, effect, usage })
+        {
+            var message = await Http.AssertEnvelope(response, HttpStatusCode.Unauthorized, "invalid_api_key");
+            Assert.Contains("plan 'gold', which this server no longer offers", message, StringComparison.Ordinal);
+        }
     }
 
     protected AccountsHost Host(params (string Key, string Value)[] settings)

@@ -56,6 +56,7 @@ public sealed class RemoveBackgroundCommandValidatorTests
     [InlineData("(255, 255, 255, 255)")]
     [InlineData("#FF8C00")]
     [InlineData("#ff8c0080")]
+    [InlineData("(1,2,3)")]
     public void Validate_WhenColourUsesAnyFapiHubForm_ShouldPass(string color)
     {
         var result = _validator.Validate(Command(new ColorRequest(color)));
@@ -64,17 +65,43 @@ public sealed class RemoveBackgroundCommandValidatorTests
     }
 
     [Theory]
-    [InlineData(null, "bgcolor", "required")]
-    [InlineData("red", "bgcolor", "unreadable")]
-    [InlineData("256, 0, 0", "bgcolor", "unreadable")]
-    [InlineData("#FF8C0", "bgcolor", "unreadable")]
-    [InlineData("1, 2", "bgcolor", "unreadable")]
+    [InlineData(null, "bgcolor", "Field 'bgcolor' must be given: a colour such as")]
+    [InlineData("red", "bgcolor", "Field 'bgcolor' must be a colour such as")]
+    [InlineData("256, 0, 0", "bgcolor", "Field 'bgcolor' must be a colour such as")]
+    [InlineData("#FF8C0", "bgcolor", "Field 'bgcolor' must be a colour such as")]
+    [InlineData("1, 2", "bgcolor", "Field 'bgcolor' must be a colour such as")]
+    [InlineData("((1,2,3))", "bgcolor", "; was '((1,2,3))'.")] // issue 25: any number of parentheses used to pass
+    [InlineData("(1,2,3", "bgcolor", "; was '(1,2,3'.")]
+    [InlineData("(((1, 2, 3, 4)))", "bgcolor", "Field 'bgcolor' must be a colour such as")]
     public void Validate_WhenColourIsMissingOrMalformed_ShouldNameTheField(string? color, string field, string words)
     {
         var failure = Assert.Single(_validator.Validate(Command(new ColorRequest(color))).Errors);
 
         Assert.Equal(field, Field(failure));
         Assert.Contains(words, failure.ErrorMessage, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0, "Field 'radius' must be an integer from 1 to 50 (the blur's standard deviation in pixels); was 0.")] // issue 25: "is required"
+    [InlineData(51, "Field 'radius' must be an integer from 1 to 50 (the blur's standard deviation in pixels); was 51.")]
+    [InlineData(null, "Field 'radius' must be given: an integer from 1 to 50 (the blur's standard deviation in pixels).")]
+    public void Validate_WhenBlurRadiusIsGivenOutOfRangeOrMissing_ShouldSaySoInTheHouseForm(int? radius, string expected)
+    {
+        var failure = Assert.Single(_validator.Validate(Command(new BlurRequest(radius))).Errors);
+
+        Assert.Equal(expected, failure.ErrorMessage);
+    }
+
+    [Fact]
+    public void Validate_WhenAnyFieldIsBad_ShouldAnswerInTheFieldMustForm()
+    {
+        var result = _validator.Validate(new RemoveBackgroundCommand(
+            ReadOnlyMemory<byte>.Empty, "phantom", new ShadowRequest(5000, null, null, "nope"), new OutputRequest("gif", 0, null, -1)));
+
+        Assert.Equal(["image", "model", "offset_x", "shadow_color", "format", "quality", "crop_margin"], result.Errors.Select(Field));
+        Assert.All(result.Errors, e => Assert.StartsWith($"Field '{Field(e)}' must ", e.ErrorMessage, StringComparison.Ordinal));
+        Assert.Contains(result.Errors, e => e.ErrorMessage.EndsWith("; was 5000.", StringComparison.Ordinal));
+        Assert.Contains(result.Errors, e => e.ErrorMessage.EndsWith("; was 'gif'.", StringComparison.Ordinal));
     }
 
     [Theory]

@@ -1,12 +1,19 @@
+using System.Globalization;
 using FluentValidation;
 
 namespace FapiHub.Application.Accounts.AddCredits;
 
 internal sealed class AddCreditsCommandValidator : AbstractValidator<AddCreditsCommand>
 {
+    internal const long MostAmount = 1_000_000_000;
+
+    // One rule, one message in the house form: chained rules would each need their own message, and the first one
+    // without it answered FluentValidation's default ("'amount' must not be equal to '0'.").
     public AddCreditsCommandValidator() =>
         RuleFor(c => c.Amount)
-            .NotEqual(0).InclusiveBetween(-1_000_000_000, 1_000_000_000)
+            .Must(amount => amount is not 0 and >= -MostAmount and <= MostAmount)
             .OverridePropertyName("amount")
-            .WithMessage("Field 'amount' must be a non-zero integer between -1000000000 and 1000000000.");
+            .WithMessage((_, amount) => string.Create(
+                CultureInfo.InvariantCulture,
+                $"Field 'amount' must be a non-zero whole number from {-MostAmount} to {MostAmount}; was {(amount == 0 ? "0 or missing" : amount)}."));
 }

@@ -11,9 +11,11 @@ internal sealed class CreateApiKeyCommandValidator : AbstractValidator<CreateApi
     public CreateApiKeyCommandValidator(PlanCatalog plans)
     {
         RuleFor(c => c.Name)
-            .NotEmpty().MaximumLength(100)
+            .Must(name => !string.IsNullOrWhiteSpace(name) && name.Length <= 100)
             .OverridePropertyName("name")
-            .WithMessage("Field 'name' is required (1 to 100 characters).");
+            .WithMessage((_, name) => string.IsNullOrWhiteSpace(name)
+                ? "Field 'name' must be given: 1 to 100 characters."
+                : string.Create(CultureInfo.InvariantCulture, $"Field 'name' must be 1 to 100 characters; was {name.Length}."));
         RuleFor(c => c.Name)
             .Must(name => name is null || IsPrintable(name))
             .OverridePropertyName("name")
@@ -22,7 +24,7 @@ internal sealed class CreateApiKeyCommandValidator : AbstractValidator<CreateApi
         RuleFor(c => c.Credits)
             .InclusiveBetween(0, 1_000_000_000)
             .OverridePropertyName("credits")
-            .WithMessage("Field 'credits' must be between 0 and 1000000000.");
+            .WithMessage((_, credits) => string.Create(CultureInfo.InvariantCulture, $"Field 'credits' must be a whole number from 0 to 1000000000; was {credits}."));
     }
 
     /// <summary>

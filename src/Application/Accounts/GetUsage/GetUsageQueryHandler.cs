@@ -18,8 +18,14 @@ internal sealed class GetUsageQueryHandler(IAccountStore accounts, IUsageLedger 
             return Errors.Auth.InvalidApiKey;
         }
 
+        var resolved = plans.ForKey(account.Plan);
+        if (!resolved.IsSuccess)
+        {
+            return resolved.Error!;
+        }
+
         var now = clock.GetUtcNow();
-        var plan = plans.Get(account.Plan);
+        var plan = resolved.Value;
         var usage = await ledger.GetUsageAsync(account.Id, BillingPeriod.Key(now), cancellationToken);
         return new UsageReport(
             plan.Name,

@@ -1,4 +1,7 @@
+using System.Globalization;
 using FapiHub.Domain.Accounts;
+using FapiHub.Domain.Common;
+using FapiHub.Domain.Errors;
 using Microsoft.Extensions.Options;
 
 namespace FapiHub.Application.Accounts.Plans;
@@ -16,23 +19,39 @@ public sealed class PlanCatalog
         new("payg", null, 120),
     ];
 
+    /// <summary>A token bucket refills PerMinute tokens a window; beyond this a per-minute limit is no limit at all.</summary>
+    internal const int MostPerMinute = 1_000_000;
+
     private readonly Dictionary<string, Plan> _plans = Defaults.ToDictionary(plan => plan.Name, StringComparer.OrdinalIgnoreCase);
 
     public PlanCatalog(IOptions<PlansOptions> options)
     {
+        var failures = new List<string>();
         foreach (var (name, settings) in options.Value.Items)
         {
             var existing = _plans.GetValueOrDefault(name);
             var payAsYouGo = settings.PayAsYouGo ?? existing?.UsesCredits ?? false;
             var quota = payAsYouGo ? null : settings.MonthlyQuota ?? existing?.MonthlyQuota;
             var perMinute = settings.PerMinute ?? existing?.PerMinute;
-            if ((!payAsYouGo && quota is null or < 0) || perMinute is null or < 1)
+            if (perMinute is null or < 1 or > MostPerMinute)
             {
-                throw new InvalidOperationException(
-                    $"Plans:{name} needs PerMinute >= 1 and either MonthlyQuota >= 0 or PayAsYouGo=true.");
+                failures.Add($"Plans:{name}:PerMinute must be between 1 and {MostPerMinute} (was {perMinute?.ToString(CultureInfo.InvariantCulture) ?? "not set"}).");
             }
 
-            _plans[name] = new Plan(existing?.Name ?? name, quota, perMinute.Value);
+            if (!payAsYouGo && quota is null or < 0)
+            {
+                failures.Add($"Plans:{name}:MonthlyQuota must be 0 or more, or Plans:{name}:PayAsYouGo true (was {quota?.ToString(CultureInfo.InvariantCulture) ?? "not set"}).");
+            }
+
+            if (failures.Count == 0)
+            {
+                _plans[name] = new Plan(existing?.Name ?? name, quota, perMinute!.Value);
+            }
+        }
+
+        if (failures.Count > 0)
+        {
+            throw new InvalidOperationException(string.Join(Environment.NewLine, failures));
         }
 
         Names = [.. _plans.Keys.Order(StringComparer.Ordinal)];
@@ -42,6 +61,14 @@ public sealed class PlanCatalog
 
     public bool TryGet(string? name, out Plan plan) =>
         _plans.TryGetValue(name ?? string.Empty, out plan!);
+
+    /// <summary>
+    /// The plan a key is served under: the one rule for every place that reads a key's plan (the per-minute limit,
+    /// the charge, the usage report). A plan missing from configuration (removed while keys still use it; start-up
+    /// refuses that when it can see the store) is the caller's 401, never an exception.
+    /// </summary>
+    public Result<Plan> ForKey(string? name) =>
+        TryGet(name, out var plan) ? plan : Errors.Auth.PlanNotConfigured(name);
 
     public Plan Get(string name) =>
         _plans.TryGetValue(name, out var plan)

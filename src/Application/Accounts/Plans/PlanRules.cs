@@ -10,5 +10,7 @@ internal static class PlanRules
     public static IRuleBuilderOptions<T, string?> MustBeAPlan<T>(this IRuleBuilder<T, string?> rule, PlanCatalog plans) =>
         rule.Must(plan => plans.TryGet(plan, out _))
             .OverridePropertyName("plan")
-            .WithMessage((_, plan) => $"Unknown plan '{Echo.Value(plan)}' in field 'plan'; allowed: {string.Join(", ", plans.Names)}.");
+            .WithMessage((_, plan) => plan is null
+                ? $"Field 'plan' must be given: one of {string.Join(", ", plans.Names)}."
+                : $"Field 'plan' must be one of {string.Join(", ", plans.Names)}; was '{Echo.Value(plan)}'.");
 }

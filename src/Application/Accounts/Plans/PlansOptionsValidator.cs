@@ -17,7 +17,7 @@ internal sealed class PlansOptionsValidator : IValidateOptions<PlansOptions>
         }
         catch (InvalidOperationException ex)
         {
-            return ValidateOptionsResult.Fail(ex.Message);
+            return ValidateOptionsResult.Fail(ex.Message.Split(Environment.NewLine));
         }
     }
 }

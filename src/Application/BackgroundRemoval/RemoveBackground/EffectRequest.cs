@@ -39,9 +39,13 @@ public sealed record BlurRequest(int? Radius) : EffectRequest
             return new BlurEffect(Radius.Value);
         }
 
+        // A value given but out of range is not a missing one: radius=0 used to read "is required".
+        var range = string.Create(CultureInfo.InvariantCulture, $"an integer from {BlurEffect.MinRadius} to {BlurEffect.MaxRadius} (the blur's standard deviation in pixels)");
         errors.Add(FormField.Invalid(
             "radius",
-            $"Field 'radius' is required: an integer from {BlurEffect.MinRadius} to {BlurEffect.MaxRadius} (the blur's standard deviation in pixels)."));
+            Radius is { } given
+                ? string.Create(CultureInfo.InvariantCulture, $"Field 'radius' must be {range}; was {given}.")
+                : $"Field 'radius' must be given: {range}."));
         return null;
     }
 }
@@ -105,7 +109,7 @@ public sealed record OutputRequest(string? Format = null, int? Quality = null, b
         };
         if (format is null)
         {
-            errors.Add(FormField.Invalid("format", $"Unknown format '{Echo.Value(Format)}' in field 'format'; allowed: png (default), webp, jpg."));
+            errors.Add(FormField.Invalid("format", $"Field 'format' must be png (the default), webp or jpg; was '{Echo.Value(Format)}'."));
         }
 
         var quality = FormField.InRange(
@@ -137,7 +141,7 @@ internal static class FormField
         if (actual < min || actual > max)
         {
             note ??= string.Create(CultureInfo.InvariantCulture, $"pixels, default {defaultValue}");
-            errors.Add(Invalid(field, string.Create(CultureInfo.InvariantCulture, $"Field '{field}' must be an integer from {min} to {max} ({note}).")));
+            errors.Add(Invalid(field, string.Create(CultureInfo.InvariantCulture, $"Field '{field}' must be an integer from {min} to {max} ({note}); was {actual}.")));
         }
 
         return actual;
@@ -154,8 +158,8 @@ internal static class FormField
         errors.Add(Invalid(
             field,
             string.IsNullOrWhiteSpace(value)
-                ? $"Field '{field}' is required: a colour such as {Rgba.Forms}."
-                : $"Field '{field}' has the unreadable colour '{Echo.Value(value)}'; use {Rgba.Forms} (components 0-255)."));
+                ? $"Field '{field}' must be given: a colour such as {Rgba.Forms}."
+                : $"Field '{field}' must be a colour such as {Rgba.Forms} (components 0-255); was '{Echo.Value(value)}'."));
         return false;
     }
 }

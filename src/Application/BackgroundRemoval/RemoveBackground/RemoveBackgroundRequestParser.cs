@@ -54,14 +54,14 @@ internal sealed class RemoveBackgroundRequestParser(IModelCatalog catalog)
         ArgumentNullException.ThrowIfNull(command);
         if (command.Image.IsEmpty)
         {
-            errors.Add(FormField.Invalid("image", "The multipart field 'image' is required: send the picture as a non-empty file."));
+            errors.Add(FormField.Invalid("image", "Field 'image' must be given: send the picture as a non-empty file in this multipart field."));
         }
 
         if (!catalog.TryResolve(command.Model, out var model))
         {
             errors.Add(FormField.Invalid(
                 "model",
-                $"Unknown model '{Echo.Value(command.Model)}' in field 'model'; allowed: {string.Join(", ", catalog.Names)} (default {catalog.DefaultModel})."));
+                $"Field 'model' must be one of {string.Join(", ", catalog.Names)} (default {catalog.DefaultModel}); was '{Echo.Value(command.Model)}'."));
         }
 
         var effect = command.Effect.Parse(errors);
@@ -73,7 +73,7 @@ internal sealed class RemoveBackgroundRequestParser(IModelCatalog catalog)
         {
             errors.Add(FormField.Invalid(
                 "format",
-                "Field 'format': jpg cannot hold transparency and this result has a transparent background; use png or webp (or an opaque colour)."));
+                "Field 'format' must be png or webp for this result: jpg cannot hold transparency and this result has a transparent background (or choose an opaque colour)."));
         }
 
         return errors.Count == 0 ? new ParsedRemoveBackground(model, effect!, output!) : null;

@@ -36,11 +36,13 @@ internal sealed partial class CreditCheckBehavior<TMessage, TResponse>(
         // The plan comes from this request's authentication (no second account read); the reservation itself
         // re-checks, atomically, that the account still exists and is not revoked. A store that cannot answer throws
         // StoreUnavailableException, which the edge maps to 503 (nothing was reserved, so nothing is owed).
-        if (!plans.TryGet(caller.Plan, out var plan))
+        var resolved = plans.ForKey(caller.Plan);
+        if (!resolved.IsSuccess)
         {
-            return TResponse.Failure(Errors.Auth.InvalidApiKey);
+            return TResponse.Failure(resolved.Error!);
         }
 
+        var plan = resolved.Value;
         var now = clock.GetUtcNow();
         var outcome = await ledger.ReserveAsync(accountId, BillingPeriod.Key(now), plan.MonthlyQuota, cancellationToken);
         switch (outcome.Status)
