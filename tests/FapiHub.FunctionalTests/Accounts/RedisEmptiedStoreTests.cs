@@ -137,8 +137,8 @@ public sealed class RedisEmptiedStoreTests : IDisposable
     {
         await using var redis = await RedisServer.StartPrivateAsync();
 
-        // No probe tick within the test: the first host does not seed by itself, so what readiness says is observed.
-        await using var host = Host(redis, ("Accounts:RedisProbeIntervalMilliseconds", "600000"));
+        // No probe tick within the test (60 s, the longest interval allowed): the first host does not seed by itself, so what readiness says is observed.
+        await using var host = Host(redis, ("Accounts:RedisProbeIntervalMilliseconds", "60000"));
         using var client = host.Client(_key);
         Assert.Equal(HealthStatus.Healthy, await RedisReadiness(host));
 
