@@ -68,6 +68,12 @@ public sealed class RedisServer : IAsyncDisposable
         _process = null;
     }
 
+    /// <summary>Freezes the server (SIGSTOP): connections stay open, commands sent meanwhile wait unread until <see cref="Thaw"/>.</summary>
+    public void Freeze() => Signal("STOP");
+
+    /// <summary>Lets a frozen server run again (SIGCONT); it then executes what was sent while it was frozen.</summary>
+    public void Thaw() => Signal("CONT");
+
     /// <summary>Kills the server at once (SIGKILL, as <c>kill -9</c>): no save, connections reset.</summary>
     public async Task KillAsync()
     {
@@ -196,5 +202,12 @@ public sealed class RedisServer : IAsyncDisposable
         {
             throw new InvalidOperationException("Only a private redis-server can be stopped and started.");
         }
+    }
+
+    private void Signal(string signal)
+    {
+        EnsureOwned();
+        using var kill = Process.Start("kill", ["-" + signal, _process!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
     }
 }

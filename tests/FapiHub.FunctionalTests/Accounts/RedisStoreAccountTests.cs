@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using FapiHub.Application.Abstractions.Accounts;
+using FapiHub.Domain.Accounts;
 using FapiHub.Tests.Shared;
+using Microsoft.Extensions.DependencyInjection;
 using SkiaSharp;
 using Xunit.Abstractions;
 
@@ -168,6 +171,30 @@ public sealed class RedisStoreAccountTests(RedisFixture redis, ITestOutputHelper
         Assert.True(refused > 0, "no request met the outage");
         Assert.Equal((1000L - paygServed, (long)paygServed), (paygUsage.GetProperty("credits").GetInt64(), paygUsage.GetProperty("used").GetInt64()));
         Assert.Equal((long)quotaServed, quotaUsage.GetProperty("used").GetInt64());
+    }
+
+    [Fact]
+    public async Task Reserve_WhenRedisFreezesWithTheScriptOnItsWay_ShouldReleaseTheHoldItMayHaveMadeOnceRedisIsBack()
+    {
+        await using var own = await RedisServer.StartPrivateAsync();
+        await using var host = new AccountsHost(
+            own.ConnectionString + ",asyncTimeout=500,syncTimeout=500",
+            KeyPrefix,
+            new Dictionary<string, string> { ["Accounts:RedisProbeIntervalMilliseconds"] = "100" });
+        var (id, key) = await host.CreateKeyAsync("payg", credits: 5);
+        var ledger = host.Services.GetRequiredService<IUsageLedger>();
+        var period = BillingPeriod.Key(DateTimeOffset.UtcNow);
+
+        // The script reaches a frozen Redis: the call times out (the request would answer 503), and Redis makes the
+        // hold when it runs again, without anyone hearing of it.
+        own.Freeze();
+        await Assert.ThrowsAsync<StoreUnavailableException>(async () => await ledger.ReserveAsync(id, period, null, default));
+        own.Thaw();
+
+        using var client = host.Client(key);
+        await WaitUntilRecovered(client);
+        var usage = await ledger.GetUsageAsync(id, period, default);
+        Assert.Equal((5L, 0L), (usage.Credits, usage.Pending)); // before: (5, 1), one credit held until the hold lapsed
     }
 
     [Fact]

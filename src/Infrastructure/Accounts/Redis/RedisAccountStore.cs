@@ -24,6 +24,9 @@ internal sealed partial class RedisAccountStore(
     /// <summary>Usage counters outlive their month long enough for end-of-month reports, then expire.</summary>
     private const int UsageLifetimeSeconds = 70 * 24 * 3600;
 
+    /// <summary>Marks a queued release of a hold whose Reserve reply was lost: only the part this instance chose is known.</summary>
+    private const string UnconfirmedPrefix = "unconfirmed:";
+
     private static readonly long RetentionMs = (long)AccountStoreOptions.LapsedHoldRetention.TotalMilliseconds;
 
     private readonly long _holdTimeoutMs = (long)options.Value.ReservationTimeout.TotalMilliseconds;
@@ -76,22 +79,38 @@ internal sealed partial class RedisAccountStore(
     public async ValueTask<bool> RevokeAsync(string accountId, CancellationToken cancellationToken) =>
         await Update(accountId, "revoked", "1") is not null;
 
-    public ValueTask<ReservationOutcome> ReserveAsync(string accountId, string period, long? monthlyQuota, CancellationToken cancellationToken) =>
-        new(redis.Run(async db =>
+    public async ValueTask<ReservationOutcome> ReserveAsync(string accountId, string period, long? monthlyQuota, CancellationToken cancellationToken)
+    {
+        var hold = Guid.NewGuid().ToString("N");
+        var sent = false;
+        try
         {
-            var result = (RedisValue[])(await db.ScriptEvaluateAsync(
-                RedisScripts.Reserve,
-                LedgerKeys(accountId, period),
-                [monthlyQuota ?? -1, Guid.NewGuid().ToString("N"), _holdTimeoutMs, RetentionMs, Guid.NewGuid().ToString("N")]))!;
-            return (int)result[0] == 1
-                ? new ReservationOutcome(ReservationStatus.Reserved, new Reservation(accountId, period, result[2].ToString(), monthlyQuota))
-                : new ReservationOutcome((int)result[1] switch
-                {
-                    2 => ReservationStatus.QuotaExhausted,
-                    3 => ReservationStatus.InsufficientCredits,
-                    _ => ReservationStatus.AccountMissing,
-                });
-        }));
+            return await redis.Run(async db =>
+            {
+                sent = true;
+                var result = (RedisValue[])(await db.ScriptEvaluateAsync(
+                    RedisScripts.Reserve,
+                    LedgerKeys(accountId, period),
+                    [monthlyQuota ?? -1, hold, _holdTimeoutMs, RetentionMs, Guid.NewGuid().ToString("N")]))!;
+                return (int)result[0] == 1
+                    ? new ReservationOutcome(ReservationStatus.Reserved, new Reservation(accountId, period, result[2].ToString(), monthlyQuota))
+                    : new ReservationOutcome((int)result[1] switch
+                    {
+                        2 => ReservationStatus.QuotaExhausted,
+                        3 => ReservationStatus.InsufficientCredits,
+                        _ => ReservationStatus.AccountMissing,
+                    });
+            });
+        }
+        catch (StoreUnavailableException ex) when (sent)
+        {
+            // Redis failed while the script was on its way (a crash, a dropped connection): it may have made the hold
+            // without our hearing of it. The request answers 503, so the hold is released once Redis is back, instead of
+            // keeping a unit held (the balance shown one short) until it lapses.
+            Defer(new PendingSettlement(new Reservation(accountId, period, UnconfirmedPrefix + hold, monthlyQuota), Commit: false, clock.GetUtcNow()), ex);
+            throw;
+        }
+    }
 
     public async ValueTask<Settlement> CommitAsync(Reservation reservation, CancellationToken cancellationToken)
     {
@@ -213,8 +232,10 @@ internal sealed partial class RedisAccountStore(
             : Settlement.NotCharged;
     }
 
-    private Task<bool> ReleaseScript(IDatabase db, Reservation reservation) =>
-        db.SortedSetRemoveAsync(redis.HoldsKey(reservation.AccountId), reservation.Id);
+    private async Task<bool> ReleaseScript(IDatabase db, Reservation reservation) =>
+        reservation.Id.StartsWith(UnconfirmedPrefix, StringComparison.Ordinal)
+            ? (long)(await db.ScriptEvaluateAsync(RedisScripts.ReleaseUnconfirmed, LedgerKeys(reservation.AccountId, reservation.Period), [reservation.Id[UnconfirmedPrefix.Length..]])) == 1
+            : await db.SortedSetRemoveAsync(redis.HoldsKey(reservation.AccountId), reservation.Id);
 
     private void Defer(PendingSettlement settlement, StoreUnavailableException cause)
     {

@@ -94,6 +94,18 @@ internal static class RedisScripts
         """;
 
     /// <summary>
+    /// Release a hold known only by the part its reserving instance chose (the reply of Reserve was lost): KEYS as Reserve,
+    /// ARGV[1] that part. The account's incarnation completes the name, as Reserve made it. Returns 1 if a hold went.
+    /// </summary>
+    public const string ReleaseUnconfirmed = """
+        local incarnation = redis.call('HGET', KEYS[1], 'incarnation')
+        if not incarnation then
+          return 0
+        end
+        return redis.call('ZREM', KEYS[3], incarnation .. ':' .. ARGV[1])
+        """;
+
+    /// <summary>
     /// Commit a hold. KEYS as Reserve plus KEYS[4] the orphan record; ARGV[1] quota (-1: pay-per-use), ARGV[2] hold,
     /// ARGV[3] usage-key lifetime s, ARGV[4] lapsed-hold retention ms. Charges if the hold is still there, lapsed or
     /// not, and removes it, so a replayed commit is applied at most once. A lapsed hold's credit was free for others
