@@ -14,7 +14,14 @@ public enum ReservationStatus
 public sealed record ReservationOutcome(ReservationStatus Status, Reservation? Reservation = null);
 
 /// <summary>An account's usage in one period. <paramref name="Pending"/> counts reservations not yet settled.</summary>
-public sealed record UsageSnapshot(long Used, long Pending, long Credits);
+public sealed record UsageSnapshot(long Used, long Pending, long Credits)
+{
+    /// <summary>What a quota plan has left this period: the quota less what is used and what is held, never negative.</summary>
+    public long QuotaRemaining(long quota) => Math.Max(0, quota - Used - Pending);
+
+    /// <summary>The credits a pay-per-use key can still spend: its balance less what is held, never negative.</summary>
+    public long CreditsAvailable => Math.Max(0, Credits - Pending);
+}
 
 public enum SettlementStatus
 {

@@ -31,9 +31,9 @@ internal sealed class GetUsageQueryHandler(IAccountStore accounts, IUsageLedger 
             plan.Name,
             plan.MonthlyQuota,
             usage.Used,
-            plan.MonthlyQuota is { } quota ? Math.Max(0, quota - usage.Used - usage.Pending) : null,
+            plan.MonthlyQuota is { } quota ? usage.QuotaRemaining(quota) : null,
             BillingPeriod.NextReset(now),
             plan.PerMinute,
-            Math.Max(0, usage.Credits - usage.Pending));
+            usage.CreditsAvailable);
     }
 }

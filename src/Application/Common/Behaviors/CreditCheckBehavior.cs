@@ -106,8 +106,8 @@ internal sealed partial class CreditCheckBehavior<TMessage, TResponse>(
                 var usage = settlement.Usage!;
                 metrics.Charged(credits: reservation.MonthlyQuota is null);
                 return reservation.MonthlyQuota is { } quota
-                    ? new ChargeReceipt(1, Math.Max(0, quota - usage.Used - usage.Pending), null)
-                    : new ChargeReceipt(1, null, Math.Max(0, usage.Credits - usage.Pending));
+                    ? new ChargeReceipt(1, usage.QuotaRemaining(quota), null)
+                    : new ChargeReceipt(1, null, usage.CreditsAvailable);
             case SettlementStatus.Deferred:
                 metrics.Charged(credits: reservation.MonthlyQuota is null);
                 LogDeferred(reservation.AccountId);
