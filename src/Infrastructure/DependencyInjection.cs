@@ -73,6 +73,11 @@ public static class DependencyInjection
         services.AddCheckedOptions<AccountStoreOptions, AccountStoreOptionsValidator>(configuration.GetSection(AccountStoreOptions.SectionName));
         services.AddSingleton<IStartupCheck, OrphanedPlansCheck>();
 
+        // The seeder first: hosted services start in this order, so the configured keys are written before Redis's
+        // recovery loop starts looking for lost ones (otherwise its first look could find them "lost" at start-up).
+        services.AddSingleton<BootstrapAccounts>();
+        services.AddHostedService<AccountSeeder>();
+
         var redis = configuration.GetConnectionString("Redis");
         if (string.IsNullOrWhiteSpace(redis))
         {
@@ -99,7 +104,5 @@ public static class DependencyInjection
             services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
         }
 
-        services.AddSingleton<BootstrapAccounts>();
-        services.AddHostedService<AccountSeeder>();
     }
 }

@@ -29,6 +29,15 @@ public sealed class LogSignals : ILoggerProvider
         }
     }
 
+    /// <summary>How many lines containing the text have been written so far (to wait for the next one: that many + 1).</summary>
+    public int Times(string text)
+    {
+        lock (_gate)
+        {
+            return Count(text);
+        }
+    }
+
     public ILogger CreateLogger(string categoryName) => new Logger(this);
 
     public void Dispose()
