@@ -3,9 +3,10 @@ using FapiHub.Application.Abstractions.BackgroundRemoval;
 using FapiHub.Application.Common.Telemetry;
 using FapiHub.Domain.Common;
 using FapiHub.Domain.Errors;
+using FapiHub.Infrastructure.BackgroundRemoval.Memory;
 using Microsoft.Extensions.Options;
 
-namespace FapiHub.Infrastructure.BackgroundRemoval;
+namespace FapiHub.Infrastructure.BackgroundRemoval.Scheduling;
 
 /// <summary>
 /// One scheduler for the CPU, behind both ports (the admission story is on <see cref="IInferenceScheduler"/>): every

@@ -1,11 +1,13 @@
 using System.Diagnostics;
 using System.Runtime;
 using FapiHub.Domain.Common;
+using FapiHub.Infrastructure.BackgroundRemoval.Onnx;
+using FapiHub.Infrastructure.BackgroundRemoval.Scheduling;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace FapiHub.Infrastructure.BackgroundRemoval;
+namespace FapiHub.Infrastructure.BackgroundRemoval.Memory;
 
 /// <summary>
 /// Gives a burst's memory back once the server has been empty for <see cref="Quiet"/>: ONNX Runtime's activation arena
