@@ -59,7 +59,7 @@ public static class DependencyInjection
         services.AddSingleton<IInferenceSlots>(sp => sp.GetRequiredService<InferenceScheduler>());
         services.AddSingleton<IBackgroundRemover, OnnxBackgroundRemover>();
         services.AddHostedService<ModelLoaderService>();
-        services.AddHostedService<IdleMemoryHandBack>();
+        services.AddHostedService<MemoryHandBack>();
         services.AddHealthChecks().AddCheck<ModelsHealthCheck>(ModelsHealthCheckName, tags: ["ready"]);
     }
 

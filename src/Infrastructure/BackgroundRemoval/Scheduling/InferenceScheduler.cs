@@ -86,7 +86,7 @@ internal sealed class InferenceScheduler : IInferenceScheduler, IInferenceSlots,
 
     /// <summary>
     /// True, once, when the server has been empty (nobody admitted) for <paramref name="quiet"/> after having done some
-    /// work since the last time it said so: the moment to hand the memory of a burst back (<see cref="IdleMemoryHandBack"/>).
+    /// work since the last time it said so: the moment to hand the memory of a burst back (<see cref="MemoryHandBack"/>).
     /// </summary>
     public bool TryClaimIdleAfterWork(TimeSpan quiet)
     {

@@ -16,12 +16,12 @@ namespace FapiHub.Infrastructure.BackgroundRemoval.Memory;
 /// left behind (a full, compacting collection that decommits what it frees), and glibc's free heap. An idle server then rests near its ready level again instead of at
 /// its peak, however many floods came before (docs/reliability.md, "Memory").
 /// </summary>
-internal sealed partial class IdleMemoryHandBack(
+internal sealed partial class MemoryHandBack(
     InferenceScheduler scheduler,
     ModelSessions sessions,
     IOptions<InferenceOptions> options,
     TimeProvider clock,
-    ILogger<IdleMemoryHandBack> logger)
+    ILogger<MemoryHandBack> logger)
     : BackgroundService
 {
     /// <summary>Long enough that a steady trickle of requests never pays for a regrown arena; short against "a minute".</summary>
