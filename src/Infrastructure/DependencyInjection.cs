@@ -54,7 +54,14 @@ public static class DependencyInjection
         services.AddSingleton<ModelFileVerifier>();
         services.AddSingleton<ModelGraphDeriver>();
         services.AddSingleton<ModelSessions>();
-        services.AddSingleton<InferenceScheduler>();
+        // The scheduler reports every turn's end to the memory hand-back from the start, also where no host starts the
+        // hosted services (benchmarks/Quality and the fuzz tests build the provider alone).
+        services.AddSingleton(sp =>
+        {
+            var scheduler = ActivatorUtilities.CreateInstance<InferenceScheduler>(sp);
+            scheduler.TurnEnded += MemoryHandBack.AfterTurn;
+            return scheduler;
+        });
         services.AddSingleton<IInferenceScheduler>(sp => sp.GetRequiredService<InferenceScheduler>());
         services.AddSingleton<IInferenceSlots>(sp => sp.GetRequiredService<InferenceScheduler>());
         services.AddSingleton<IBackgroundRemover, OnnxBackgroundRemover>();
