@@ -1,5 +1,5 @@
 using FapiHub.Domain.Imaging;
-using FapiHub.Infrastructure.BackgroundRemoval;
+using FapiHub.Infrastructure.BackgroundRemoval.Onnx;
 using FapiHub.Infrastructure.Imaging;
 using FapiHub.ModelBuilder.Quantization;
 using Google.Protobuf;

@@ -31,7 +31,7 @@ internal static class PngLevels
         var decoder = new SkiaImageProcessor(Options.Create(new ImagingOptions()), Options.Create(new LimitsOptions { MaxPixels = 30_000_000 }));
         using var photo = decoder.Decode(SyntheticPhoto.Jpeg(width, height)).Value;
         using var mask = new AlphaMask(width, height);
-        Infrastructure.BackgroundRemoval.MaskResampler.ResizeToBytes(SyntheticPhoto.Matte(1024), 1024, 1024, mask.Span, width, height);
+        Infrastructure.BackgroundRemoval.Matting.MaskResampler.ResizeToBytes(SyntheticPhoto.Matte(1024), 1024, 1024, mask.Span, width, height);
         photo.ApplyAlpha(mask);
 
         Console.WriteLine($"PNG encode of a {width}x{height} cut-out ({megapixels} MP), median of 5:");

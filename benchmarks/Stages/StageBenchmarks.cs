@@ -2,7 +2,8 @@ using BenchmarkDotNet.Attributes;
 using FapiHub.Application.Common;
 using FapiHub.Domain.BackgroundRemoval;
 using FapiHub.Domain.Imaging;
-using FapiHub.Infrastructure.BackgroundRemoval;
+using FapiHub.Infrastructure.BackgroundRemoval.Matting;
+using FapiHub.Infrastructure.BackgroundRemoval.Onnx;
 using FapiHub.Infrastructure.Imaging;
 using Microsoft.Extensions.Options;
 

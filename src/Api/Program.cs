@@ -4,7 +4,7 @@ using FapiHub.Api.Http;
 using FapiHub.Application;
 using FapiHub.Application.Common.Startup;
 using FapiHub.Infrastructure;
-using FapiHub.Infrastructure.BackgroundRemoval;
+using FapiHub.Infrastructure.BackgroundRemoval.Onnx;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.FileProviders;
 

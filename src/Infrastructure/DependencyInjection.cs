@@ -5,7 +5,9 @@ using FapiHub.Application.Common.Startup;
 using FapiHub.Infrastructure.Accounts;
 using FapiHub.Infrastructure.Accounts.InMemory;
 using FapiHub.Infrastructure.Accounts.Redis;
-using FapiHub.Infrastructure.BackgroundRemoval;
+using FapiHub.Infrastructure.BackgroundRemoval.Memory;
+using FapiHub.Infrastructure.BackgroundRemoval.Onnx;
+using FapiHub.Infrastructure.BackgroundRemoval.Scheduling;
 using FapiHub.Infrastructure.Imaging;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -52,12 +54,19 @@ public static class DependencyInjection
         services.AddSingleton<ModelFileVerifier>();
         services.AddSingleton<ModelGraphDeriver>();
         services.AddSingleton<ModelSessions>();
-        services.AddSingleton<InferenceScheduler>();
+        // The scheduler reports every turn's end to the memory hand-back from the start, also where no host starts the
+        // hosted services (benchmarks/Quality and the fuzz tests build the provider alone).
+        services.AddSingleton(sp =>
+        {
+            var scheduler = ActivatorUtilities.CreateInstance<InferenceScheduler>(sp);
+            scheduler.TurnEnded += MemoryHandBack.AfterTurn;
+            return scheduler;
+        });
         services.AddSingleton<IInferenceScheduler>(sp => sp.GetRequiredService<InferenceScheduler>());
         services.AddSingleton<IInferenceSlots>(sp => sp.GetRequiredService<InferenceScheduler>());
         services.AddSingleton<IBackgroundRemover, OnnxBackgroundRemover>();
         services.AddHostedService<ModelLoaderService>();
-        services.AddHostedService<IdleMemoryHandBack>();
+        services.AddHostedService<MemoryHandBack>();
         services.AddHealthChecks().AddCheck<ModelsHealthCheck>(ModelsHealthCheckName, tags: ["ready"]);
     }
 

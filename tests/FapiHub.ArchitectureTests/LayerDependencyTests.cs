@@ -70,7 +70,7 @@ public sealed class LayerDependencyTests
     {
         var removers = Types.InAssembly(InfrastructureAssembly).That().ImplementInterface(typeof(IBackgroundRemover));
 
-        var result = removers.Should().NotHaveDependencyOn($"{Infrastructure}.BackgroundRemoval.InferenceScheduler").GetResult();
+        var result = removers.Should().NotHaveDependencyOn($"{Infrastructure}.BackgroundRemoval.Scheduling.InferenceScheduler").GetResult();
 
         Assert.NotEmpty(removers.GetTypes());
         Assert.True(result.IsSuccessful, string.Join(", ", result.FailingTypeNames ?? []));

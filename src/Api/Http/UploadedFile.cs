@@ -5,7 +5,7 @@ namespace FapiHub.Api.Http;
 /// sent; the validator turns that into a 400 naming the field. Not pooled on purpose: a shared pool keeps
 /// upload-sized arrays (megabytes, on the large-object heap) per thread after a burst, which is how a flood of 10 MB
 /// uploads used to leave the server at its peak for good. The garbage goes with the next collection (and the idle
-/// hand-back's, IdleMemoryHandBack).
+/// hand-back's, MemoryHandBack).
 /// </summary>
 internal static class UploadedFile
 {

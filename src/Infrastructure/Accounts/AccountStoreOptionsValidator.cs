@@ -1,5 +1,5 @@
 using FapiHub.Application.Common.Startup;
-using FapiHub.Infrastructure.BackgroundRemoval;
+using FapiHub.Infrastructure.BackgroundRemoval.Scheduling;
 using Microsoft.Extensions.Options;
 
 namespace FapiHub.Infrastructure.Accounts;

@@ -1,5 +1,5 @@
 using FapiHub.Domain.Imaging;
-using FapiHub.Infrastructure.BackgroundRemoval;
+using FapiHub.Infrastructure.BackgroundRemoval.Matting;
 
 namespace FapiHub.UnitTests.Infrastructure;
 

@@ -1,5 +1,6 @@
 using FapiHub.Application.Common.Telemetry;
-using FapiHub.Infrastructure.BackgroundRemoval;
+using FapiHub.Infrastructure.BackgroundRemoval.Memory;
+using FapiHub.Infrastructure.BackgroundRemoval.Scheduling;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -133,7 +134,7 @@ public sealed class InferenceSchedulerTests : IDisposable
     public async Task TurnEnd_WhenThePhotoWasLarge_ShouldCollectTheLargeObjectHeap()
     {
         using var scheduler = Scheduler(concurrency: 1, queue: 4);
-        var turn = await scheduler.WaitForTurnAsync(InferenceScheduler.LargePhotoPixels, default);
+        var turn = await scheduler.WaitForTurnAsync(MemoryHandBack.LargePhotoPixels, default);
         var before = GC.CollectionCount(2);
 
         turn.Dispose();
@@ -186,9 +187,13 @@ public sealed class InferenceSchedulerTests : IDisposable
 
     private const long OneMegapixel = 1_000_000;
 
-    private InferenceScheduler Scheduler(int concurrency, int queue, long pixelBudget = 0, TimeProvider? clock = null) =>
-        new(
+    private InferenceScheduler Scheduler(int concurrency, int queue, long pixelBudget = 0, TimeProvider? clock = null)
+    {
+        var scheduler = new InferenceScheduler(
             Options.Create(new InferenceOptions { MaxConcurrency = concurrency, MaxQueue = queue, MaxDecodedPixels = pixelBudget }),
             _metrics.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
             clock ?? TimeProvider.System);
+        scheduler.TurnEnded += MemoryHandBack.AfterTurn; // as AddInfrastructure wires it
+        return scheduler;
+    }
 }

@@ -1,4 +1,4 @@
-using FapiHub.Infrastructure.BackgroundRemoval;
+using FapiHub.Infrastructure.BackgroundRemoval.Matting;
 
 namespace FapiHub.UnitTests.Infrastructure;
 

@@ -1,4 +1,4 @@
-using FapiHub.Infrastructure.BackgroundRemoval;
+using FapiHub.Infrastructure.BackgroundRemoval.Onnx;
 using Microsoft.Extensions.Options;
 
 namespace FapiHub.UnitTests.Infrastructure;

@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using FapiHub.Infrastructure.BackgroundRemoval;
+using FapiHub.Infrastructure.BackgroundRemoval.Memory;
 
 namespace FapiHub.UnitTests.Infrastructure;
 

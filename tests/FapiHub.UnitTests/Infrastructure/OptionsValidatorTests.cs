@@ -1,9 +1,9 @@
 using FapiHub.Application.Accounts.Plans;
 using FapiHub.Infrastructure.Accounts;
-using FapiHub.Infrastructure.BackgroundRemoval;
+using FapiHub.Infrastructure.BackgroundRemoval.Scheduling;
+using FapiHub.Infrastructure.Imaging;
 using Microsoft.Extensions.Options;
 using SkiaSharp;
-using FapiHub.Infrastructure.Imaging;
 
 namespace FapiHub.UnitTests.Infrastructure;
 

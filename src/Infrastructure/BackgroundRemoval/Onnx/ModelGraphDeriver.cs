@@ -4,7 +4,7 @@ using FapiHub.ModelBuilder.Graphs;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace FapiHub.Infrastructure.BackgroundRemoval;
+namespace FapiHub.Infrastructure.BackgroundRemoval.Onnx;
 
 /// <summary>
 /// Makes sure every catalogue graph that names a <see cref="ModelRecipe"/> exists before the sessions load: the build

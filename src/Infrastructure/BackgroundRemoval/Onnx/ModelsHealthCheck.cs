@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace FapiHub.Infrastructure.BackgroundRemoval;
+namespace FapiHub.Infrastructure.BackgroundRemoval.Onnx;
 
 /// <summary>Readiness: healthy once every configured model is loaded and warmed.</summary>
 internal sealed class ModelsHealthCheck(ModelSessions sessions) : IHealthCheck

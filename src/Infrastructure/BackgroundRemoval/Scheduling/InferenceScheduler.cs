@@ -3,9 +3,10 @@ using FapiHub.Application.Abstractions.BackgroundRemoval;
 using FapiHub.Application.Common.Telemetry;
 using FapiHub.Domain.Common;
 using FapiHub.Domain.Errors;
+using FapiHub.Infrastructure.BackgroundRemoval.Memory;
 using Microsoft.Extensions.Options;
 
-namespace FapiHub.Infrastructure.BackgroundRemoval;
+namespace FapiHub.Infrastructure.BackgroundRemoval.Scheduling;
 
 /// <summary>
 /// One scheduler for the CPU, behind both ports (the admission story is on <see cref="IInferenceScheduler"/>): every
@@ -15,9 +16,6 @@ namespace FapiHub.Infrastructure.BackgroundRemoval;
 /// </summary>
 internal sealed class InferenceScheduler : IInferenceScheduler, IInferenceSlots, IDisposable
 {
-    /// <summary>Photos of this many pixels or more (16 MB decoded) are followed by a full collection when their turn ends.</summary>
-    internal const long LargePhotoPixels = 4_000_000;
-
     private readonly SemaphoreSlim _slots;
     private readonly TurnGate _turns;
     private readonly int _concurrency;
@@ -56,6 +54,12 @@ internal sealed class InferenceScheduler : IInferenceScheduler, IInferenceSlots,
 
     public int TimeoutSeconds { get; }
 
+    /// <summary>
+    /// A turn ended, with its photo's pixels: the request is done with its images. Raised on the thread that ended the
+    /// turn; what to hand back, and when, is <see cref="MemoryHandBack"/>'s business.
+    /// </summary>
+    public event Action<long>? TurnEnded;
+
     public Result<IDisposable> TryAdmit()
     {
         var admitted = Interlocked.Increment(ref _admitted);
@@ -85,7 +89,7 @@ internal sealed class InferenceScheduler : IInferenceScheduler, IInferenceSlots,
 
     /// <summary>
     /// True, once, when the server has been empty (nobody admitted) for <paramref name="quiet"/> after having done some
-    /// work since the last time it said so: the moment to hand the memory of a burst back (<see cref="IdleMemoryHandBack"/>).
+    /// work since the last time it said so: the moment to hand the memory of a burst back (<see cref="MemoryHandBack"/>).
     /// </summary>
     public bool TryClaimIdleAfterWork(TimeSpan quiet)
     {
@@ -138,28 +142,9 @@ internal sealed class InferenceScheduler : IInferenceScheduler, IInferenceSlots,
             if (Interlocked.Exchange(ref _disposed, 1) == 0)
             {
                 scheduler._turns.Release(pixels);
-
-                // The request is done with its images: hand their memory back, off the request's path.
-                ThreadPool.UnsafeQueueUserWorkItem(static pixels => HandBackMemory(pixels), pixels, preferLocal: false);
+                scheduler.TurnEnded?.Invoke(pixels);
             }
         }
-    }
-
-    /// <summary>
-    /// A large photo's buffers (the upload's copies, pool misses, the encoder's output) are large-object-heap garbage,
-    /// which only a full collection reclaims; under a burst of such photos the collector otherwise lets it pile up for
-    /// seconds (C=8 with 12 MP photos: ~100 MB, docs/performance.md). A blocking collection of a heap that holds few
-    /// objects takes milliseconds. Then glibc is asked for the native heap that decoding, resizing and encoding freed
-    /// (it keeps it per thread arena otherwise).
-    /// </summary>
-    private static void HandBackMemory(long pixels)
-    {
-        if (pixels >= LargePhotoPixels)
-        {
-            GC.Collect(2, GCCollectionMode.Forced, blocking: true);
-        }
-
-        NativeHeap.Trim();
     }
 
     private sealed class Slot(InferenceScheduler scheduler) : IDisposable

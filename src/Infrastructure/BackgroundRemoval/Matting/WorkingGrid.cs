@@ -1,8 +1,9 @@
 using System.Numerics.Tensors;
 using FapiHub.Domain.Imaging;
+using FapiHub.Infrastructure.BackgroundRemoval.Memory;
 using FapiHub.Infrastructure.Imaging;
 
-namespace FapiHub.Infrastructure.BackgroundRemoval;
+namespace FapiHub.Infrastructure.BackgroundRemoval.Matting;
 
 /// <summary>
 /// The photo on the working grid the refinement and the decontamination solve on (at most

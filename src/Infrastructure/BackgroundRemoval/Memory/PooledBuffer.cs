@@ -1,6 +1,6 @@
 using FapiHub.Domain.Common;
 
-namespace FapiHub.Infrastructure.BackgroundRemoval;
+namespace FapiHub.Infrastructure.BackgroundRemoval.Memory;
 
 /// <summary>
 /// A pooled array returned when disposed, so a pooled buffer has one owner and a <c>using</c> instead of a

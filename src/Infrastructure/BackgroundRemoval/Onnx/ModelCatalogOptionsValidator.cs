@@ -1,7 +1,7 @@
 using FapiHub.ModelBuilder.Graphs;
 using Microsoft.Extensions.Options;
 
-namespace FapiHub.Infrastructure.BackgroundRemoval;
+namespace FapiHub.Infrastructure.BackgroundRemoval.Onnx;
 
 /// <summary>
 /// Checks the catalogue when the host starts, so a typo or a missing weights file stops the server with a message

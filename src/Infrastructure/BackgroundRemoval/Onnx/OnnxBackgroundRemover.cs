@@ -3,11 +3,14 @@ using FapiHub.Application.Abstractions.BackgroundRemoval;
 using FapiHub.Application.Common.Telemetry;
 using FapiHub.Domain.Common;
 using FapiHub.Domain.Imaging;
+using FapiHub.Infrastructure.BackgroundRemoval.Matting;
+using FapiHub.Infrastructure.BackgroundRemoval.Memory;
+using FapiHub.Infrastructure.BackgroundRemoval.Scheduling;
 using FapiHub.Infrastructure.Imaging;
 using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;
 
-namespace FapiHub.Infrastructure.BackgroundRemoval;
+namespace FapiHub.Infrastructure.BackgroundRemoval.Onnx;
 
 /// <summary>
 /// The <see cref="IBackgroundRemover"/> port on ONNX Runtime: resize to the model's square input, normalise into a

@@ -1,4 +1,4 @@
-namespace FapiHub.Infrastructure.BackgroundRemoval;
+namespace FapiHub.Infrastructure.BackgroundRemoval.Matting;
 
 /// <summary>
 /// The small per-pixel kernels the refinement, the decontamination and the tensor layout share: Rec. 601 luma,

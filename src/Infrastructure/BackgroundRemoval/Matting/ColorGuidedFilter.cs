@@ -1,4 +1,6 @@
-namespace FapiHub.Infrastructure.BackgroundRemoval;
+using FapiHub.Infrastructure.BackgroundRemoval.Memory;
+
+namespace FapiHub.Infrastructure.BackgroundRemoval.Matting;
 
 /// <summary>
 /// The colour-guide guided filter of He, Sun and Tang (ECCV 2010 / TPAMI 2013, eq. 14–16): the output is locally a

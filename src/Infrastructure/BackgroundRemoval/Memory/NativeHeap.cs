@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace FapiHub.Infrastructure.BackgroundRemoval;
+namespace FapiHub.Infrastructure.BackgroundRemoval.Memory;
 
 /// <summary>
 /// Hands freed native heap back to the operating system. Building an ONNX Runtime session parses the model file and

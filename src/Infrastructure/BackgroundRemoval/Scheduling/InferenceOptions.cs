@@ -1,4 +1,4 @@
-namespace FapiHub.Infrastructure.BackgroundRemoval;
+namespace FapiHub.Infrastructure.BackgroundRemoval.Scheduling;
 
 /// <summary>ONNX Runtime, scheduling and timeout settings (section <c>Inference</c>).</summary>
 public sealed class InferenceOptions

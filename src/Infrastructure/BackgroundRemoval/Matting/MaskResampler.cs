@@ -1,4 +1,6 @@
-namespace FapiHub.Infrastructure.BackgroundRemoval;
+using FapiHub.Infrastructure.BackgroundRemoval.Memory;
+
+namespace FapiHub.Infrastructure.BackgroundRemoval.Matting;
 
 /// <summary>
 /// Bilinear resampling of single-channel float planes with pixel-centre alignment (the convention of

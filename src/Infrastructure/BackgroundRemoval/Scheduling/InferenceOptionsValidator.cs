@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace FapiHub.Infrastructure.BackgroundRemoval;
+namespace FapiHub.Infrastructure.BackgroundRemoval.Scheduling;
 
 /// <summary>Stops start-up on an inference setting that cannot work, naming the key, its range and the value given.</summary>
 internal sealed class InferenceOptionsValidator : IValidateOptions<InferenceOptions>

@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
+using FapiHub.Infrastructure.BackgroundRemoval.Matting;
 
-namespace FapiHub.Infrastructure.BackgroundRemoval;
+namespace FapiHub.Infrastructure.BackgroundRemoval.Onnx;
 
 /// <summary>Conversions between interleaved 8-bit pixels and the planar float tensors models consume.</summary>
 internal static class TensorLayout

@@ -1,7 +1,8 @@
+using FapiHub.Infrastructure.BackgroundRemoval.Scheduling;
 using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;
 
-namespace FapiHub.Infrastructure.BackgroundRemoval;
+namespace FapiHub.Infrastructure.BackgroundRemoval.Onnx;
 
 /// <summary>Creates ONNX Runtime sessions on the configured execution provider.</summary>
 internal sealed class OnnxSessionFactory(IOptions<InferenceOptions> options)

@@ -1,4 +1,4 @@
-namespace FapiHub.Infrastructure.BackgroundRemoval;
+namespace FapiHub.Infrastructure.BackgroundRemoval.Scheduling;
 
 /// <summary>
 /// Who may hold decoded images: at most <c>maxHolders</c> requests, whose photos together stay within

@@ -1,7 +1,8 @@
+using FapiHub.Infrastructure.BackgroundRemoval.Memory;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace FapiHub.Infrastructure.BackgroundRemoval;
+namespace FapiHub.Infrastructure.BackgroundRemoval.Onnx;
 
 /// <summary>
 /// Checks the execution provider, verifies the served model files against models/manifest.json (re-deriving a damaged

@@ -1,7 +1,7 @@
 using FapiHub.Application.Abstractions.BackgroundRemoval;
 using Microsoft.Extensions.Options;
 
-namespace FapiHub.Infrastructure.BackgroundRemoval;
+namespace FapiHub.Infrastructure.BackgroundRemoval.Onnx;
 
 /// <summary>The configured catalogue, with every model's file resolved to an absolute path.</summary>
 internal sealed class ModelCatalog : IModelCatalog

@@ -1,6 +1,7 @@
 using FapiHub.Domain.Imaging;
+using FapiHub.Infrastructure.BackgroundRemoval.Memory;
 
-namespace FapiHub.Infrastructure.BackgroundRemoval;
+namespace FapiHub.Infrastructure.BackgroundRemoval.Matting;
 
 /// <summary>How <see cref="EdgeAwareUpsampler"/> refines: the guide, the filter's window and regularisation, and the snap.</summary>
 /// <param name="ColorGuide">Guide with the photo's three channels (<see cref="ColorGuidedFilter"/>) instead of its luma.</param>

@@ -1,9 +1,11 @@
 using System.Diagnostics;
+using FapiHub.Infrastructure.BackgroundRemoval.Memory;
+using FapiHub.Infrastructure.BackgroundRemoval.Scheduling;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;
 
-namespace FapiHub.Infrastructure.BackgroundRemoval;
+namespace FapiHub.Infrastructure.BackgroundRemoval.Onnx;
 
 /// <summary>A loaded network and the names it is called with.</summary>
 internal sealed record LoadedNetwork(string FilePath, InferenceSession Session, string InputName, string OutputName);

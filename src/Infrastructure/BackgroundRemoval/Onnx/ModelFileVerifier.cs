@@ -3,7 +3,7 @@ using FapiHub.ModelBuilder;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace FapiHub.Infrastructure.BackgroundRemoval;
+namespace FapiHub.Infrastructure.BackgroundRemoval.Onnx;
 
 /// <summary>
 /// Before any session loads, the graphs the catalogue serves (and the weights a start-up recipe derives from) are

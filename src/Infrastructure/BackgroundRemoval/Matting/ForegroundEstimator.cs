@@ -1,7 +1,8 @@
 using FapiHub.Application.Abstractions.BackgroundRemoval;
 using FapiHub.Domain.Imaging;
+using FapiHub.Infrastructure.BackgroundRemoval.Memory;
 
-namespace FapiHub.Infrastructure.BackgroundRemoval;
+namespace FapiHub.Infrastructure.BackgroundRemoval.Matting;
 
 /// <summary>
 /// Colour decontamination of a cut-out: a semi-transparent edge pixel of the photo is a mix

@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
+using FapiHub.Infrastructure.BackgroundRemoval.Memory;
 
-namespace FapiHub.Infrastructure.BackgroundRemoval;
+namespace FapiHub.Infrastructure.BackgroundRemoval.Matting;
 
 /// <summary>
 /// The grey-guide guided filter of He, Sun and Tang (ECCV 2010 / TPAMI 2013). The output is locally a linear

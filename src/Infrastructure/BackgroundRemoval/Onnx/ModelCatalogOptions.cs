@@ -1,4 +1,6 @@
-namespace FapiHub.Infrastructure.BackgroundRemoval;
+using FapiHub.Infrastructure.BackgroundRemoval.Matting;
+
+namespace FapiHub.Infrastructure.BackgroundRemoval.Onnx;
 
 /// <summary>The model catalogue (section <c>Models</c>): every name a client may send, and what runs behind it.</summary>
 public sealed class ModelCatalogOptions
