@@ -21,6 +21,7 @@ public sealed class RedisFixture : IAsyncLifetime
 /// The contract on Redis, plus what only a shared store can show: several instances enforcing one limit and one
 /// balance, surviving a Redis outage, and seeding that never resets a balance.
 /// </summary>
+[Trait("Category", "External")] // Starts redis-server (or uses REDIS_URL's): outside the fast loop.
 public sealed class RedisStoreAccountTests(RedisFixture redis, ITestOutputHelper output) : AccountBehaviourTests, IClassFixture<RedisFixture>
 {
     private static readonly byte[] Slow = TestImages.Encode(AccountsHost.SlowWidth, 8, (_, _) => SKColors.Plum); // 1.5 s in the fake model
