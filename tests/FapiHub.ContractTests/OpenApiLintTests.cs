@@ -8,6 +8,7 @@ namespace FapiHub.ContractTests;
 /// (<c>npx @redocly/cli@2.77.0 lint docs/openapi.json</c> from the repository root, which applies
 /// .redocly.lint-ignore.yaml). The CLI is pinned by Redocly/package-lock.json and installed into the test's output folder.
 /// </summary>
+[Trait("Category", "External")] // Runs the pinned Redocly CLI with node (after npm ci): outside the fast loop.
 public sealed class OpenApiLintTests
 {
     [Fact]

@@ -5,6 +5,7 @@ using SkiaSharp;
 namespace FapiHub.FunctionalTests;
 
 /// <summary>The effect endpoints on real photos with the real model: one inference per test.</summary>
+[Trait("Category", "Models")] // Shares the host that loads the real ONNX models: in the Models category, run by the full suite.
 [Collection(ApiTestGroup.Name)]
 public sealed class EffectTests(FapiHubFactory factory)
 {

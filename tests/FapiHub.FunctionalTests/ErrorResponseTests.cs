@@ -8,6 +8,7 @@ namespace FapiHub.FunctionalTests;
 /// Every way a request can be wrong gets the exact status and code in the envelope, never a 500. None of these
 /// reaches the model (they are rejected before inference), which also keeps this class fast.
 /// </summary>
+[Trait("Category", "Models")] // Shares the host that loads the real ONNX models: in the Models category, run by the full suite.
 [Collection(ApiTestGroup.Name)]
 public sealed class ErrorResponseTests(FapiHubFactory factory)
 {

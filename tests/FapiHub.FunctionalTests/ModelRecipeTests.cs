@@ -9,6 +9,7 @@ namespace FapiHub.FunctionalTests;
 /// The catalogue's recipes, end to end with the real weights: an operator adds a tier by configuration alone (its graph
 /// is derived at start-up from the pinned download), and a recipe that cannot be made stops start-up saying why.
 /// </summary>
+[Trait("Category", "Models")] // Derives and loads a real ONNX graph: in the Models category, run by the full suite.
 public sealed class ModelRecipeTests
 {
     [Fact]

@@ -5,6 +5,7 @@ using SkiaSharp;
 namespace FapiHub.FunctionalTests;
 
 /// <summary>Real photos through the real models: one inference per test case, so the cases are chosen deliberately.</summary>
+[Trait("Category", "Models")] // Shares the host that loads the real ONNX models: in the Models category, run by the full suite.
 [Collection(ApiTestGroup.Name)]
 public sealed class RemoveBackgroundTests(FapiHubFactory factory)
 {

@@ -8,6 +8,7 @@ namespace FapiHub.FunctionalTests;
 /// answer both forms with the same endpoint. Each case sends a field that only that endpoint rejects, so the answer
 /// proves which action ran, without spending an inference.
 /// </summary>
+[Trait("Category", "Models")] // Shares the host that loads the real ONNX models: in the Models category, run by the full suite.
 [Collection(ApiTestGroup.Name)]
 public sealed class RouteTests(FapiHubFactory factory)
 {

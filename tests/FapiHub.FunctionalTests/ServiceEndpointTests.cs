@@ -4,6 +4,7 @@ using System.Text.Json;
 namespace FapiHub.FunctionalTests;
 
 /// <summary>Health probes and the OpenAPI document.</summary>
+[Trait("Category", "Models")] // Shares the host that loads the real ONNX models: in the Models category, run by the full suite.
 [Collection(ApiTestGroup.Name)]
 public sealed class ServiceEndpointTests(FapiHubFactory factory)
 {

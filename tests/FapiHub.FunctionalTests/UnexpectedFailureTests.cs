@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FapiHub.FunctionalTests;
 
 /// <summary>A bug deep inside (here: a remover that throws) is a 500 envelope without internals, not a stack trace.</summary>
+[Trait("Category", "Models")] // Shares the host that loads the real ONNX models: in the Models category, run by the full suite.
 [Collection(ApiTestGroup.Name)]
 public sealed class UnexpectedFailureTests(FapiHubFactory factory)
 {

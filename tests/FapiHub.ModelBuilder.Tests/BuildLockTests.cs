@@ -19,15 +19,21 @@ public sealed class BuildLockTests
     }
 
     [Fact]
-    public async Task Acquire_WhenTheHolderReleases_ShouldGetTheLock()
+    public void Acquire_WhenTheHolderReleases_ShouldGetTheLock()
     {
         using var dir = new TempDirectory();
         var held = BuildLock.Acquire(dir.Path, TimeSpan.FromSeconds(1), _ => { });
-        var release = Task.Delay(700).ContinueWith(_ => held.Dispose(), TaskScheduler.Default);
+        var waited = false;
 
-        using var second = BuildLock.Acquire(dir.Path, TimeSpan.FromSeconds(10), _ => { });
+        // Released when the second build announces that it waits (its first attempt failed), so the release always
+        // lands while it waits, whatever the machine's speed, instead of after a 700 ms sleep.
+        using var second = BuildLock.Acquire(dir.Path, TimeSpan.FromSeconds(10), _ =>
+        {
+            waited = true;
+            held.Dispose();
+        });
 
-        await release;
+        Assert.True(waited, "the second build never had to wait");
         Assert.True(File.Exists(Path.Combine(dir.Path, ".fetch.lock")));
     }
 }

@@ -17,6 +17,7 @@ namespace FapiHub.FunctionalTests.Accounts;
 /// meanwhile; and a commit whose hold vanished with the data is still charged, once, counted in /metrics. Each test
 /// has its own redis-server, because each one empties it.
 /// </summary>
+[Trait("Category", "External")] // Starts a redis-server per test: outside the fast loop.
 public sealed class RedisEmptiedStoreTests : IDisposable
 {
     private const long ConfiguredCredits = 10;

@@ -24,11 +24,22 @@ public sealed class RedisFixture : IAsyncLifetime
 /// The contract on Redis, plus what only a shared store can show: several instances enforcing one limit and one
 /// balance, surviving a Redis outage, and seeding that never resets a balance.
 /// </summary>
+[Trait("Category", "External")] // Starts redis-server (or uses REDIS_URL's): outside the fast loop.
 public sealed class RedisStoreAccountTests(RedisFixture redis, ITestOutputHelper output) : AccountBehaviourTests, IClassFixture<RedisFixture>
 {
     private static readonly byte[] Slow = TestImages.Encode(AccountsHost.SlowWidth, 8, (_, _) => SKColors.Plum); // 1.5 s in the fake model
 
     protected override string? Redis => redis.Server.ConnectionString;
+
+    /// <summary>
+    /// Redis refills its buckets by its own <c>TIME</c>, which no test can move, so this store really waits (the tests
+    /// keep that wait short with a small <c>RateLimiting:WindowSeconds</c>). The host's clock is moved too, for what reads it.
+    /// </summary>
+    private protected override async Task LetTimePass(ManualClock clock, TimeSpan span)
+    {
+        await Task.Delay(span);
+        clock.Advance(span);
+    }
 
     [Fact]
     public async Task TwoInstances_WhenSharingRedis_ShouldEnforceOneRateLimitAndOneBalance()
@@ -128,7 +139,15 @@ public sealed class RedisStoreAccountTests(RedisFixture redis, ITestOutputHelper
         var refused = 0;
         using var stop = new CancellationTokenSource();
 
-        // Six clients keep 1.5 s requests going, so some are reserved before the kill and finish during the outage.
+        // The phases follow what the clients see, not a stopwatch: Redis is killed once images are being served (so
+        // six 1.5 s requests are in flight, reserved before the kill), restarted once the outage has refused a request
+        // and let one through whose commit met it, and the traffic stops once an image is served and settled after it.
+        var serving = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var refusedInOutage = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var servedUnsettled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var servedAfterRestart = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var restarted = 0;
+
         async Task Worker(string key)
         {
             using var client = host.Client(key);
@@ -137,23 +156,49 @@ public sealed class RedisStoreAccountTests(RedisFixture redis, ITestOutputHelper
                 using var response = await client.PostAsync("/v2/rembg/", Http.Form(Slow), CancellationToken.None);
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
-                    served.Add((key, Header(response, "X-Credits-Charged") == "1", response.Headers.Contains(key == payg ? "X-Credits-Remaining" : "X-Quota-Remaining")));
+                    var settled = response.Headers.Contains(key == payg ? "X-Credits-Remaining" : "X-Quota-Remaining");
+                    served.Add((key, Header(response, "X-Credits-Charged") == "1", settled));
+                    serving.TrySetResult();
+                    if (!settled)
+                    {
+                        servedUnsettled.TrySetResult();
+                    }
+                    else if (Volatile.Read(ref restarted) == 1)
+                    {
+                        servedAfterRestart.TrySetResult();
+                    }
                 }
                 else
                 {
                     Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
                     Interlocked.Increment(ref refused);
-                    await Task.Delay(50, CancellationToken.None);
+                    refusedInOutage.TrySetResult();
+                    await Task.Delay(50, CancellationToken.None); // a client backing off, not a timing assumption
                 }
             }
         }
 
         var workers = new[] { payg, payg, payg, quota, quota, quota }.Select(k => Task.Run(() => Worker(k))).ToList();
-        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        // Waits for a phase's signal, failing with a worker's own exception if one failed first.
+        async Task Reached(Task signal, string what)
+        {
+            var all = Task.WhenAll(workers);
+            var first = await Task.WhenAny(signal, all, Task.Delay(TimeSpan.FromSeconds(30)));
+            if (first == all)
+            {
+                await all;
+            }
+
+            Assert.True(first == signal, $"not reached within 30 s: {what}");
+        }
+
+        await Reached(serving.Task, "an image served before the outage");
         await own.KillAsync();
-        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        await Reached(Task.WhenAll(refusedInOutage.Task, servedUnsettled.Task), "a request refused and an image served during the outage");
         await own.StartAsync();
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        Volatile.Write(ref restarted, 1);
+        await Reached(servedAfterRestart.Task, "an image served and settled after Redis returned");
         await stop.CancelAsync();
         await Task.WhenAll(workers);
         using var paygClient = host.Client(payg);

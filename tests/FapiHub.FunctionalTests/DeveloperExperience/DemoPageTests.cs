@@ -8,6 +8,7 @@ namespace FapiHub.FunctionalTests.DeveloperExperience;
 /// photo, endpoint, submit), what they see (result at the input's size, headers, the envelope's message on errors),
 /// and that it is usable by keyboard and screen reader and loads nothing from other origins.
 /// </summary>
+[Trait("Category", "External")] // Drives Debian's chromium through Playwright: outside the fast loop.
 public sealed partial class DemoPageTests(ChromiumBrowser chromium, KestrelServer server)
     : IClassFixture<ChromiumBrowser>, IClassFixture<KestrelServer>
 {

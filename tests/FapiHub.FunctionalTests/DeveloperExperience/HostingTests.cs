@@ -4,7 +4,8 @@ using Microsoft.AspNetCore.Hosting;
 
 namespace FapiHub.FunctionalTests.DeveloperExperience;
 
-/// <summary>What depends on how the app is configured and started: Swagger on or off, and the demo page from any folder.</summary>
+/// <summary>What depends on how the app is configured and started: Swagger on or off, and the demo page from any content root
+/// (the built app started from any folder is in <see cref="BuiltAppHostingTests"/>).</summary>
 public sealed class HostingTests : ReliabilityHostTests
 {
     [Theory]
@@ -54,40 +55,6 @@ public sealed class HostingTests : ReliabilityHostTests
         finally
         {
             Directory.Delete(empty, recursive: true);
-        }
-    }
-
-    /// <summary>
-    /// The built app as an operator runs it (docs/performance.md): <c>dotnet FapiHub.Api.dll</c> in Production, from
-    /// its output folder, and from another working directory, with its models in a third folder (links to the built
-    /// ones: they are read, never written, and the manifest check passes).
-    /// </summary>
-    [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task DemoPage_WhenTheBuiltAppIsStartedFromAnyFolder_ShouldBeServed(bool fromTheOutputFolder)
-    {
-        var output = ApiProcess.OutputFolder();
-        var elsewhere = Directory.CreateTempSubdirectory("fapihub-cwd-").FullName;
-        Directory.CreateDirectory(Path.Combine(elsewhere, "calibration"));
-        foreach (var file in new[] { "manifest.json", "isnet-fp16.onnx", "isnet-int8-1024.onnx", "isnet-int8-768.onnx", "calibration/isnet-1024.json", "calibration/isnet-768.json" })
-        {
-            File.CreateSymbolicLink(Path.Combine(elsewhere, file), Path.Combine(output, "models", file));
-        }
-
-        try
-        {
-            await using var app = ApiProcess.Start(fromTheOutputFolder ? output : elsewhere, ("Models__Directory", elsewhere));
-            using var client = await app.ClientAsync(TimeSpan.FromSeconds(60));
-
-            using var page = await client.GetAsync("/");
-
-            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-            Assert.Contains("<html", await page.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
-        }
-        finally
-        {
-            Directory.Delete(elsewhere, recursive: true);
         }
     }
 }

@@ -7,6 +7,7 @@ namespace FapiHub.FunctionalTests.DeveloperExperience;
 /// Node's built-in fetch, and the TypeScript client generated from docs/openapi.json) against a real Kestrel server,
 /// so a sample that drifts from the API, or a document that no longer types the real calls, fails the build.
 /// </summary>
+[Trait("Category", "External")] // Runs the samples with curl, python3 and node (after npm ci): outside the fast loop.
 public sealed class SampleClientTests : IClassFixture<KestrelServer>, IClassFixture<TypeScriptSampleBuild>
 {
     private const string Photo = "chelsea.png"; // 451×300 RGB

@@ -154,13 +154,16 @@ public sealed class HostileInputTests : ReliabilityHostTests
     [Fact]
     public async Task Post_WhenEverySlotAndQueuePlaceIsTaken_ShouldAnswer503ServerBusyFastAndUncharged()
     {
-        var host = Host(("Inference:MaxConcurrency", "1"), ("Inference:MaxQueue", "0"));
+        // The first request is held in the model, so it holds the only place for as long as the test needs rather
+        // than for the 1.5 s a slow fake model took, with a sleep guessing when it had got in.
+        var gates = new PipelineGates { HoldAt = PipelineGates.Model };
+        var host = Host(null, gates.Install, ("Inference:MaxConcurrency", "1"), ("Inference:MaxQueue", "0"));
         using var client = await PayingClient(host);
-        var slow = TestImages.Encode(AccountsHost.SlowWidth, 8, (_, _) => SKColors.Gray); // holds the only place for 1.5 s
 
-        var first = client.PostAsync("/v2/rembg/", Http.Form(slow));
-        await Task.Delay(300);
+        var first = client.PostAsync("/v2/rembg/", Http.Form(Png));
+        await gates.Entered.WaitAsync(TimeSpan.FromSeconds(15));
         using var refused = await client.PostAsync("/v2/rembg/", Http.Form(Png));
+        gates.Release();
         using var served = await first;
 
         await Http.AssertEnvelope(refused, HttpStatusCode.ServiceUnavailable, "server_busy");

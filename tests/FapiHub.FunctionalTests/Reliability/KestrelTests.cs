@@ -17,18 +17,22 @@ public sealed class KestrelTests : ReliabilityHostTests
     [Fact]
     public async Task Shutdown_WhenARequestIsInFlight_ShouldFinishItChargeItOnceAndRefuseNewOnes()
     {
-        var host = Host(("Limits:DrainTimeoutSeconds", "20"));
+        // The request is held in the model until the server has stopped taking connections, so it is in flight
+        // during the drain by construction rather than by sleeps of 400 and 200 ms.
+        var gates = new PipelineGates { HoldAt = PipelineGates.Model };
+        var host = Host(null, gates.Install, ("Limits:DrainTimeoutSeconds", "20"));
         host.UseKestrel(0);
         host.StartServer();
         var (id, key) = await host.CreateKeyAsync("payg", 5);
         using var client = host.Client(key);
-        var slow = TestImages.Encode(AccountsHost.SlowWidth, 8, (_, _) => SKColors.Plum); // the fake model takes 1.5 s
+        var photo = TestImages.Encode(8, 8, (_, _) => SKColors.Plum);
         var ledger = host.Services.GetRequiredService<IUsageLedger>(); // the embedded store outlives the stopped host
 
-        var inFlight = client.PostAsync("/v2/rembg/", Http.Form(slow));
-        await Task.Delay(400);
+        var inFlight = client.PostAsync("/v2/rembg/", Http.Form(photo));
+        await gates.Entered.WaitAsync(TimeSpan.FromSeconds(15)); // reserved and in the model
         var stopping = Task.Run(() => host.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication());
-        await Task.Delay(200);
+        await WaitUntilRefused(client.BaseAddress!.Port);
+        gates.Release();
 
         using var finished = await inFlight;
         await stopping;
@@ -42,7 +46,7 @@ public sealed class KestrelTests : ReliabilityHostTests
             var deadline = DateTime.UtcNow.AddSeconds(20);
             while (DateTime.UtcNow < deadline)
             {
-                using var late = await client.PostAsync("/v2/rembg/", Http.Form(slow));
+                using var late = await client.PostAsync("/v2/rembg/", Http.Form(photo));
                 await Task.Delay(100);
             }
         });
@@ -277,6 +281,27 @@ public sealed class KestrelTests : ReliabilityHostTests
         var requestId = error.GetProperty("request_id").GetString();
         Assert.StartsWith("req_", requestId, StringComparison.Ordinal);
         Assert.Equal(requestId, headers["X-Request-Id"]);
+    }
+
+    /// <summary>Waits until the server no longer accepts connections (Kestrel unbinds before it drains).</summary>
+    private static async Task WaitUntilRefused(int port)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (true)
+        {
+            try
+            {
+                using var probe = new TcpClient();
+                await probe.ConnectAsync(IPAddress.Loopback, port);
+            }
+            catch (SocketException)
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "the server still accepted connections 15 s after stopping began");
+            await Task.Delay(20); // polling a condition with a deadline, not a timing assumption
+        }
     }
 
     private static async Task<TcpClient> Connect(AccountsHost host)

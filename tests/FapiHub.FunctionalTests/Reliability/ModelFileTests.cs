@@ -8,6 +8,7 @@ namespace FapiHub.FunctionalTests.Reliability;
 /// Damaged model files (issue 25, item 7), with the built app in its own process and a models folder of its own (a
 /// copy of the built one in a temp folder, <c>Models:Directory</c>): the built files themselves are never written.
 /// </summary>
+[Trait("Category", "External")] // Runs the built app as a child dotnet process: outside the fast loop.
 public sealed class ModelFileTests : IDisposable
 {
     private const string Served = "isnet-int8-1024.onnx";

@@ -10,12 +10,13 @@ using FapiHub.Domain.BackgroundRemoval;
 using FapiHub.Domain.Common;
 using FapiHub.Domain.Errors;
 using FapiHub.Domain.Imaging;
-using FapiHub.Infrastructure.Accounts;
+using FapiHub.Infrastructure;
 using FapiHub.Infrastructure.Accounts.InMemory;
 using Mediator;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 
 namespace FapiHub.UnitTests.Application;
 
@@ -34,19 +35,23 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
 
     public RemoveBackgroundPipelineTests()
     {
+        // The application's own wiring (with no Redis configured: the embedded store), so a change there is tested
+        // here too; only the ports this test drives are replaced.
+        var configuration = new ConfigurationBuilder().Build();
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddMetrics();
-        services.AddApplication(new ConfigurationBuilder().Build());
-        services.AddSingleton<IModelCatalog>(new FakeModelCatalog("falcon", "aurora", "ghost"));
-        services.AddSingleton<IImageProcessor>(_images);
-        services.AddSingleton<IBackgroundRemover>(_remover);
-        services.AddSingleton<IInferenceScheduler>(_scheduler);
-        services.AddSingleton<ICallerContext>(_caller);
-        services.AddSingleton(Options.Create(new AccountStoreOptions()));
-        services.AddSingleton<InMemoryAccountStore>();
-        services.AddSingleton<IAccountStore>(sp => sp.GetRequiredService<InMemoryAccountStore>());
-        services.AddSingleton<IUsageLedger>(sp => sp.GetRequiredService<InMemoryAccountStore>());
+        services.AddApplication(configuration);
+        services.AddInfrastructure(configuration);
+
+        // No host runs here, so its hosted services (model loading, memory hand-back, seeding) would never start:
+        // dropped, so nothing reaches for ONNX models.
+        services.RemoveAll<IHostedService>();
+        services.Replace(ServiceDescriptor.Singleton<IModelCatalog>(new FakeModelCatalog("falcon", "aurora", "ghost")));
+        services.Replace(ServiceDescriptor.Singleton<IImageProcessor>(_images));
+        services.Replace(ServiceDescriptor.Singleton<IBackgroundRemover>(_remover));
+        services.Replace(ServiceDescriptor.Singleton<IInferenceScheduler>(_scheduler));
+        services.AddSingleton<ICallerContext>(_caller); // the Api's, from the request's claims
         services.AddOptions<PlansOptions>().Configure(o => o.Items["tiny"] = new PlanSettings { MonthlyQuota = 1, PerMinute = 10 });
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
         _store = _services.GetRequiredService<InMemoryAccountStore>();

@@ -1,6 +1,7 @@
 using FapiHub.Application.Common.Telemetry;
 using FapiHub.Infrastructure.BackgroundRemoval.Memory;
 using FapiHub.Infrastructure.BackgroundRemoval.Scheduling;
+using FapiHub.Tests.Shared;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -37,8 +38,7 @@ public sealed class InferenceSchedulerTests : IDisposable
         var first = await scheduler.AcquireSlotAsync(default);
 
         var second = scheduler.AcquireSlotAsync(default).AsTask();
-        await Task.Delay(50);
-        Assert.False(second.IsCompleted);
+        AssertWaiting(second);
 
         first.Dispose();
         using var granted = await second.WaitAsync(TimeSpan.FromSeconds(5));
@@ -62,12 +62,11 @@ public sealed class InferenceSchedulerTests : IDisposable
     {
         using var scheduler = Scheduler(concurrency: 1, queue: 4);
         List<IDisposable> turns = [];
-        turns.Add(await scheduler.WaitForTurnAsync(OneMegapixel, default));
-        turns.Add(await scheduler.WaitForTurnAsync(OneMegapixel, default)); // running + prepared next
+        turns.Add(Granted(scheduler.WaitForTurnAsync(OneMegapixel, default)));
+        turns.Add(Granted(scheduler.WaitForTurnAsync(OneMegapixel, default))); // running + prepared next
 
         var third = scheduler.WaitForTurnAsync(OneMegapixel, default).AsTask();
-        await Task.Delay(50);
-        Assert.False(third.IsCompleted);
+        AssertWaiting(third);
 
         turns[0].Dispose();
         await third.WaitAsync(TimeSpan.FromSeconds(5));
@@ -79,13 +78,12 @@ public sealed class InferenceSchedulerTests : IDisposable
     {
         using var scheduler = Scheduler(concurrency: 1, queue: 4, pixelBudget: 16_000_000);
         List<IDisposable> turns = [];
-        turns.Add(await scheduler.WaitForTurnAsync(12_000_000, default));
+        turns.Add(Granted(scheduler.WaitForTurnAsync(12_000_000, default)));
 
         var secondLarge = scheduler.WaitForTurnAsync(12_000_000, default).AsTask();
         var smallBehindIt = scheduler.WaitForTurnAsync(OneMegapixel, default).AsTask();
-        await Task.Delay(50);
-        Assert.False(secondLarge.IsCompleted);
-        Assert.False(smallBehindIt.IsCompleted); // first come, first served: the large photo is not overtaken
+        AssertWaiting(secondLarge);
+        AssertWaiting(smallBehindIt); // first come, first served: the large photo is not overtaken
 
         turns[0].Dispose();
         await secondLarge.WaitAsync(TimeSpan.FromSeconds(5));
@@ -97,10 +95,9 @@ public sealed class InferenceSchedulerTests : IDisposable
     public async Task WaitForTurn_WhenOnePhotoIsLargerThanTheWholeBudget_ShouldStillRunItAlone()
     {
         using var scheduler = Scheduler(concurrency: 1, queue: 4, pixelBudget: 16_000_000);
-        var huge = await scheduler.WaitForTurnAsync(25_000_000, default).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+        var huge = Granted(scheduler.WaitForTurnAsync(25_000_000, default));
         var waiting = scheduler.WaitForTurnAsync(OneMegapixel, default).AsTask();
-        await Task.Delay(50);
-        Assert.False(waiting.IsCompleted);
+        AssertWaiting(waiting);
 
         huge.Dispose();
         (await waiting.WaitAsync(TimeSpan.FromSeconds(5))).Dispose();
@@ -111,10 +108,12 @@ public sealed class InferenceSchedulerTests : IDisposable
     {
         using var scheduler = Scheduler(concurrency: 1, queue: 4, pixelBudget: 16_000_000);
         List<IDisposable> turns = [];
-        turns.Add(await scheduler.WaitForTurnAsync(12_000_000, default));
+        turns.Add(Granted(scheduler.WaitForTurnAsync(12_000_000, default)));
         using var hangUp = new CancellationTokenSource();
         var abandoned = scheduler.WaitForTurnAsync(12_000_000, hangUp.Token).AsTask();
         var small = scheduler.WaitForTurnAsync(OneMegapixel, default).AsTask();
+        AssertWaiting(abandoned);
+        AssertWaiting(small);
 
         await hangUp.CancelAsync();
 
@@ -122,8 +121,7 @@ public sealed class InferenceSchedulerTests : IDisposable
         await small.WaitAsync(TimeSpan.FromSeconds(5)); // 12 + 1 MP: in once the head left
         // A cancelled wait holds no turn.
         var last = scheduler.WaitForTurnAsync(OneMegapixel, default).AsTask();
-        await Task.Delay(50);
-        Assert.False(last.IsCompleted); // still two holders (the 12 MP and the 1 MP): the turns are not over-counted
+        AssertWaiting(last); // still two holders (the 12 MP and the 1 MP): the turns are not over-counted
 
         turns[0].Dispose();
         await last.WaitAsync(TimeSpan.FromSeconds(5));
@@ -186,6 +184,21 @@ public sealed class InferenceSchedulerTests : IDisposable
     }
 
     private const long OneMegapixel = 1_000_000;
+
+    /// <summary>
+    /// The gate and the slots decide at the call: a request that fits is granted before the call returns (a completed
+    /// task, which <see cref="Granted"/> checks), one that does not is queued, and only a release or a cancellation
+    /// completes it later. So a wrong grant is visible at once and "still waiting" is checked with no sleep; after a
+    /// sleep, the check only said the task had not completed within that sleep, whatever the machine's speed.
+    /// </summary>
+    private static void AssertWaiting(Task waiting) => Assert.False(waiting.IsCompleted, "granted although nothing was released");
+
+    /// <summary>The turn of a request that fits, which must be granted before the call returns.</summary>
+    private static IDisposable Granted(ValueTask<IDisposable> turn)
+    {
+        Assert.True(turn.IsCompletedSuccessfully, "queued although it fits");
+        return turn.Result;
+    }
 
     private InferenceScheduler Scheduler(int concurrency, int queue, long pixelBudget = 0, TimeProvider? clock = null)
     {

@@ -2,6 +2,7 @@ using FapiHub.Application.Abstractions.Accounts;
 using FapiHub.Domain.Accounts;
 using FapiHub.Infrastructure.Accounts;
 using FapiHub.Infrastructure.Accounts.InMemory;
+using FapiHub.Tests.Shared;
 using Microsoft.Extensions.Options;
 
 namespace FapiHub.UnitTests.Infrastructure.Accounts.InMemory;
