@@ -109,9 +109,9 @@ public static class DependencyInjection
         var errors = context.ModelState.Where(entry => entry.Value?.Errors.Count > 0).ToList();
         // A body over the limit can only be one without Content-Length (a declared one is refused before reading), and
         // its stream records the overrun, however the binder wrapped the read failure.
-        if (UploadLimitFeature.WasExceeded(context.HttpContext))
+        if (UploadLimit.IsExceeded(context.HttpContext))
         {
-            return ErrorResponses.ToActionResult(ErrorResponses.ForStatusCode(context.HttpContext, StatusCodes.Status413PayloadTooLarge));
+            return ErrorResponses.ToActionResult(UploadLimit.Error(context.HttpContext));
         }
 
         // A JSON body's errors are keyed by their JSON path ("$.amount"); they say more than the parameter's.

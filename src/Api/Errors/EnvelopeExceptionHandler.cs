@@ -22,26 +22,21 @@ internal sealed partial class EnvelopeExceptionHandler(ILogger<EnvelopeException
             return false;
         }
 
-        if (UploadLimitFeature.WasExceeded(httpContext) && !httpContext.RequestAborted.IsCancellationRequested)
-        {
-            // The body grew past the limit, however the failure to read it was wrapped on the way here.
-            await ErrorResponses.WriteAsync(httpContext, ErrorResponses.ForStatusCode(httpContext, StatusCodes.Status413PayloadTooLarge));
-            return true;
-        }
-
         switch (exception)
         {
+            // First: a client that went away hears nothing, whatever else went wrong with its body.
             case OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested:
                 httpContext.Response.StatusCode = ClientClosedRequest;
+                return true;
+            case Exception when UploadLimit.IsExceeded(httpContext, exception):
+                // The body grew past the limit, however the failure to read it was wrapped on the way here.
+                await ErrorResponses.WriteAsync(httpContext, UploadLimit.Error(httpContext));
                 return true;
             case StoreUnavailableException:
                 // The one place an unreachable account store becomes an answer: authentication, the rate limiter,
                 // the reservation and the account handlers all let it through to here.
                 LogStoreUnavailable(exception.Message, httpContext.TraceIdentifier);
                 await ErrorResponses.WriteAsync(httpContext, DomainErrors.Accounts.StoreUnavailable);
-                return true;
-            case BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }:
-                await ErrorResponses.WriteAsync(httpContext, ErrorResponses.ForStatusCode(httpContext, StatusCodes.Status413PayloadTooLarge));
                 return true;
             case BadHttpRequestException bad:
                 await ErrorResponses.WriteAsync(

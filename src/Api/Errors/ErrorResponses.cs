@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using FapiHub.Api.Controllers;
+using FapiHub.Api.Http;
 using FapiHub.Application.Common;
 using FapiHub.Application.Common.Telemetry;
 using FapiHub.Domain.Common;
@@ -76,7 +77,7 @@ public static class ErrorResponses
     internal static Error ForRejection(int statusCode, string detail, LimitsOptions limits) => statusCode switch
     {
         StatusCodes.Status408RequestTimeout => DomainErrors.Request.Timeout(limits.RequestHeadersTimeoutSeconds),
-        StatusCodes.Status413PayloadTooLarge => DomainErrors.Request.FileTooLarge(limits.MaxUploadBytes),
+        _ when UploadLimit.IsExceeded(statusCode) => UploadLimit.Error(limits),
         StatusCodes.Status414UriTooLong => DomainErrors.Request.UriTooLong,
         StatusCodes.Status431RequestHeaderFieldsTooLarge => DomainErrors.Request.HeadersTooLarge,
 

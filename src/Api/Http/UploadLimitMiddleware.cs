@@ -2,7 +2,6 @@ using FapiHub.Api.Errors;
 using FapiHub.Application.Common;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
-using DomainErrors = FapiHub.Domain.Errors.Errors;
 
 namespace FapiHub.Api.Http;
 
@@ -16,11 +15,12 @@ internal sealed class UploadLimitMiddleware(RequestDelegate next, IOptions<Limit
 
     public Task InvokeAsync(HttpContext context)
     {
-        var limit = _limits.MaxRequestBodyBytes;
-        if (context.Request.ContentLength > limit)
+        if (UploadLimit.IsExceeded(context.Request.ContentLength, _limits))
         {
-            return ErrorResponses.WriteAsync(context, DomainErrors.Request.FileTooLarge(_limits.MaxUploadBytes));
+            return ErrorResponses.WriteAsync(context, UploadLimit.Error(_limits));
         }
+
+        var limit = _limits.MaxRequestBodyBytes;
 
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
         {
@@ -44,8 +44,6 @@ internal sealed class UploadLimitMiddleware(RequestDelegate next, IOptions<Limit
 internal sealed class UploadLimitFeature
 {
     public bool Exceeded { get; set; }
-
-    public static bool WasExceeded(HttpContext context) => context.Features.Get<UploadLimitFeature>()?.Exceeded == true;
 }
 
 /// <summary>
@@ -78,7 +76,7 @@ internal sealed class LimitedRequestBody(Stream inner, long limit, UploadLimitFe
         {
             return Count(inner.Read(buffer));
         }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        catch (BadHttpRequestException ex) when (UploadLimit.IsExceeded(ex))
         {
             watch.Exceeded = true;
             throw;
@@ -94,7 +92,7 @@ internal sealed class LimitedRequestBody(Stream inner, long limit, UploadLimitFe
         {
             return Count(await inner.ReadAsync(buffer, cancellationToken));
         }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        catch (BadHttpRequestException ex) when (UploadLimit.IsExceeded(ex))
         {
             watch.Exceeded = true;
             throw;
@@ -117,7 +115,7 @@ internal sealed class LimitedRequestBody(Stream inner, long limit, UploadLimitFe
         if (_read > limit)
         {
             watch.Exceeded = true;
-            throw new BadHttpRequestException("Request body too large.", StatusCodes.Status413PayloadTooLarge);
+            throw UploadLimit.Overrun();
         }
 
         return read;

@@ -1,8 +1,12 @@
 using System.Text.Json.Nodes;
 using FapiHub.Api.Errors;
+using FapiHub.Api.Http;
+using FapiHub.Application.Common;
+using FapiHub.Domain.Common;
 using FapiHub.Domain.Errors;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
+using DomainErrors = FapiHub.Domain.Errors.Errors;
 
 namespace FapiHub.Api.OpenApi;
 
@@ -18,20 +22,27 @@ internal sealed class ErrorCodeSchemaFilter : ISchemaFilter
     }
 }
 
-/// <summary>Gives every documented error status an example envelope with the code clients most often meet there.</summary>
+/// <summary>
+/// Gives every documented error status an example envelope with the error clients most often meet there. The errors
+/// come from the catalogue and the bodies from the runtime's own envelope writer, so the document cannot drift from
+/// what the server answers (OpenApiDocumentTests checks the committed examples against the catalogue).
+/// </summary>
 internal sealed class ErrorExamplesOperationFilter : IOperationFilter
 {
-    private static readonly Dictionary<string, (string Code, string Message, int? RetryAfter)> Examples = new(StringComparer.Ordinal)
+    /// <summary>A request id of the shape <see cref="RequestIdMiddleware"/> mints, fixed so the document is stable.</summary>
+    internal const string ExampleRequestId = "req_7HqZ0c2mYw9TnB1xKp4Ld8Ve";
+
+    internal static readonly IReadOnlyDictionary<string, Error> Examples = new Dictionary<string, Error>(StringComparer.Ordinal)
     {
-        ["400"] = (ErrorCodes.InvalidImage, "The field 'image' is not a decodable image: the JPEG data ends before the last row (truncated or damaged). Send a complete JPEG, PNG, WebP, BMP or GIF file.", null),
-        ["401"] = (ErrorCodes.InvalidApiKey, "Missing or invalid API key; send it in the 'ApiKey' header.", null),
-        ["402"] = (ErrorCodes.InsufficientCredits, "This pay-per-use key has no credits left; top it up to continue.", null),
-        ["404"] = (ErrorCodes.NotFound, "No endpoint at '/v2/rembg/unknown'.", null),
-        ["413"] = (ErrorCodes.FileTooLarge, "The request body is larger than the limit of 10485760 bytes.", null),
-        ["415"] = (ErrorCodes.UnsupportedMediaType, "Content-Type 'application/json' is not supported; send multipart/form-data with the image in the field 'image'.", null),
-        ["429"] = (ErrorCodes.RateLimitExceeded, "Rate limit of 150 requests per minute exceeded; retry in 1 s.", 1),
-        ["500"] = (ErrorCodes.InternalError, "An unexpected error occurred; it has been logged. Quote the request_id when reporting it.", null),
-        ["503"] = (ErrorCodes.ServerBusy, "All inference slots and the queue are full; retry shortly.", 2),
+        ["400"] = DomainErrors.Image.Undecodable("the JPEG data ends before the last row (truncated or damaged)"),
+        ["401"] = DomainErrors.Auth.InvalidApiKey,
+        ["402"] = DomainErrors.Accounts.InsufficientCredits,
+        ["404"] = DomainErrors.General.NotFound("/v2/rembg/unknown"),
+        ["413"] = UploadLimit.Error(new LimitsOptions()), // the default limit, as a server with no configuration answers
+        ["415"] = DomainErrors.Request.UnsupportedMediaType("application/json"),
+        ["429"] = DomainErrors.Accounts.RateLimited(perMinute: 150, retryAfterSeconds: 1),
+        ["500"] = DomainErrors.General.Internal,
+        ["503"] = DomainErrors.Inference.ServerBusy(retryAfterSeconds: 2),
     };
 
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
@@ -43,22 +54,11 @@ internal sealed class ErrorExamplesOperationFilter : IOperationFilter
 
         foreach (var (status, response) in operation.Responses)
         {
-            if (Examples.TryGetValue(status, out var example)
+            if (Examples.TryGetValue(status, out var error)
                 && response.Content?.TryGetValue("application/json", out var media) == true
                 && media is OpenApiMediaType json)
             {
-                var body = new JsonObject
-                {
-                    ["code"] = example.Code,
-                    ["message"] = example.Message,
-                    ["request_id"] = "req_7HqZ0c2mYw9TnB1xKp4Ld8Ve",
-                };
-                if (example.RetryAfter is { } seconds)
-                {
-                    body["retry_after"] = seconds;
-                }
-
-                json.Example = new JsonObject { ["error"] = body };
+                json.Example = JsonNode.Parse(ErrorResponses.EnvelopeBytes(error, ExampleRequestId));
             }
         }
     }

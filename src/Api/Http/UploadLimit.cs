@@ -1,0 +1,52 @@
+using FapiHub.Application.Common;
+using FapiHub.Domain.Common;
+using Microsoft.Extensions.Options;
+using DomainErrors = FapiHub.Domain.Errors.Errors;
+
+namespace FapiHub.Api.Http;
+
+/// <summary>
+/// The one place that recognises an over-size body and names the error for it. The overrun surfaces in several guises
+/// (a declared Content-Length, Kestrel's or <see cref="LimitedRequestBody"/>'s 413 exception, or only the mark
+/// <see cref="UploadLimitFeature"/> keeps when MVC's binder swallowed that exception), and every one must answer the
+/// same 413, so the middleware, the model-state factory, the exception handler and the status mapping all ask here.
+/// </summary>
+internal static class UploadLimit
+{
+    /// <summary>Whether a body that declares its length is refused before a byte of it is read.</summary>
+    public static bool IsExceeded(long? contentLength, LimitsOptions limits) => contentLength > limits.MaxRequestBodyBytes;
+
+    /// <summary>Whether <paramref name="exception"/> is the server's (or our stream's) failure to read past the limit.</summary>
+    public static bool IsExceeded(Exception? exception) =>
+        exception is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge };
+
+    /// <summary>
+    /// Whether the request's body went past the limit: <paramref name="exception"/> says so, or the body's stream
+    /// recorded it (the binder may have wrapped or dropped the exception on the way).
+    /// </summary>
+    public static bool IsExceeded(HttpContext context, Exception? exception = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return IsExceeded(exception) || context.Features.Get<UploadLimitFeature>()?.Exceeded == true;
+    }
+
+    /// <summary>Whether a bare status code is the server's over-size refusal.</summary>
+    public static bool IsExceeded(int statusCode) => statusCode == StatusCodes.Status413PayloadTooLarge;
+
+    /// <summary>The exception a read past the limit fails with: the same one Kestrel throws, so callers see one kind.</summary>
+    public static BadHttpRequestException Overrun() => new("Request body too large.", StatusCodes.Status413PayloadTooLarge);
+
+    /// <summary>The answer to an over-size body; it quotes the upload limit clients configure against, not the multipart allowance.</summary>
+    public static Error Error(LimitsOptions limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        return DomainErrors.Request.FileTooLarge(limits.MaxUploadBytes);
+    }
+
+    /// <inheritdoc cref="Error(LimitsOptions)"/>
+    public static Error Error(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return Error(context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value);
+    }
+}
