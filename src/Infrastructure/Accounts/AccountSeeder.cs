@@ -5,9 +5,9 @@ using Microsoft.Extensions.Logging;
 namespace FapiHub.Infrastructure.Accounts;
 
 /// <summary>
-/// Seeds the bootstrap keys from configuration at start. Malformed keys or unknown plans stop start-up with the
-/// setting named (<see cref="BootstrapAccounts"/>). If the store is unreachable, seeding retries in the background
-/// (the API answers 503 meanwhile).
+/// Seeds the bootstrap keys from configuration at start (<see cref="BootstrapAccounts"/>; malformed keys or unknown
+/// plans were refused before the host started, by <see cref="ApiKeyOptionsValidator"/>). If the store is unreachable,
+/// seeding retries in the background (the API answers 503 meanwhile).
 /// </summary>
 internal sealed partial class AccountSeeder(
     IAccountStore accounts,
@@ -25,9 +25,6 @@ internal sealed partial class AccountSeeder(
         {
             LogEmbeddedStore();
         }
-
-        // Checks the configured keys (a bad one stops start-up here, with the setting named).
-        _ = bootstrap.Seeds;
 
         // Seed before the server takes requests, so the configured keys work from the first one; only an unreachable
         // store defers seeding to the background loop. A Redis that later loses them is seeded again by
