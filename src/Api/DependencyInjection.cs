@@ -5,6 +5,7 @@ using FapiHub.Api.Authentication;
 using FapiHub.Api.Errors;
 using FapiHub.Api.Http;
 using FapiHub.Api.OpenApi;
+using FapiHub.Api.Protocols.FapiHubV2;
 using FapiHub.Application.Abstractions.Accounts;
 using FapiHub.Application.Common;
 using FapiHub.Application.Common.Startup;
@@ -29,6 +30,7 @@ public static class DependencyInjection
     public static IServiceCollection AddApi(this IServiceCollection services, IConfiguration configuration)
     {
         AddControllers(services);
+        AddProtocols(services);
         AddErrorHandling(services);
         AddAuthentication(services, configuration);
         AddLimits(services);
@@ -39,6 +41,10 @@ public static class DependencyInjection
         services.AddSingleton<IStartupCheck, SwaggerSettingCheck>();
         return services;
     }
+
+    /// <summary>Each wire protocol's mapping from its fields to the typed commands; a second protocol adds its own beside it.</summary>
+    private static void AddProtocols(IServiceCollection services) =>
+        services.AddSingleton<FapiHubV2FormMapping>();
 
     /// <summary>Prometheus metrics at /metrics: ASP.NET Core's request metrics (by route and status), the FapiHub meter and the runtime's.</summary>
     private static void AddObservability(IServiceCollection services) =>

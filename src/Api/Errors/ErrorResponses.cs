@@ -87,7 +87,16 @@ public static class ErrorResponses
 
     /// <summary>The envelope's bytes, for writers that have no <see cref="HttpContext"/> (Kestrel's own rejections).</summary>
     internal static byte[] EnvelopeBytes(Error error, string requestId) =>
-        JsonSerializer.SerializeToUtf8Bytes(new ErrorEnvelope(new ErrorBody(error.Code, error.Message, requestId, error.RetryAfterSeconds)), JsonOptions);
+        JsonSerializer.SerializeToUtf8Bytes(Envelope(error, requestId), JsonOptions);
+
+    /// <summary>The envelope of <paramref name="error"/>: every answer's body, whoever writes it.</summary>
+    private static ErrorEnvelope Envelope(Error error, string requestId) =>
+        new(new ErrorBody(
+            error.Code,
+            error.Message,
+            requestId,
+            error.RetryAfterSeconds,
+            error.FieldErrors.Count == 0 ? null : [.. error.FieldErrors.Select(e => new FieldErrorBody(e.Field ?? string.Empty, e.Message))]));
 
     /// <summary>
     /// Whether the request is for the admin API, which reads JSON rather than the image form: its 415 says so. By
@@ -112,8 +121,7 @@ public static class ErrorResponses
             response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
         }
 
-        var envelope = new ErrorEnvelope(new ErrorBody(error.Code, error.Message, context.TraceIdentifier, error.RetryAfterSeconds));
-        return response.WriteAsJsonAsync(envelope, JsonOptions, "application/json; charset=utf-8", context.RequestAborted);
+        return response.WriteAsJsonAsync(Envelope(error, context.TraceIdentifier), JsonOptions, "application/json; charset=utf-8", context.RequestAborted);
     }
 
     /// <summary>An MVC result that writes through <see cref="WriteAsync"/>.</summary>

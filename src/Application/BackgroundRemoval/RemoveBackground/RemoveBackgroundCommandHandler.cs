@@ -8,27 +8,20 @@ using Mediator;
 namespace FapiHub.Application.BackgroundRemoval.RemoveBackground;
 
 /// <summary>
-/// parse → read the size → bound the output → wait for a turn → decode → predict the matte → decontaminate (models that
-/// ask) → render (compose the effect, crop, encode). The same path for every endpoint. The request was admitted by its
-/// protocol's edge before its upload was read (the story: <see cref="IInferenceScheduler"/>).
+/// Read the size → bound the output → wait for a turn → decode → predict the matte → decontaminate (models that
+/// ask) → render (compose the effect, crop, encode). The same path for every endpoint of every protocol: the command
+/// arrives typed and validated. The request was admitted by its protocol's edge before its upload was read (the story: <see cref="IInferenceScheduler"/>).
 /// </summary>
 internal sealed class RemoveBackgroundCommandHandler(
     IImageProcessor images,
     IBackgroundRemover remover,
-    IInferenceScheduler scheduler,
-    RemoveBackgroundRequestParser parser)
+    IInferenceScheduler scheduler)
     : ICommandHandler<RemoveBackgroundCommand, Result<ProcessedImage>>
 {
     public async ValueTask<Result<ProcessedImage>> Handle(RemoveBackgroundCommand command, CancellationToken cancellationToken)
     {
-        // Parsed once, by the validator in front of this handler: taken here, not parsed again.
-        var parsed = parser.Take(command);
-        if (!parsed.IsSuccess)
-        {
-            return parsed.Error!;
-        }
-
-        var (model, effect, output) = parsed.Value;
+        ArgumentNullException.ThrowIfNull(command);
+        var (model, effect, output) = (command.Model, command.Effect, command.Output);
 
         // The header tells the size: a file that is no image (or too large) is refused without waiting for a turn,
         // and the turn accounts for how much memory this photo will hold once decoded.

@@ -16,6 +16,17 @@ public static class Errors
         public static Error InvalidField(string field, string message) =>
             new(ErrorCodes.InvalidRequest, message, ErrorType.Validation) { Field = field };
 
+        /// <summary>
+        /// Several fields to fix, reported together: the first is the answer's code and message (what a client that reads
+        /// one message sees), all of them its <see cref="Error.FieldErrors"/>.
+        /// </summary>
+        public static Error InvalidFields(IReadOnlyList<Error> errors)
+        {
+            ArgumentNullException.ThrowIfNull(errors);
+            ArgumentOutOfRangeException.ThrowIfZero(errors.Count);
+            return errors.Count == 1 ? errors[0] : errors[0] with { FieldErrors = errors };
+        }
+
         /// <summary>A request the framework could not read at all (broken multipart, malformed JSON, bad HTTP).</summary>
         public static Error Malformed(string detail) =>
             new(ErrorCodes.InvalidRequest, "The request could not be read: " + detail, ErrorType.Validation);
