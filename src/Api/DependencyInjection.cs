@@ -11,6 +11,7 @@ using FapiHub.Application.Common;
 using FapiHub.Application.Common.Startup;
 using FapiHub.Application.Common.Telemetry;
 using FapiHub.Domain.Common;
+using FapiHub.Domain.Errors;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
@@ -20,7 +21,6 @@ using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using OpenTelemetry.Metrics;
-using DomainErrors = FapiHub.Domain.Errors.Errors;
 
 namespace FapiHub.Api;
 

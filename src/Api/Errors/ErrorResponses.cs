@@ -6,9 +6,9 @@ using FapiHub.Api.Http;
 using FapiHub.Application.Common;
 using FapiHub.Application.Common.Telemetry;
 using FapiHub.Domain.Common;
+using FapiHub.Domain.Errors;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
-using DomainErrors = FapiHub.Domain.Errors.Errors;
 
 namespace FapiHub.Api.Errors;
 
@@ -31,18 +31,13 @@ public static class ErrorResponses
     public static int StatusCodeOf(Error error)
     {
         ArgumentNullException.ThrowIfNull(error);
-        return error.Type switch
+        return TransportErrors.StatusCodeOf(error) ?? error.Type switch
         {
             ErrorType.Validation => StatusCodes.Status400BadRequest,
             ErrorType.Unauthorized => StatusCodes.Status401Unauthorized,
             ErrorType.PaymentRequired => StatusCodes.Status402PaymentRequired,
             ErrorType.NotFound => StatusCodes.Status404NotFound,
-            ErrorType.MethodNotAllowed => StatusCodes.Status405MethodNotAllowed,
-            ErrorType.RequestTimeout => StatusCodes.Status408RequestTimeout,
             ErrorType.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
-            ErrorType.UriTooLong => StatusCodes.Status414UriTooLong,
-            ErrorType.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
-            ErrorType.RequestHeadersTooLarge => StatusCodes.Status431RequestHeaderFieldsTooLarge,
             ErrorType.RateLimited => StatusCodes.Status429TooManyRequests,
             ErrorType.Unavailable => StatusCodes.Status503ServiceUnavailable,
             _ => StatusCodes.Status500InternalServerError,
@@ -62,9 +57,9 @@ public static class ErrorResponses
         {
             StatusCodes.Status401Unauthorized => DomainErrors.Auth.InvalidApiKey,
             StatusCodes.Status404NotFound => DomainErrors.General.NotFound(path),
-            StatusCodes.Status405MethodNotAllowed => DomainErrors.General.MethodNotAllowed(context.Request.Method, path),
-            StatusCodes.Status415UnsupportedMediaType when TakesJson(context) => DomainErrors.Request.JsonRequired(context.Request.ContentType),
-            StatusCodes.Status415UnsupportedMediaType => DomainErrors.Request.UnsupportedMediaType(context.Request.ContentType),
+            StatusCodes.Status405MethodNotAllowed => TransportErrors.MethodNotAllowed(context.Request.Method, path),
+            StatusCodes.Status415UnsupportedMediaType when TakesJson(context) => TransportErrors.JsonRequired(context.Request.ContentType),
+            StatusCodes.Status415UnsupportedMediaType => TransportErrors.UnsupportedMediaType(context.Request.ContentType),
             >= 500 => DomainErrors.General.Internal,
             _ => ForRejection(statusCode, string.Create(CultureInfo.InvariantCulture, $"it was rejected with status {statusCode}."), limits),
         };
@@ -76,10 +71,10 @@ public static class ErrorResponses
     /// </summary>
     internal static Error ForRejection(int statusCode, string detail, LimitsOptions limits) => statusCode switch
     {
-        StatusCodes.Status408RequestTimeout => DomainErrors.Request.Timeout(limits.RequestHeadersTimeoutSeconds),
+        StatusCodes.Status408RequestTimeout => TransportErrors.RequestTimeout(limits.RequestHeadersTimeoutSeconds),
         _ when UploadLimit.IsExceeded(statusCode) => UploadLimit.Error(limits),
-        StatusCodes.Status414UriTooLong => DomainErrors.Request.UriTooLong,
-        StatusCodes.Status431RequestHeaderFieldsTooLarge => DomainErrors.Request.HeadersTooLarge,
+        StatusCodes.Status414UriTooLong => TransportErrors.UriTooLong,
+        StatusCodes.Status431RequestHeaderFieldsTooLarge => TransportErrors.HeadersTooLarge,
 
         // Everything else the server refuses is the client's doing, 505 (an HTTP version it does not speak) included.
         _ => DomainErrors.Request.Malformed(detail),

@@ -5,10 +5,10 @@ using FapiHub.Api.Errors;
 using FapiHub.Application.Abstractions.Accounts;
 using FapiHub.Application.Accounts.Plans;
 using FapiHub.Application.Common.Telemetry;
+using FapiHub.Domain.Errors;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.Extensions.Options;
-using DomainErrors = FapiHub.Domain.Errors.Errors;
 
 namespace FapiHub.Api.Http;
 

@@ -74,7 +74,7 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
     [Fact]
     public async Task Send_WhenValidationOrDecodingFails_ShouldChargeNothingAndHoldNothing()
     {
-        _images.DecodeResult = Errors.Image.Undecodable("the PNG data is damaged");
+        _images.DecodeResult = DomainErrors.Image.Undecodable("the PNG data is damaged");
 
         var invalid = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, "phantom", new MaskEffect(), OutputOptions.Default));
         var undecodable = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, "falcon", new MaskEffect(), OutputOptions.Default));
@@ -172,7 +172,7 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
     [Fact]
     public async Task Send_WhenImageDoesNotDecode_ShouldReturnInvalidImageWithoutInference()
     {
-        _images.DecodeResult = Errors.Image.Undecodable("the PNG data is damaged");
+        _images.DecodeResult = DomainErrors.Image.Undecodable("the PNG data is damaged");
 
         var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, "falcon", new CutoutEffect(), OutputOptions.Default));
 
@@ -205,7 +205,7 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
     [Fact]
     public async Task Send_WhenTheRemoverFails_ShouldReturnItsError()
     {
-        _remover.Failure = Errors.Image.TooLarge(1, 1, 0);
+        _remover.Failure = DomainErrors.Image.TooLarge(1, 1, 0);
 
         var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, "falcon", new MaskEffect(), OutputOptions.Default));
 

@@ -5,8 +5,8 @@ using FapiHub.Application.BackgroundRemoval.RemoveBackground;
 using FapiHub.Application.Common;
 using FapiHub.Domain.BackgroundRemoval;
 using FapiHub.Domain.Common;
+using FapiHub.Domain.Errors;
 using FapiHub.Domain.Imaging;
-using DomainErrors = FapiHub.Domain.Errors.Errors;
 
 namespace FapiHub.Api.Protocols.FapiHubV2;
 

@@ -65,7 +65,7 @@ internal sealed class RemoveBackgroundCommandHandler(
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             // Our deadline, not the client's disconnect: a value, so the charge is released and the client told why.
-            return Errors.Inference.Timeout(timeoutSeconds);
+            return DomainErrors.Inference.Timeout(timeoutSeconds);
         }
 
         if (!predicted.IsSuccess)
@@ -102,7 +102,7 @@ internal sealed class RemoveBackgroundCommandHandler(
         }
         catch (OperationCanceledException) when (!clientGone.IsCancellationRequested)
         {
-            return Errors.Inference.Timeout(scheduler.TimeoutSeconds);
+            return DomainErrors.Inference.Timeout(scheduler.TimeoutSeconds);
         }
     }
 }

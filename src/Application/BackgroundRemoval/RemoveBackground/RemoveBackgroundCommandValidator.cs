@@ -60,7 +60,7 @@ internal sealed class RemoveBackgroundCommandValidator : AbstractValidator<Remov
         {
             if (value < min || value > max)
             {
-                yield return Errors.Request.InvalidField(
+                yield return DomainErrors.Request.InvalidField(
                     field, string.Create(CultureInfo.InvariantCulture, $"Field '{field}' must be an integer from {min} to {max}; was {value}."));
             }
         }

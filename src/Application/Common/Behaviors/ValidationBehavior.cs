@@ -8,7 +8,7 @@ namespace FapiHub.Application.Common.Behaviors;
 /// <summary>
 /// Runs every FluentValidation validator of the command. A rejected command never reaches the handler (or the
 /// credit check after this behavior), so bad requests cost nothing; the rejection is a value, not an exception, and
-/// names every field at fault (<see cref="Errors.Request.InvalidFields"/>).
+/// names every field at fault (<see cref="DomainErrors.Request.InvalidFields"/>).
 /// </summary>
 internal sealed class ValidationBehavior<TMessage, TResponse>(IEnumerable<IValidator<TMessage>> validators)
     : IPipelineBehavior<TMessage, TResponse>
@@ -26,11 +26,11 @@ internal sealed class ValidationBehavior<TMessage, TResponse>(IEnumerable<IValid
             var result = await validator.ValidateAsync(message, cancellationToken);
             foreach (var failure in result.Errors)
             {
-                (errors ??= []).Add(Errors.Request.InvalidField(FieldName(failure.PropertyName), failure.ErrorMessage));
+                (errors ??= []).Add(DomainErrors.Request.InvalidField(FieldName(failure.PropertyName), failure.ErrorMessage));
             }
         }
 
-        return errors is null ? await next(message, cancellationToken) : TResponse.Failure(Errors.Request.InvalidFields(errors));
+        return errors is null ? await next(message, cancellationToken) : TResponse.Failure(DomainErrors.Request.InvalidFields(errors));
     }
 
     /// <summary>
