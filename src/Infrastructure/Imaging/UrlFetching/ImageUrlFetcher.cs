@@ -43,7 +43,7 @@ internal sealed partial class ImageUrlFetcher(
             return ImageUrlErrors.Disabled(field);
         }
 
-        if (string.IsNullOrWhiteSpace(url) || !Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri))
+        if (!TryParseAbsolute(url, out var uri))
         {
             LogRefused(logger, "(unparsable)", "not an absolute URL");
             return ImageUrlErrors.Refused(field, "it is not an absolute http or https URL");
@@ -217,6 +217,18 @@ internal sealed partial class ImageUrlFetcher(
 
         LogFetched(logger, url.IdnHost, body.Length, type, redirects);
         return new FetchedImage(body, type, url);
+    }
+
+    /// <summary>
+    /// An absolute URL that names its scheme: on Unix <see cref="Uri"/> also reads <c>/cat.png</c> as
+    /// <c>file:///cat.png</c>, which a client meant as no URL at all.
+    /// </summary>
+    private static bool TryParseAbsolute(string? text, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Uri? uri)
+    {
+        uri = null;
+        var trimmed = text?.Trim() ?? "";
+        var colon = trimmed.IndexOf(':', StringComparison.Ordinal);
+        return colon > 0 && Uri.CheckSchemeName(trimmed[..colon]) && Uri.TryCreate(trimmed, UriKind.Absolute, out uri);
     }
 
     private static async Task<byte[]> ReadExactlyAsync(Stream stream, long length, CancellationToken cancellationToken)
