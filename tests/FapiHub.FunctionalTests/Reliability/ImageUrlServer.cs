@@ -24,6 +24,7 @@ public sealed class ImageUrlServer : IAsyncLifetime
 
     public static readonly byte[] Png = TestImages.Encode(6, 4, (x, _) => x < 3 ? SKColors.Tomato : SKColors.Teal);
 
+    private readonly string _contentRoot = Directory.CreateTempSubdirectory("fapihub-image-url-server-").FullName;
     private WebApplication? _app;
     private int _requests;
     private TaskCompletionSource _silentRequestArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -42,8 +43,8 @@ public sealed class ImageUrlServer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        // The test's own content root, so no appsettings.json of the API it references is read.
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, EnvironmentName = "ImageUrlServer" });
+        // An empty content root: the API's appsettings.json beside the tests is not this server's.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = _contentRoot, EnvironmentName = "ImageUrlServer" });
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         builder.Logging.ClearProviders();
         builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(2));
@@ -108,6 +109,8 @@ public sealed class ImageUrlServer : IAsyncLifetime
             await _app.StopAsync();
             await _app.DisposeAsync();
         }
+
+        Directory.Delete(_contentRoot, recursive: true);
     }
 
     /// <summary>Keeps the response open until the client goes away (or the server stops).</summary>
