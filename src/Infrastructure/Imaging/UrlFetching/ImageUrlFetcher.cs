@@ -7,7 +7,7 @@ using FapiHub.Application.Common;
 using FapiHub.Domain.Common;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using ImageUrlErrors = FapiHub.Domain.Errors.Errors.ImageUrl;
+using ImageUrlErrors = FapiHub.Domain.Errors.DomainErrors.ImageUrl;
 
 namespace FapiHub.Infrastructure.Imaging.UrlFetching;
 
