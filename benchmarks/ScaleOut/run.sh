@@ -109,7 +109,7 @@ fi
 # "lua" and left out), without the time-driven background ones: the recovery service's seeding check (EXISTS every
 # probe interval), the client's heartbeats and handshakes.
 round_trips() { # monitor-file
-  grep -v ' lua\]' "$1" | grep -E '^[0-9.]+ \[' | grep -viE '"(exists|ping|info|client|cluster|config|echo|subscribe|command|hello|role|select|monitor)"' | wc -l
+  awk '!/ lua\]/ && /^[0-9.]+ \[/ && tolower($0) !~ /"(exists|ping|info|client|cluster|config|echo|subscribe|command|hello|role|select|monitor)"/ {n++} END {print n+0}' "$1"
 }
 store_phase() { # label redis-connection-string [extra env...]
   local label=$1 redis=$2; shift 2
@@ -119,12 +119,12 @@ store_phase() { # label redis-connection-string [extra env...]
   redis-cli -p "$redis_port" monitor >"$work/monitor" 2>/dev/null &
   local monitor=$!
   out=$(load "http://127.0.0.1:$p" 1 "$requests")
-  kill "$monitor"; wait "$monitor" 2>/dev/null || true
+  kill "$monitor" 2>/dev/null || true; wait "$monitor" 2>/dev/null || true
   local trips; trips=$(round_trips "$work/monitor")
-  local waits; waits=$(grep -v ' lua\]' "$work/monitor" | grep -ci '"wait"' || true)
+  local waits; waits=$(awk '!/ lua\]/ && tolower($0) ~ /"wait"/ {n++} END {print n+0}' "$work/monitor")
   stop_all_apis
   local p50 p99; p50=$(echo "$out" | figure 'p50 [0-9.]+'); p99=$(echo "$out" | figure 'p99 [0-9.]+')
-  echo "$out" | grep -E '^(statuses|200 latency)' | sed "s/^/  $label: /"
+  echo "$out" | grep -E '^(statuses|200 latency)' | sed "s/^/  $label: /" || true
   echo "$label: p50 $p50 ms, p99 $p99 ms, Redis round trips per request $(python3 -c "print(f'{$trips/$requests:.1f}')") (of which WAIT $(python3 -c "print(f'{$waits/$requests:.1f}')")) (all requests 200: $(echo "$out" | grep -c "statuses: 200 × $requests" || true))"
   last_p99=$p99
 }
