@@ -19,8 +19,16 @@ public static class Podman
 {
     private static readonly Lazy<string> ContainersConf = new(() =>
     {
-        var path = Path.Combine(Path.GetTempPath(), $"fapihub-containers-{Environment.ProcessId}.conf");
-        File.WriteAllText(path, "[containers]\ndefault_ulimits = []\n");
+        // One file for every run (the content never changes), written only when missing, so runs leave nothing behind.
+        const string Settings = "[containers]\ndefault_ulimits = []\n";
+        var path = Path.Combine(Path.GetTempPath(), "fapihub-containers.conf");
+        if (!File.Exists(path) || File.ReadAllText(path) != Settings)
+        {
+            var temp = $"{path}.{Environment.ProcessId}.tmp";
+            File.WriteAllText(temp, Settings);
+            File.Move(temp, path, overwrite: true);
+        }
+
         return path;
     });
 
