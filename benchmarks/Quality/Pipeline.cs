@@ -12,6 +12,8 @@ using FapiHub.Infrastructure.BackgroundRemoval.Scheduling;
 using Mediator;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -73,9 +75,13 @@ internal sealed class Pipeline : IAsyncDisposable
         services.AddMetrics();
         services.AddApplication(configuration).AddInfrastructure(configuration);
 
+        // The model loader service (never started here: no host) takes the host's lifetime; the tool has none of its
+        // own, so the hosting library's plain one stands in, for the container to validate.
+        services.AddSingleton<IHostApplicationLifetime, ApplicationLifetime>();
+
         // The pipeline charges every image to the caller; the tool is a caller with a quota larger than any run.
         services.AddSingleton<ICallerContext>(new ToolCaller());
-        services.AddOptions<PlansOptions>().Configure(plans => plans.Items[ToolCaller.ToolPlan] = new PlanSettings { MonthlyQuota = long.MaxValue / 2, PerMinute = int.MaxValue });
+        services.AddOptions<PlansOptions>().Configure(plans => plans.Items[ToolCaller.ToolPlan] = new PlanSettings { MonthlyQuota = long.MaxValue / 2, PerMinute = 1_000_000 });
 
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         try
