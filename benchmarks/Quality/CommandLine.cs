@@ -10,6 +10,7 @@ namespace FapiHub.Quality;
 /// <param name="Settings">Configuration overrides (<c>--Section:Key=value</c>), applied over appsettings.json.</param>
 /// <param name="OverColor">With <paramref name="OutputDirectory"/>: also write each cut-out composited over this colour.</param>
 /// <param name="Reference">Catalogue name every model is also compared with, matte against matte (the fidelity report).</param>
+/// <param name="ReferenceMasks">With <paramref name="Reference"/>: read its mattes from this folder (an earlier run's <c>--out DIR/model</c>) instead of running it.</param>
 internal sealed record QualityOptions(
     string DataDirectory,
     IReadOnlyList<string> Models,
@@ -17,7 +18,8 @@ internal sealed record QualityOptions(
     int? Limit,
     IReadOnlyDictionary<string, string?> Settings,
     string? OverColor = null,
-    string? Reference = null);
+    string? Reference = null,
+    string? ReferenceMasks = null);
 
 /// <summary>Thrown for a command line that cannot be understood; the message is shown with the usage text.</summary>
 internal sealed class UsageException(string message) : Exception(message);
@@ -33,6 +35,9 @@ internal static class CommandLine
           --reference MODEL also compare every model's matte with this catalogue model's on the same photo (mean |Δ|,
                             matte noise, share crossing 0.5, paired differences); ground truth optional. An fp32 entry:
                             --Models:Catalog:fp32:File=isnet-fp32-1024.onnx (768: also --Models:Catalog:fp32:InputSize=768)
+          --reference-masks DIR
+                            with --reference: read the reference's mattes from DIR/NAME.png (an earlier run's --out DIR/MODEL)
+                            instead of running it again
           --out DIR         also write the predicted masks as DIR/<model>/NAME.png and per-image scores as DIR/<model>.csv
           --over COLOR      with --out: also write each cut-out over a solid colour (as POST /v2/rembg/color/ with
                             bgcolor=COLOR, e.g. "#00FF00") as DIR/<model>-over/NAME.png; an extra, untimed, unscored run
@@ -43,7 +48,7 @@ internal static class CommandLine
     public static QualityOptions Parse(IReadOnlyList<string> args)
     {
         ArgumentNullException.ThrowIfNull(args);
-        string? data = null, models = null, output = null, over = null, reference = null;
+        string? data = null, models = null, output = null, over = null, reference = null, referenceMasks = null;
         int? limit = null;
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < args.Count; i++)
@@ -74,6 +79,9 @@ internal static class CommandLine
                     break;
                 case "REFERENCE":
                     reference = value;
+                    break;
+                case "REFERENCE-MASKS":
+                    referenceMasks = value;
                     break;
                 case "OVER":
                     over = value;
@@ -110,6 +118,11 @@ internal static class CommandLine
             throw new UsageException("--over needs --out: the composites are written next to the masks.");
         }
 
-        return new QualityOptions(data, names, output, limit, settings, over, reference);
+        if (referenceMasks is not null && reference is null)
+        {
+            throw new UsageException("--reference-masks needs --reference: it names the model whose mattes they are.");
+        }
+
+        return new QualityOptions(data, names, output, limit, settings, over, reference, referenceMasks);
     }
 }

@@ -80,7 +80,9 @@ internal static class Program
                 if (reference is not null)
                 {
                     referenceMattes = new Dictionary<string, GrayMask>(StringComparer.Ordinal);
-                    referenceEvaluation = await runner.RunAsync(reference, cancellation.Token, referenceMattes);
+                    referenceEvaluation = options.ReferenceMasks is { } saved
+                        ? Saved(dataset, reference, saved, truths, referenceMattes)
+                        : await runner.RunAsync(reference, cancellation.Token, referenceMattes);
                     evaluations.Add(referenceEvaluation);
                 }
 
@@ -113,6 +115,30 @@ internal static class Program
 
             return 0;
         }
+    }
+
+    /// <summary>The reference's mattes saved by an earlier run (untimed: 0 ms), scored against the ground truth as if run now.</summary>
+    private static ModelEvaluation Saved(Dataset dataset, string reference, string folder, Dictionary<string, GrayMask> truths, Dictionary<string, GrayMask> mattes)
+    {
+        var evaluation = new ModelEvaluation(dataset.Name, reference + " (saved)");
+        foreach (var sample in dataset.Samples)
+        {
+            var path = Path.Combine(folder, sample.Name + ".png");
+            if (!File.Exists(path))
+            {
+                evaluation.Skip(sample.Name, $"no saved matte {path}");
+                continue;
+            }
+
+            var matte = GrayMask.Decode(File.ReadAllBytes(path));
+            mattes.Add(sample.Name, matte);
+            if (truths.TryGetValue(sample.Name, out var truth))
+            {
+                evaluation.Add(sample.Name, matte, truth, 0);
+            }
+        }
+
+        return evaluation;
     }
 
     private static FidelityEvaluation Compare(

@@ -22,6 +22,33 @@ public sealed record QuantizerOptions
     public IReadOnlySet<string> FloatNodes { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>
+    /// Groups of nodes kept float, by name prefix (IS-Net names nodes by module path, so <c>/stage1d/</c> is the last
+    /// decoder stage): each node whose name starts with one is treated as if listed in <see cref="FloatNodes"/>. The
+    /// unit of the sensitivity sweep (ADR 11, amendment 3).
+    /// </summary>
+    public IReadOnlyList<string> FloatScopes { get; init; } = [];
+
+    /// <summary>Whether the node named <paramref name="nodeName"/> stays float: listed, or inside a float scope.</summary>
+    public bool KeepsFloat(string nodeName)
+    {
+        ArgumentNullException.ThrowIfNull(nodeName);
+        if (FloatNodes.Contains(nodeName))
+        {
+            return true;
+        }
+
+        foreach (var scope in FloatScopes)
+        {
+            if (scope.Length > 0 && nodeName.StartsWith(scope, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// Keep float the Convs that read a graph input directly (the first convolution sees the normalised pixels).
     /// </summary>
     public bool FloatInputConvs { get; init; }
