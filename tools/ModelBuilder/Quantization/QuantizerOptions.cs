@@ -7,15 +7,18 @@ public sealed record QuantizerOptions
     public static QuantizerOptions Default { get; } = new();
 
     /// <summary>
-    /// The IS-Net recipe (docs/decisions/0011-int8-calibration.md): uint8 from the first convolution to the last
-    /// decoder stage, except the side-output convolution the API reads and the three decoder residual sums that moved
-    /// the matte most when quantised alone, measured on the 16 calibration images (not on the evaluation sets).
+    /// The IS-Net recipe (docs/decisions/0011-int8-calibration.md): uint8 from the first convolution up to the last
+    /// decoder stage, which stays float (<c>/stage1d/</c>, at half the input's resolution: its quantisation error is
+    /// what turns into speckle where the matte is near 0.5; amendment 3), as do the side-output convolution the API
+    /// reads and the decoder residual sums that moved the matte most when quantised alone. Chosen on ECSSD images
+    /// only (ecssd-wide and alphamatting are the scored sets).
     /// </summary>
     public static QuantizerOptions IsNet { get; } = new()
     {
         IntegerDataFlow = true,
         QuantizeUnfusedConvs = true,
         FloatNodes = new HashSet<string>(["/side1/Conv", "/stage1d/Add", "/stage3d/Add", "/stage4d/Add"], StringComparer.Ordinal),
+        FloatScopes = ["/stage1d/"],
     };
 
     /// <summary>Nodes (by name) kept float, e.g. a layer measured to be sensitive: a Conv keeps float weights, an Add or Concat a float output.</summary>
