@@ -10,6 +10,7 @@ namespace FapiHub.Quality;
 /// <param name="Settings">Configuration overrides (<c>--Section:Key=value</c>), applied over appsettings.json.</param>
 /// <param name="OverColor">With <paramref name="OutputDirectory"/>: also write each cut-out composited over this colour.</param>
 /// <param name="Reference">Catalogue name every model is also compared with, matte against matte (the fidelity report).</param>
+/// <param name="SavedMasks">Read every model's mattes from <c>DIR/model/NAME.png</c> (an earlier run's <c>--out DIR</c>) instead of running it: re-scoring only.</param>
 /// <param name="ReferenceMasks">With <paramref name="Reference"/>: read its mattes from this folder (an earlier run's <c>--out DIR/model</c>) instead of running it.</param>
 internal sealed record QualityOptions(
     string DataDirectory,
@@ -19,7 +20,8 @@ internal sealed record QualityOptions(
     IReadOnlyDictionary<string, string?> Settings,
     string? OverColor = null,
     string? Reference = null,
-    string? ReferenceMasks = null);
+    string? ReferenceMasks = null,
+    string? SavedMasks = null);
 
 /// <summary>Thrown for a command line that cannot be understood; the message is shown with the usage text.</summary>
 internal sealed class UsageException(string message) : Exception(message);
@@ -38,6 +40,8 @@ internal static class CommandLine
           --reference-masks DIR
                             with --reference: read the reference's mattes from DIR/NAME.png (an earlier run's --out DIR/MODEL)
                             instead of running it again
+          --saved-masks DIR read every model's mattes from DIR/MODEL/NAME.png (an earlier run's --out DIR) instead of
+                            running it: scores what was saved, photos without a saved matte are skipped
           --out DIR         also write the predicted masks as DIR/<model>/NAME.png and per-image scores as DIR/<model>.csv
           --over COLOR      with --out: also write each cut-out over a solid colour (as POST /v2/rembg/color/ with
                             bgcolor=COLOR, e.g. "#00FF00") as DIR/<model>-over/NAME.png; an extra, untimed, unscored run
@@ -48,7 +52,7 @@ internal static class CommandLine
     public static QualityOptions Parse(IReadOnlyList<string> args)
     {
         ArgumentNullException.ThrowIfNull(args);
-        string? data = null, models = null, output = null, over = null, reference = null, referenceMasks = null;
+        string? data = null, models = null, output = null, over = null, reference = null, referenceMasks = null, savedMasks = null;
         int? limit = null;
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < args.Count; i++)
@@ -79,6 +83,9 @@ internal static class CommandLine
                     break;
                 case "REFERENCE":
                     reference = value;
+                    break;
+                case "SAVED-MASKS":
+                    savedMasks = value;
                     break;
                 case "REFERENCE-MASKS":
                     referenceMasks = value;
@@ -123,6 +130,6 @@ internal static class CommandLine
             throw new UsageException("--reference-masks needs --reference: it names the model whose mattes they are.");
         }
 
-        return new QualityOptions(data, names, output, limit, settings, over, reference, referenceMasks);
+        return new QualityOptions(data, names, output, limit, settings, over, reference, referenceMasks, savedMasks);
     }
 }

@@ -89,7 +89,9 @@ internal static class Program
                 foreach (var model in models)
                 {
                     var mattes = referenceMattes is null ? null : new Dictionary<string, GrayMask>(StringComparer.Ordinal);
-                    var evaluation = await runner.RunAsync(model, cancellation.Token, mattes);
+                    var evaluation = options.SavedMasks is { } savedModels
+                        ? Saved(dataset, model, Path.Combine(savedModels, model), truths, mattes ??= new Dictionary<string, GrayMask>(StringComparer.Ordinal))
+                        : await runner.RunAsync(model, cancellation.Token, mattes);
                     evaluations.Add(evaluation);
                     if (mattes is not null)
                     {
@@ -120,7 +122,7 @@ internal static class Program
     /// <summary>The reference's mattes saved by an earlier run (untimed: 0 ms), scored against the ground truth as if run now.</summary>
     private static ModelEvaluation Saved(Dataset dataset, string reference, string folder, Dictionary<string, GrayMask> truths, Dictionary<string, GrayMask> mattes)
     {
-        var evaluation = new ModelEvaluation(dataset.Name, reference + " (saved)");
+        var evaluation = new ModelEvaluation(dataset.Name, reference);
         foreach (var sample in dataset.Samples)
         {
             var path = Path.Combine(folder, sample.Name + ".png");

@@ -233,6 +233,16 @@ public sealed class QdqQuantizerTests
         Assert.Equal(expected, options.KeepsFloat(node));
     }
 
+    [Theory]
+    [InlineData("/stage1d/rebnconv1d/conv_s1/Conv", true)]
+    [InlineData("/stage1d/rebnconvin/conv_s1/Conv", true)]
+    [InlineData("/side1/Conv", true)]
+    [InlineData("/stage2d/rebnconv1d/conv_s1/Conv", false)]
+    [InlineData("/stage1/rebnconvin/conv_s1/Conv", false)]
+    public void IsNet_WhenAskedAboutANode_ShouldKeepOnlyTheLastDecoderStageAndTheListedNodesFloat(string node, bool expected) =>
+        // The shipped recipe (ADR 11, amendment 3): the whole last decoder stage is float, the encoder's first stage is not.
+        Assert.Equal(expected, QuantizerOptions.IsNet.KeepsFloat(node));
+
     private static QuantizerOptions IntegerFlow { get; } = QuantizerOptions.Default with { IntegerDataFlow = true };
 
     private static float[] Floats(TensorProto tensor) =>
