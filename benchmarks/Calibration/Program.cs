@@ -8,12 +8,12 @@ using Onnx;
 
 // Commands:
 //   calibrate --model FP32.onnx --out TABLE.json [--data ../shared/eval] [--method percentile-99.99[,mse,...]] [--images N] [--batch N]
-//   quantize  --model FP32.onnx --table TABLE.json --out INT8.onnx [--conv-relu-only] [--float-nodes a,b]
+//   quantize  --model FP32.onnx --table TABLE.json --out INT8.onnx [--conv-relu-only] [--float-nodes a,b] [--float-scopes /stage1d/,...]
 //   time      --graph A.onnx --graph B.onnx ... [--runs 5] [--threads 2] [--size R per graph: A.onnx@768]
 //   peak      --graph A.onnx[@768] [--runs 3] [--threads 2]   (one graph per process: its peak RSS)
 const string Usage = """
     FapiHub.Calibration calibrate --model FP32.onnx --out TABLE.json [--data DIR] [--method M[,M2...]] [--limit N] [--batch N] [--threads N]
-    FapiHub.Calibration quantize  --model FP32.onnx --table TABLE.json --out INT8.onnx [--conv-relu-only] [--float-nodes NAME,NAME]
+    FapiHub.Calibration quantize  --model FP32.onnx --table TABLE.json --out INT8.onnx [--conv-relu-only] [--float-nodes NAME,NAME] [--float-scopes PREFIX,PREFIX|none]
     FapiHub.Calibration time      --graph FILE[@SIDE] [--graph FILE[@SIDE] ...] [--runs N] [--threads N]
     FapiHub.Calibration peak      --graph FILE[@SIDE] [--runs N] [--threads N]
 
@@ -112,6 +112,12 @@ static int QuantizeCommand(Options options)
     if (options.Get("float-nodes") is { } floatNodes)
     {
         quantizerOptions = quantizerOptions with { FloatNodes = floatNodes.Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal) };
+    }
+
+    // --float-scopes replaces the recipe's float groups (name prefixes such as /stage1d/); "none" clears them.
+    if (options.Get("float-scopes") is { } floatScopes)
+    {
+        quantizerOptions = quantizerOptions with { FloatScopes = floatScopes == "none" ? [] : floatScopes.Split(',', StringSplitOptions.RemoveEmptyEntries) };
     }
 
     var watch = Stopwatch.StartNew();

@@ -1,7 +1,7 @@
 namespace FapiHub.Quality;
 
-/// <summary>One photo and the path of its ground-truth mask.</summary>
-internal sealed record Sample(string Name, string ImagePath, string MaskPath);
+/// <summary>One photo and the path of its ground-truth mask (<c>null</c>: unlabelled, scored only against a reference).</summary>
+internal sealed record Sample(string Name, string ImagePath, string? MaskPath);
 
 /// <summary>
 /// An evaluation set on disk: <c>images/NAME.ext</c> with <c>masks/NAME.png</c> (same base name, same size).
@@ -27,12 +27,16 @@ internal sealed class Dataset
     /// <summary>Photos without a mask; reported, not scored.</summary>
     public IReadOnlyList<string> Unmatched { get; }
 
-    public static Dataset Open(string directory, int? limit)
+    /// <summary>
+    /// Opens <paramref name="directory"/>. With <paramref name="labelsOptional"/> (a fidelity run against a reference
+    /// model, which needs no ground truth) a photo without a mask, or a set without masks/, is kept unlabelled.
+    /// </summary>
+    public static Dataset Open(string directory, int? limit, bool labelsOptional = false)
     {
         var root = Path.GetFullPath(directory);
         var images = Path.Combine(root, "images");
         var masks = Path.Combine(root, "masks");
-        if (!Directory.Exists(images) || !Directory.Exists(masks))
+        if (!Directory.Exists(images) || (!labelsOptional && !Directory.Exists(masks)))
         {
             throw new DirectoryNotFoundException($"'{root}' must contain images/ and masks/ folders.");
         }
@@ -49,6 +53,10 @@ internal sealed class Dataset
             if (File.Exists(mask))
             {
                 samples.Add(new Sample(name, path, mask));
+            }
+            else if (labelsOptional)
+            {
+                samples.Add(new Sample(name, path, null));
             }
             else
             {

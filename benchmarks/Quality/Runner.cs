@@ -3,7 +3,11 @@ namespace FapiHub.Quality;
 /// <summary>Runs one model over a data set and scores every prediction.</summary>
 internal sealed class Runner(Pipeline pipeline, Dataset dataset, IReadOnlyDictionary<string, GrayMask> truths, string? outputDirectory, string? overColor = null)
 {
-    public async Task<ModelEvaluation> RunAsync(string model, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="model"/> over the set; with <paramref name="mattes"/> every decoded matte is also kept there
+    /// by image name (for the fidelity comparison against a reference model).
+    /// </summary>
+    public async Task<ModelEvaluation> RunAsync(string model, CancellationToken cancellationToken, IDictionary<string, GrayMask>? mattes = null)
     {
         var evaluation = new ModelEvaluation(dataset.Name, model);
         var modelOutput = outputDirectory is null ? null : Directory.CreateDirectory(Path.Combine(outputDirectory, model)).FullName;
@@ -33,7 +37,17 @@ internal sealed class Runner(Pipeline pipeline, Dataset dataset, IReadOnlyDictio
                 await File.WriteAllBytesAsync(Path.Combine(modelOutput, sample.Name + ".png"), prediction.Png, cancellationToken);
             }
 
-            evaluation.Add(sample.Name, GrayMask.Decode(prediction.Png), truths[sample.Name], prediction.Milliseconds);
+            var matte = GrayMask.Decode(prediction.Png);
+            mattes?.Add(sample.Name, matte);
+            if (truths.TryGetValue(sample.Name, out var truth))
+            {
+                evaluation.Add(sample.Name, matte, truth, prediction.Milliseconds);
+            }
+            else
+            {
+                evaluation.Skip(sample.Name, "no ground truth (compared with the reference only)");
+            }
+
             if (overOutput is not null)
             {
                 var composite = await pipeline.ComposeOverAsync(image, model, overColor!, cancellationToken);

@@ -201,6 +201,48 @@ public sealed class QdqQuantizerTests
         Assert.Equal(!quantisedWeights, names.Contains("conv3.weight"));
     }
 
+    [Fact]
+    public void Quantize_WhenAScopeIsKeptFloat_ShouldLeaveEveryConvUnderItsPrefixFloatAndQuantiseTheRest()
+    {
+        // A float scope is a group of layers by name prefix (IS-Net: "/stage1d/", the last decoder stage), the unit of
+        // the sensitivity sweep: "conv4" spares conv4 only, whatever the other Convs are called.
+        var quantised = QdqQuantizer.Quantize(Float, Table, IntegerFlow with { FloatScopes = ["conv4"] });
+
+        var names = quantised.Graph.Initializer.Select(t => t.Name).ToHashSet();
+        Assert.Contains("conv4.weight", names);
+        Assert.DoesNotContain("c4/weight_quantized", names);
+        Assert.Contains("c1/weight_quantized", names);
+        Assert.Contains("c2/weight_quantized", names);
+
+        var input = QuantizationGraph.Input(99);
+        var expected = QuantizationGraph.Run(Float.ToByteArray(), input);
+        var actual = QuantizationGraph.Run(quantised.ToByteArray(), input);
+        Assert.True(expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max() <= 0.02f);
+    }
+
+    [Theory]
+    [InlineData("/stage1d/rebnconv1d/conv_s1/Conv", true)]
+    [InlineData("/stage1d/Add", true)]
+    [InlineData("/stage1/rebnconv1d/conv_s1/Conv", false)]
+    [InlineData("/side1/Conv", true)]
+    [InlineData("/stage2d/Add", false)]
+    public void KeepsFloat_WhenNamedOrUnderAScope_ShouldBeTrue(string node, bool expected)
+    {
+        var options = QuantizerOptions.Default with { FloatNodes = new HashSet<string>(["/side1/Conv"]), FloatScopes = ["/stage1d/"] };
+
+        Assert.Equal(expected, options.KeepsFloat(node));
+    }
+
+    [Theory]
+    [InlineData("/stage1d/rebnconv1d/conv_s1/Conv", true)]
+    [InlineData("/stage1d/rebnconvin/conv_s1/Conv", true)]
+    [InlineData("/side1/Conv", true)]
+    [InlineData("/stage2d/rebnconv1d/conv_s1/Conv", false)]
+    [InlineData("/stage1/rebnconvin/conv_s1/Conv", false)]
+    public void IsNet_WhenAskedAboutANode_ShouldKeepOnlyTheLastDecoderStageAndTheListedNodesFloat(string node, bool expected) =>
+        // The shipped recipe (ADR 11, amendment 3): the whole last decoder stage is float, the encoder's first stage is not.
+        Assert.Equal(expected, QuantizerOptions.IsNet.KeepsFloat(node));
+
     private static QuantizerOptions IntegerFlow { get; } = QuantizerOptions.Default with { IntegerDataFlow = true };
 
     private static float[] Floats(TensorProto tensor) =>

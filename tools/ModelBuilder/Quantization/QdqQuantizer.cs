@@ -151,7 +151,7 @@ public static class QdqQuantizer
         foreach (var conv in graph.Node.Where(n => n.OpType == "Conv" && n.Domain is "" or "ai.onnx"))
         {
             var name = DisplayName(conv);
-            if (options.FloatNodes.Contains(conv.Name) || (options.FloatInputConvs && graphInputs.Contains(conv.Input[0])))
+            if (options.KeepsFloat(conv.Name) || (options.FloatInputConvs && graphInputs.Contains(conv.Input[0])))
             {
                 continue;
             }
@@ -202,7 +202,7 @@ public static class QdqQuantizer
             {
                 plan.PassThrough(output, node.Input[0]);
             }
-            else if (options.IntegerDataFlow && node.OpType is "Add" && options.FloatNodes.Contains(node.Name)
+            else if (options.IntegerDataFlow && node.OpType is "Add" && options.KeepsFloat(node.Name)
                 && ConcatReachedThroughPassThrough(output) is { } concat)
             {
                 // A sum listed float has no range of its own (quantised at its own range, it moved the matte): it is
@@ -211,7 +211,7 @@ public static class QdqQuantizer
                 // tensors at the decoder's resolution, the largest of a run (ADR 11, amendment 2).
                 plan.Borrow(output, concat);
             }
-            else if (options.IntegerDataFlow && node.OpType is "Add" or "Concat" && !options.FloatNodes.Contains(node.Name)
+            else if (options.IntegerDataFlow && node.OpType is "Add" or "Concat" && !options.KeepsFloat(node.Name)
                 && inputs.Count > 1 && inputs.All(plan.IsQuantized))
             {
                 plan.Need(output, convInputs.GetValueOrDefault(output) ?? $"output of {node.OpType} '{DisplayName(node)}'");
@@ -244,7 +244,7 @@ public static class QdqQuantizer
                 }
 
                 var others = next.Input.Where(i => i.Length > 0 && i != path && !initializers.ContainsKey(i));
-                return next.OpType == "Concat" && !options.FloatNodes.Contains(next.Name) && others.All(plan.IsQuantized)
+                return next.OpType == "Concat" && !options.KeepsFloat(next.Name) && others.All(plan.IsQuantized)
                     ? next.Output[0]
                     : null;
             }

@@ -7,19 +7,49 @@ public sealed record QuantizerOptions
     public static QuantizerOptions Default { get; } = new();
 
     /// <summary>
-    /// The IS-Net recipe (docs/decisions/0011-int8-calibration.md): uint8 from the first convolution to the last
-    /// decoder stage, except the side-output convolution the API reads and the three decoder residual sums that moved
-    /// the matte most when quantised alone, measured on the 16 calibration images (not on the evaluation sets).
+    /// The IS-Net recipe (docs/decisions/0011-int8-calibration.md): uint8 from the first convolution up to the last
+    /// decoder stage, which stays float (<c>/stage1d/</c>, at half the input's resolution: its quantisation error is
+    /// what turns into speckle where the matte is near 0.5; amendment 3), as do the side-output convolution the API
+    /// reads and the decoder residual sums that moved the matte most when quantised alone. Chosen on ECSSD images
+    /// only (ecssd-wide and alphamatting are the scored sets).
     /// </summary>
     public static QuantizerOptions IsNet { get; } = new()
     {
         IntegerDataFlow = true,
         QuantizeUnfusedConvs = true,
         FloatNodes = new HashSet<string>(["/side1/Conv", "/stage1d/Add", "/stage3d/Add", "/stage4d/Add"], StringComparer.Ordinal),
+        FloatScopes = ["/stage1d/"],
     };
 
     /// <summary>Nodes (by name) kept float, e.g. a layer measured to be sensitive: a Conv keeps float weights, an Add or Concat a float output.</summary>
     public IReadOnlySet<string> FloatNodes { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Groups of nodes kept float, by name prefix (IS-Net names nodes by module path, so <c>/stage1d/</c> is the last
+    /// decoder stage): each node whose name starts with one is treated as if listed in <see cref="FloatNodes"/>. The
+    /// unit of the sensitivity sweep (ADR 11, amendment 3).
+    /// </summary>
+    public IReadOnlyList<string> FloatScopes { get; init; } = [];
+
+    /// <summary>Whether the node named <paramref name="nodeName"/> stays float: listed, or inside a float scope.</summary>
+    public bool KeepsFloat(string nodeName)
+    {
+        ArgumentNullException.ThrowIfNull(nodeName);
+        if (FloatNodes.Contains(nodeName))
+        {
+            return true;
+        }
+
+        foreach (var scope in FloatScopes)
+        {
+            if (scope.Length > 0 && nodeName.StartsWith(scope, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// Keep float the Convs that read a graph input directly (the first convolution sees the normalised pixels).
