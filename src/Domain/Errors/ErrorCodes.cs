@@ -25,10 +25,16 @@ public static class ErrorCodes
     public const string ServiceUnavailable = "service_unavailable";
     public const string InternalError = "internal_error";
 
+    // Answered only where a request asks for what they check (remove.bg's roi, and its refusal of an empty result):
+    // remove.bg's own codes, so its clients read them unchanged.
+    public const string RoiExceedsBounds = "roi_exceeds_bounds";
+    public const string RoiRegionEmpty = "roi_region_empty";
+    public const string UnknownForeground = "unknown_foreground";
+
     public static readonly IReadOnlyList<string> All =
     [
         InvalidRequest, InvalidImage, ImageTooLarge, InvalidApiKey, InvalidAdminKey, InsufficientCredits, NotFound,
         MethodNotAllowed, FileTooLarge, UnsupportedMediaType, RequestTimeout, UriTooLong, RequestHeaderFieldsTooLarge,
-        RateLimitExceeded, ServerBusy, Timeout, ServiceUnavailable, InternalError,
+        RateLimitExceeded, ServerBusy, Timeout, ServiceUnavailable, InternalError, RoiExceedsBounds, RoiRegionEmpty, UnknownForeground,
     ];
 }

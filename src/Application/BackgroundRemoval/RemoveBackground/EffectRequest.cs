@@ -17,6 +17,12 @@ public abstract record EffectRequest
     internal abstract Effect? Parse(ICollection<Error> errors);
 }
 
+/// <summary>An effect another protocol's edge has already read into the domain's terms (remove.bg's parameters).</summary>
+public sealed record ParsedEffectRequest(Effect Effect) : EffectRequest
+{
+    internal override Effect Parse(ICollection<Error> errors) => Effect;
+}
+
 /// <summary><c>/v2/rembg/</c>: transparent background.</summary>
 public sealed record CutoutRequest : EffectRequest
 {
@@ -96,9 +102,17 @@ public sealed record OutputRequest(string? Format = null, int? Quality = null, b
 {
     public static readonly OutputRequest Default = new();
 
+    /// <summary>Options another protocol's edge has already read into the domain's terms; when set, the fields above are not read.</summary>
+    public OutputOptions? Parsed { get; init; }
+
     /// <summary>The delivery options, or <c>null</c> with one error per bad field added to <paramref name="errors"/>.</summary>
     internal OutputOptions? Parse(ICollection<Error> errors)
     {
+        if (Parsed is { } parsed)
+        {
+            return parsed;
+        }
+
         var before = errors.Count;
         var format = Format?.Trim().ToUpperInvariant() switch
         {
