@@ -18,7 +18,8 @@ namespace FapiHub.Api.Controllers;
 /// <summary>
 /// remove.bg's API v1.0, a second adapter over the same core: its parameters are read into the one
 /// <see cref="RemoveBackgroundCommand"/> (same models, accounts, limits and charging as <c>/v2/rembg/</c>), and the
-/// answer is written in remove.bg's shape. A remove.bg client switches by changing only its base URL.
+/// answer is written in remove.bg's shape (the base's failures leave through ErrorResponses, which hands a remove.bg
+/// request's errors to <see cref="RemoveBgErrorResponses"/>). A remove.bg client switches by changing only its base URL.
 /// </summary>
 [Route("v1.0")]
 [RemoveBgEndpoint]
@@ -29,7 +30,7 @@ namespace FapiHub.Api.Controllers;
 [ProducesResponseType<RemoveBgErrorBody>(StatusCodes.Status429TooManyRequests, "application/json")]
 [ProducesResponseType<RemoveBgErrorBody>(StatusCodes.Status500InternalServerError, "application/json")]
 [ProducesResponseType<RemoveBgErrorBody>(StatusCodes.Status503ServiceUnavailable, "application/json")]
-public sealed class RemoveBgController(ISender sender, IRemoteImages remote) : ControllerBase
+public sealed class RemoveBgController(ISender sender, IRemoteImages remote) : ApiControllerBase
 {
     public const string TagName = "remove.bg compatible";
 
@@ -51,7 +52,7 @@ public sealed class RemoveBgController(ISender sender, IRemoteImages remote) : C
         var fields = await RemoveBgFields.ReadAsync(Request, cancellationToken);
         if (!fields.IsSuccess)
         {
-            return RemoveBgErrorResponses.ToActionResult([fields.Error!]);
+            return Failure(fields.Error!);
         }
 
         var call = RemoveBgRequest.Parse(fields.Value, out var errors);
@@ -63,7 +64,7 @@ public sealed class RemoveBgController(ISender sender, IRemoteImages remote) : C
         var image = await BytesOf(call.Value.Image, cancellationToken);
         if (!image.IsSuccess)
         {
-            return RemoveBgErrorResponses.ToActionResult([image.Error!]);
+            return Failure(image.Error!);
         }
 
         var picture = ReadOnlyMemory<byte>.Empty;
@@ -72,7 +73,7 @@ public sealed class RemoveBgController(ISender sender, IRemoteImages remote) : C
             var fetched = await BytesOf(source, cancellationToken);
             if (!fetched.IsSuccess)
             {
-                return RemoveBgErrorResponses.ToActionResult([fetched.Error!]);
+                return Failure(fetched.Error!);
             }
 
             picture = fetched.Value;
@@ -83,7 +84,7 @@ public sealed class RemoveBgController(ISender sender, IRemoteImages remote) : C
         var result = await sender.Send(command, cancellationToken);
         if (!result.IsSuccess)
         {
-            return RemoveBgErrorResponses.ToActionResult([result.Error!]);
+            return Failure(result.Error!);
         }
 
         var processed = result.Value;
@@ -122,7 +123,7 @@ public sealed class RemoveBgController(ISender sender, IRemoteImages remote) : C
         var usage = await sender.Send(new GetUsageQuery(User.FindFirstValue(ClaimTypes.NameIdentifier)!), cancellationToken);
         if (!usage.IsSuccess)
         {
-            return RemoveBgErrorResponses.ToActionResult([usage.Error!]);
+            return Failure(usage.Error!);
         }
 
         var report = usage.Value;
