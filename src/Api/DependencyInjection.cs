@@ -284,6 +284,7 @@ public static class DependencyInjection
             options.OperationFilter<SecurityRequirementOperationFilter>();
             options.OperationFilter<FormEnumsOperationFilter>();
             options.OperationFilter<ErrorExamplesOperationFilter>();
+            options.OperationFilter<RemoveBgRequestBodyOperationFilter>();
             options.OperationFilter<RequestBodyRequiredOperationFilter>();
             options.SchemaFilter<ErrorCodeSchemaFilter>();
             options.DocumentFilter<TrailingSlashPathsDocumentFilter>();

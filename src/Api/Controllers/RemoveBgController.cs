@@ -47,7 +47,7 @@ public sealed class RemoveBgController(ISender sender, IRemoteImages remote) : A
     [RequestFormLimits(ValueLengthLimit = int.MaxValue, MultipartBodyLengthLimit = long.MaxValue)]
     [ProducesResponseType<RemoveBgResult>(StatusCodes.Status200OK, "application/json", "image/png", "image/jpeg", "image/webp", "application/zip")]
     [ProducesResponseType<RemoveBgErrorBody>(StatusCodes.Status402PaymentRequired, "application/json")]
-    public async Task<IActionResult> RemoveBackground(CancellationToken cancellationToken)
+    public async Task<IActionResult> RemoveBg(CancellationToken cancellationToken)
     {
         var fields = await RemoveBgFields.ReadAsync(Request, cancellationToken);
         if (!fields.IsSuccess)
@@ -118,7 +118,7 @@ public sealed class RemoveBgController(ISender sender, IRemoteImages remote) : A
     /// </remarks>
     [HttpGet("account")]
     [ProducesResponseType<RemoveBgAccount>(StatusCodes.Status200OK, "application/json")]
-    public async Task<IActionResult> Account(CancellationToken cancellationToken)
+    public async Task<IActionResult> GetAccount(CancellationToken cancellationToken)
     {
         var usage = await sender.Send(new GetUsageQuery(User.FindFirstValue(ClaimTypes.NameIdentifier)!), cancellationToken);
         if (!usage.IsSuccess)
