@@ -5,7 +5,9 @@ using FapiHub.Application.Accounts.Plans;
 using FapiHub.Application.Abstractions.BackgroundRemoval;
 using FapiHub.Application.BackgroundRemoval.RemoveBackground;
 using FapiHub.Domain.Accounts;
+using FapiHub.Domain.BackgroundRemoval;
 using FapiHub.Domain.Common;
+using FapiHub.Domain.Imaging;
 using FapiHub.Infrastructure;
 using FapiHub.Infrastructure.BackgroundRemoval.Onnx;
 using FapiHub.Infrastructure.BackgroundRemoval.Scheduling;
@@ -96,7 +98,7 @@ internal sealed class Pipeline : IAsyncDisposable
     /// <summary>Sends one mask command; the time is wall clock around <c>Send</c> (decode, inference, upsampling, PNG encode).</summary>
     public async Task<Result<Prediction>> PredictAsync(byte[] image, string model, CancellationToken cancellationToken)
     {
-        var command = new RemoveBackgroundCommand(image, model, new MaskRequest(), OutputRequest.Default);
+        var command = new RemoveBackgroundCommand(image, model, new MaskEffect(), OutputOptions.Default);
         var started = Stopwatch.GetTimestamp();
         var result = await _sender.Send(command, cancellationToken);
         var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
@@ -115,7 +117,12 @@ internal sealed class Pipeline : IAsyncDisposable
     /// </summary>
     public async Task<Result<byte[]>> ComposeOverAsync(byte[] image, string model, string color, CancellationToken cancellationToken)
     {
-        var command = new RemoveBackgroundCommand(image, model, new ColorRequest(color), OutputRequest.Default);
+        if (!Rgba.TryParse(color, out var background))
+        {
+            throw new ArgumentException($"'{color}' is not a colour: {Rgba.Forms}.", nameof(color));
+        }
+
+        var command = new RemoveBackgroundCommand(image, model, new ColorEffect(background), OutputOptions.Default);
         var result = await _sender.Send(command, cancellationToken);
         if (!result.IsSuccess)
         {

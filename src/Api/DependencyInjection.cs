@@ -5,12 +5,14 @@ using FapiHub.Api.Authentication;
 using FapiHub.Api.Errors;
 using FapiHub.Api.Http;
 using FapiHub.Api.OpenApi;
-using FapiHub.Api.RemoveBg;
+using FapiHub.Api.Protocols.FapiHubV2;
+using FapiHub.Api.Protocols.RemoveBg;
 using FapiHub.Application.Abstractions.Accounts;
 using FapiHub.Application.Common;
 using FapiHub.Application.Common.Startup;
 using FapiHub.Application.Common.Telemetry;
 using FapiHub.Domain.Common;
+using FapiHub.Domain.Errors;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
@@ -20,7 +22,6 @@ using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using OpenTelemetry.Metrics;
-using DomainErrors = FapiHub.Domain.Errors.Errors;
 
 namespace FapiHub.Api;
 
@@ -30,6 +31,7 @@ public static class DependencyInjection
     public static IServiceCollection AddApi(this IServiceCollection services, IConfiguration configuration)
     {
         AddControllers(services);
+        AddProtocols(services);
         AddErrorHandling(services);
         AddAuthentication(services, configuration);
         AddLimits(services);
@@ -41,6 +43,10 @@ public static class DependencyInjection
         services.AddSingleton<IRemoteImages, NoRemoteImages>();
         return services;
     }
+
+    /// <summary>Each wire protocol's mapping from its fields to the typed commands; a second protocol adds its own beside it.</summary>
+    private static void AddProtocols(IServiceCollection services) =>
+        services.AddSingleton<FapiHubV2FormMapping>();
 
     /// <summary>Prometheus metrics at /metrics: ASP.NET Core's request metrics (by route and status), the FapiHub meter and the runtime's.</summary>
     private static void AddObservability(IServiceCollection services) =>

@@ -1,5 +1,4 @@
 using FapiHub.Application.Accounts.Plans;
-using FapiHub.Application.BackgroundRemoval.RemoveBackground;
 using FapiHub.Application.Common;
 using FapiHub.Application.Common.Behaviors;
 using FapiHub.Application.Common.Startup;
@@ -32,7 +31,6 @@ public static class DependencyInjection
         }).ValidateOnStart();
         services.AddCheckedOptions<RateLimitingOptions, RateLimitingOptionsValidator>(configuration.GetSection(RateLimitingOptions.SectionName));
         services.AddSingleton<PlanCatalog>();
-        services.AddSingleton<RemoveBackgroundRequestParser>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<FapiHubMetrics>(); // needs the host's IMeterFactory (AddMetrics)
         return services;

@@ -98,6 +98,21 @@ public sealed class LayerDependencyTests
         Assert.True(result.IsSuccessful, string.Join(", ", result.FailingTypeNames ?? []));
     }
 
+    [Fact]
+    public void DomainErrors_WhenCompiled_ShouldHoldNoRefusalOfTheHttpExchange()
+    {
+        // Method, media type, URL length, header size and header timeout are HTTP's, answered by the Api's TransportErrors.
+        string[] transport = ["MethodNotAllowed", "UnsupportedMediaType", "RequestTimeout", "UriTooLong", "HeadersTooLarge", "RequestHeadersTooLarge", "RequestHeaderFieldsTooLarge", "JsonRequired"];
+
+        var names = Enum.GetNames<FapiHub.Domain.Common.ErrorType>()
+            .Concat(DomainAssembly.GetTypes()
+                .Where(t => t.Namespace == "FapiHub.Domain.Errors")
+                .SelectMany(t => t.GetMembers(BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly))
+                .Select(m => m.Name));
+
+        Assert.Empty(names.Intersect(transport, StringComparer.Ordinal));
+    }
+
     private static Assembly AssemblyOf(string layer) => layer switch
     {
         Domain => DomainAssembly,

@@ -1,8 +1,9 @@
 using System.Text.Json.Nodes;
+using FapiHub.Api.Errors;
 using FapiHub.Application.Common;
 using FapiHub.Domain.Common;
+using FapiHub.Domain.Errors;
 using FapiHub.Tests.Shared;
-using DomainErrors = FapiHub.Domain.Errors.Errors;
 
 namespace FapiHub.ContractTests;
 
@@ -13,20 +14,34 @@ namespace FapiHub.ContractTests;
 public sealed class OpenApiErrorExampleTests
 {
     /// <summary>
-    /// What the catalogue says for each documented status, built here from the factories rather than read from the
-    /// document filter, so a filter that stopped using the catalogue would fail this test.
+    /// What the catalogues say for each documented status of the image endpoints, built here from the factories rather
+    /// than read from the document filter, so a filter that stopped using the catalogues would fail this test.
     /// </summary>
-    private static readonly Dictionary<string, Error> Catalogue = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, Error> Image = new(StringComparer.Ordinal)
     {
         ["400"] = DomainErrors.Image.Undecodable("the JPEG data ends before the last row (truncated or damaged)"),
         ["401"] = DomainErrors.Auth.InvalidApiKey,
         ["402"] = DomainErrors.Accounts.InsufficientCredits,
         ["404"] = DomainErrors.General.NotFound("/v2/rembg/unknown"),
         ["413"] = DomainErrors.Request.FileTooLarge(new LimitsOptions().MaxUploadBytes),
-        ["415"] = DomainErrors.Request.UnsupportedMediaType("application/json"),
+        ["415"] = TransportErrors.UnsupportedMediaType("application/json"),
         ["429"] = DomainErrors.Accounts.RateLimited(150, 1),
         ["500"] = DomainErrors.General.Internal,
         ["503"] = DomainErrors.Inference.ServerBusy(2),
+    };
+
+    /// <summary><c>/v2/usage</c> runs no model: its 503 is the account store's.</summary>
+    private static readonly Dictionary<string, Error> Usage = new(Image, StringComparer.Ordinal)
+    {
+        ["503"] = DomainErrors.Accounts.StoreUnavailable,
+    };
+
+    /// <summary>The admin API: JSON bodies, the admin key, keys by id.</summary>
+    private static readonly Dictionary<string, Error> Admin = new(Usage, StringComparer.Ordinal)
+    {
+        ["400"] = DomainErrors.Request.InvalidField("amount", "Field 'amount' must be a whole number (a JSON number, without quotes or decimals)."),
+        ["401"] = DomainErrors.Accounts.InvalidAdminKey,
+        ["404"] = DomainErrors.Accounts.NotFound("key_3f9a1c2b7d4e8f60"),
     };
 
     [Fact]
@@ -37,10 +52,10 @@ public sealed class OpenApiErrorExampleTests
         var examples = ErrorExamples(document).ToList();
 
         Assert.NotEmpty(examples);
-        Assert.Equal(Catalogue.Keys.Order(StringComparer.Ordinal), examples.Select(e => e.Status).Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal(Image.Keys.Order(StringComparer.Ordinal), examples.Select(e => e.Status).Distinct().Order(StringComparer.Ordinal));
         Assert.All(examples, example =>
         {
-            var expected = Catalogue[example.Status];
+            var expected = CatalogueFor(example.Where)[example.Status];
             var error = example.Body["error"]!;
 
             // The place rides along in both tuples so a failure names the operation whose example drifted.
@@ -49,6 +64,12 @@ public sealed class OpenApiErrorExampleTests
                 (example.Where, error["code"]!.GetValue<string>(), error["message"]!.GetValue<string>(), error["retry_after"]?.GetValue<int>()));
         });
     }
+
+    /// <summary>The errors an operation can really answer, by its path (<c>"POST /v2/admin/keys 400"</c>).</summary>
+    private static Dictionary<string, Error> CatalogueFor(string where) =>
+        where.Contains(" /v2/admin/", StringComparison.Ordinal) ? Admin
+        : where.Contains(" /v2/usage", StringComparison.Ordinal) ? Usage
+        : Image;
 
     /// <summary>Every example under an error status (4xx, 5xx) of every operation, with where it was found.</summary>
     private static IEnumerable<(string Where, string Status, JsonNode Body)> ErrorExamples(JsonNode document)

@@ -166,6 +166,35 @@ public sealed class ErrorResponseTests(FapiHubFactory factory)
         await Http.AssertEnvelope(response, HttpStatusCode.UnsupportedMediaType, "unsupported_media_type");
     }
 
+    [Fact]
+    public async Task Post_WhenTwoFieldsAreInvalid_ShouldBe400ReportingBothInOneEnvelope()
+    {
+        using var client = factory.CreateAuthenticatedClient();
+        using var form = Http.Form(Png).With(("top_color", "#12345"), ("bottom_color", "nope"));
+
+        using var response = await client.PostAsync("/v2/rembg/gradient/", form);
+
+        // message stays the first field's (what a client reading one message already saw); errors lists every field.
+        var message = await Http.AssertEnvelope(response, HttpStatusCode.BadRequest, "invalid_request");
+        using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var errors = json.RootElement.GetProperty("error").GetProperty("errors").EnumerateArray().ToList();
+        Assert.Equal(["top_color", "bottom_color"], errors.Select(e => e.GetProperty("field").GetString()));
+        Assert.Equal(message, errors[0].GetProperty("message").GetString());
+        Assert.Contains("'nope'", errors[1].GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Post_WhenOneFieldIsInvalid_ShouldBe400WithoutAnErrorsList()
+    {
+        using var client = factory.CreateAuthenticatedClient();
+
+        using var response = await client.PostAsync("/v2/rembg/blur/", Http.Form(Png).With(("radius", "0")));
+
+        await Http.AssertEnvelope(response, HttpStatusCode.BadRequest, "invalid_request");
+        using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.False(json.RootElement.GetProperty("error").TryGetProperty("errors", out _));
+    }
+
     [Theory]
     [InlineData("/v2/rembg/blur/", "radius", "0")]
     [InlineData("/v2/rembg/blur/", "radius", "51")]

@@ -3,9 +3,9 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using FapiHub.Api.Errors;
+using FapiHub.Domain.Errors;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
-using DomainErrors = FapiHub.Domain.Errors.Errors;
 
 namespace FapiHub.Api.Authentication;
 

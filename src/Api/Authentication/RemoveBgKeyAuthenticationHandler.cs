@@ -1,5 +1,5 @@
 using System.Text.Encodings.Web;
-using FapiHub.Api.RemoveBg;
+using FapiHub.Api.Protocols.RemoveBg;
 using FapiHub.Application.Abstractions.Accounts;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;

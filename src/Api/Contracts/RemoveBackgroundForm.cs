@@ -1,15 +1,14 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
-using FapiHub.Application.BackgroundRemoval.RemoveBackground;
 using FapiHub.Domain.BackgroundRemoval;
 using FapiHub.Domain.Imaging;
 using Microsoft.AspNetCore.Mvc;
 
 namespace FapiHub.Api.Contracts;
 
-// The forms only bind and document fields: validation is the Application's (RemoveBackgroundRequestParser), so DataAnnotations
-// here feed the OpenAPI document and are not enforced by MVC (see AddControllers). Their numbers are the Domain's constants,
-// the same ones the parser checks and names in its messages.
+// The forms only bind and document fields: FapiHubV2FormMapping checks them and turns them into domain values, so
+// DataAnnotations here feed the OpenAPI document and are not enforced by MVC (see AddControllers). Their numbers are the
+// Domain's constants, the same ones the mapping checks and names in its messages.
 
 /// <summary>Fields every image endpoint accepts: the image and how to deliver the result.</summary>
 public abstract class ImageForm
@@ -40,8 +39,6 @@ public abstract class ImageForm
     [DefaultValue(OutputOptions.DefaultCropMargin)]
     [Description("Pixels kept around the subject when crop=true.")]
     public int? CropMargin { get; set; }
-
-    public OutputRequest ToOutput() => new(Format, Quality, Crop, CropMargin);
 }
 
 /// <summary>The form of <c>/v2/rembg/</c> and <c>/v2/rembg/mask/</c>.</summary>

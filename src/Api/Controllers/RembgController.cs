@@ -4,8 +4,10 @@ using FapiHub.Api.Contracts;
 using FapiHub.Api.Errors;
 using FapiHub.Api.Http;
 using FapiHub.Api.OpenApi;
+using FapiHub.Api.Protocols.FapiHubV2;
 using FapiHub.Application.BackgroundRemoval.RemoveBackground;
 using FapiHub.Application.Common;
+using FapiHub.Domain.Common;
 using Mediator;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -13,8 +15,8 @@ using Microsoft.AspNetCore.Mvc;
 namespace FapiHub.Api.Controllers;
 
 /// <summary>
-/// FapiHub's v2 image endpoints. Each action only binds its form into the one <see cref="RemoveBackgroundCommand"/>
-/// with its effect; the pipeline does the rest. <c>model</c> is bound only where FapiHub supports it (/rembg and /mask);
+/// FapiHub's v2 image endpoints. Each action binds its form, <see cref="FapiHubV2FormMapping"/> turns it into the one
+/// typed <see cref="RemoveBackgroundCommand"/> (or every field error at once), and the pipeline does the rest. <c>model</c> is bound only where FapiHub supports it (/rembg and /mask);
 /// on the effect endpoints a <c>model</c> field is ignored, as the hosted API does, so clients that always send it keep
 /// working.
 /// </summary>
@@ -35,48 +37,53 @@ namespace FapiHub.Api.Controllers;
 [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status429TooManyRequests, "application/json")]
 [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status500InternalServerError, "application/json")]
 [ProducesResponseType<ErrorEnvelope>(StatusCodes.Status503ServiceUnavailable, "application/json")]
-public sealed class RembgController(ISender sender) : ApiControllerBase
+public sealed class RembgController(ISender sender, FapiHubV2FormMapping mapping) : ApiControllerBase
 {
     /// <summary>Remove the background.</summary>
     /// <remarks>The photo with a transparent background (RGBA, straight alpha), the size of the (EXIF-oriented) input unless crop=true.</remarks>
     [HttpPost]
     public Task<IActionResult> RemoveBackground([FromForm] RemoveBackgroundForm form, CancellationToken cancellationToken) =>
-        Send(form, form.Model, new CutoutRequest(), cancellationToken);
+        Send(form.Image, image => mapping.Cutout(form, image), cancellationToken);
 
     /// <summary>Predict the mask.</summary>
     /// <remarks>The alpha matte as 8-bit grayscale: white = subject, black = background.</remarks>
     [HttpPost("mask")]
     public Task<IActionResult> Mask([FromForm] RemoveBackgroundForm form, CancellationToken cancellationToken) =>
-        Send(form, form.Model, new MaskRequest(), cancellationToken);
+        Send(form.Image, image => mapping.Mask(form, image), cancellationToken);
 
     /// <summary>Blur the background.</summary>
     /// <remarks>The subject stays sharp; the background is Gaussian-blurred without the subject's colours bleeding into it. Opaque.</remarks>
     [HttpPost("blur")]
     public Task<IActionResult> Blur([FromForm] BlurForm form, CancellationToken cancellationToken) =>
-        Send(form, null, new BlurRequest(form.Radius), cancellationToken);
+        Send(form.Image, image => mapping.Blur(form, image), cancellationToken);
 
     /// <summary>Replace the background with a colour.</summary>
     /// <remarks>The subject over a solid <c>bgcolor</c> (e.g. <c>255, 140, 0</c> or <c>#FF8C00</c>); an alpha below 255 keeps the background see-through.</remarks>
     [HttpPost("color")]
     public Task<IActionResult> Color([FromForm] ColorForm form, CancellationToken cancellationToken) =>
-        Send(form, null, new ColorRequest(form.BgColor), cancellationToken);
+        Send(form.Image, image => mapping.Color(form, image), cancellationToken);
 
     /// <summary>Replace the background with a vertical gradient.</summary>
     /// <remarks>The subject over a linear gradient from <c>top_color</c> to <c>bottom_color</c> (same colour forms as <c>bgcolor</c>).</remarks>
     [HttpPost("gradient")]
     public Task<IActionResult> Gradient([FromForm] GradientForm form, CancellationToken cancellationToken) =>
-        Send(form, null, new GradientRequest(form.TopColor, form.BottomColor), cancellationToken);
+        Send(form.Image, image => mapping.Gradient(form, image), cancellationToken);
 
     /// <summary>Cut out with a drop shadow.</summary>
     /// <remarks>Transparent background with a soft shadow; the canvas grows where needed so the shadow is not clipped.</remarks>
     [HttpPost("shadow")]
     public Task<IActionResult> Shadow([FromForm] ShadowForm form, CancellationToken cancellationToken) =>
-        Send(form, null, new ShadowRequest(form.OffsetX, form.OffsetY, form.BlurRadius, form.ShadowColor), cancellationToken);
+        Send(form.Image, image => mapping.Shadow(form, image), cancellationToken);
 
-    private async Task<IActionResult> Send(ImageForm form, string? model, EffectRequest effect, CancellationToken cancellationToken)
+    private async Task<IActionResult> Send(IFormFile? upload, Func<ReadOnlyMemory<byte>, Result<RemoveBackgroundCommand>> map, CancellationToken cancellationToken)
     {
-        var image = await UploadedFile.ReadAsync(form.Image, cancellationToken);
-        var result = await sender.Send(new RemoveBackgroundCommand(image, model, effect, form.ToOutput()), cancellationToken);
+        var command = map(await UploadedFile.ReadAsync(upload, cancellationToken));
+        if (!command.IsSuccess)
+        {
+            return Failure(command.Error!);
+        }
+
+        var result = await sender.Send(command.Value, cancellationToken);
         if (!result.IsSuccess)
         {
             return Failure(result.Error!);

@@ -3,7 +3,8 @@ using System.Security.Claims;
 using FapiHub.Api.Authentication;
 using FapiHub.Api.Contracts;
 using FapiHub.Api.Http;
-using FapiHub.Api.RemoveBg;
+using FapiHub.Api.Protocols.RemoveBg;
+using FapiHub.Application.Abstractions.BackgroundRemoval;
 using FapiHub.Application.Accounts.GetUsage;
 using FapiHub.Application.BackgroundRemoval.RemoveBackground;
 using FapiHub.Application.Common;
@@ -30,7 +31,7 @@ namespace FapiHub.Api.Controllers;
 [ProducesResponseType<RemoveBgErrorBody>(StatusCodes.Status429TooManyRequests, "application/json")]
 [ProducesResponseType<RemoveBgErrorBody>(StatusCodes.Status500InternalServerError, "application/json")]
 [ProducesResponseType<RemoveBgErrorBody>(StatusCodes.Status503ServiceUnavailable, "application/json")]
-public sealed class RemoveBgController(ISender sender, IRemoteImages remote) : ApiControllerBase
+public sealed class RemoveBgController(ISender sender, IRemoteImages remote, IModelCatalog catalog) : ApiControllerBase
 {
     public const string TagName = "remove.bg compatible";
 
@@ -79,8 +80,8 @@ public sealed class RemoveBgController(ISender sender, IRemoteImages remote) : A
             picture = fetched.Value;
         }
 
-        var command = new RemoveBackgroundCommand(
-            image.Value, null, new ParsedEffectRequest(call.Value.Effect(picture)), new OutputRequest { Parsed = call.Value.Output });
+        // remove.bg has no model parameter: its clients get the server's default model.
+        var command = new RemoveBackgroundCommand(image.Value, catalog.DefaultModel, call.Value.Effect(picture), call.Value.Output);
         var result = await sender.Send(command, cancellationToken);
         if (!result.IsSuccess)
         {

@@ -1,7 +1,7 @@
 using FapiHub.Api.Http;
 using FapiHub.Application.Abstractions.Accounts;
+using FapiHub.Domain.Errors;
 using Microsoft.AspNetCore.Diagnostics;
-using DomainErrors = FapiHub.Domain.Errors.Errors;
 
 namespace FapiHub.Api.Errors;
 

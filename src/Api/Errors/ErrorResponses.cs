@@ -3,13 +3,13 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using FapiHub.Api.Controllers;
 using FapiHub.Api.Http;
-using FapiHub.Api.RemoveBg;
+using FapiHub.Api.Protocols.RemoveBg;
 using FapiHub.Application.Common;
 using FapiHub.Application.Common.Telemetry;
 using FapiHub.Domain.Common;
+using FapiHub.Domain.Errors;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
-using DomainErrors = FapiHub.Domain.Errors.Errors;
 
 namespace FapiHub.Api.Errors;
 
@@ -32,18 +32,13 @@ public static class ErrorResponses
     public static int StatusCodeOf(Error error)
     {
         ArgumentNullException.ThrowIfNull(error);
-        return error.Type switch
+        return TransportErrors.StatusCodeOf(error) ?? error.Type switch
         {
             ErrorType.Validation => StatusCodes.Status400BadRequest,
             ErrorType.Unauthorized => StatusCodes.Status401Unauthorized,
             ErrorType.PaymentRequired => StatusCodes.Status402PaymentRequired,
             ErrorType.NotFound => StatusCodes.Status404NotFound,
-            ErrorType.MethodNotAllowed => StatusCodes.Status405MethodNotAllowed,
-            ErrorType.RequestTimeout => StatusCodes.Status408RequestTimeout,
             ErrorType.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
-            ErrorType.UriTooLong => StatusCodes.Status414UriTooLong,
-            ErrorType.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
-            ErrorType.RequestHeadersTooLarge => StatusCodes.Status431RequestHeaderFieldsTooLarge,
             ErrorType.RateLimited or ErrorType.QuotaExhausted => StatusCodes.Status429TooManyRequests,
             ErrorType.Unavailable => StatusCodes.Status503ServiceUnavailable,
             _ => StatusCodes.Status500InternalServerError,
@@ -63,9 +58,9 @@ public static class ErrorResponses
         {
             StatusCodes.Status401Unauthorized => DomainErrors.Auth.InvalidApiKey,
             StatusCodes.Status404NotFound => DomainErrors.General.NotFound(path),
-            StatusCodes.Status405MethodNotAllowed => DomainErrors.General.MethodNotAllowed(context.Request.Method, path),
-            StatusCodes.Status415UnsupportedMediaType when TakesJson(context) => DomainErrors.Request.JsonRequired(context.Request.ContentType),
-            StatusCodes.Status415UnsupportedMediaType => DomainErrors.Request.UnsupportedMediaType(context.Request.ContentType),
+            StatusCodes.Status405MethodNotAllowed => TransportErrors.MethodNotAllowed(context.Request.Method, path),
+            StatusCodes.Status415UnsupportedMediaType when TakesJson(context) => TransportErrors.JsonRequired(context.Request.ContentType),
+            StatusCodes.Status415UnsupportedMediaType => TransportErrors.UnsupportedMediaType(context.Request.ContentType),
             >= 500 => DomainErrors.General.Internal,
             _ => ForRejection(statusCode, string.Create(CultureInfo.InvariantCulture, $"it was rejected with status {statusCode}."), limits),
         };
@@ -77,10 +72,10 @@ public static class ErrorResponses
     /// </summary>
     internal static Error ForRejection(int statusCode, string detail, LimitsOptions limits) => statusCode switch
     {
-        StatusCodes.Status408RequestTimeout => DomainErrors.Request.Timeout(limits.RequestHeadersTimeoutSeconds),
+        StatusCodes.Status408RequestTimeout => TransportErrors.RequestTimeout(limits.RequestHeadersTimeoutSeconds),
         _ when UploadLimit.IsExceeded(statusCode) => UploadLimit.Error(limits),
-        StatusCodes.Status414UriTooLong => DomainErrors.Request.UriTooLong,
-        StatusCodes.Status431RequestHeaderFieldsTooLarge => DomainErrors.Request.HeadersTooLarge,
+        StatusCodes.Status414UriTooLong => TransportErrors.UriTooLong,
+        StatusCodes.Status431RequestHeaderFieldsTooLarge => TransportErrors.HeadersTooLarge,
 
         // Everything else the server refuses is the client's doing, 505 (an HTTP version it does not speak) included.
         _ => DomainErrors.Request.Malformed(detail),
@@ -88,7 +83,16 @@ public static class ErrorResponses
 
     /// <summary>The envelope's bytes, for writers that have no <see cref="HttpContext"/> (Kestrel's own rejections).</summary>
     internal static byte[] EnvelopeBytes(Error error, string requestId) =>
-        JsonSerializer.SerializeToUtf8Bytes(new ErrorEnvelope(new ErrorBody(error.Code, error.Message, requestId, error.RetryAfterSeconds)), JsonOptions);
+        JsonSerializer.SerializeToUtf8Bytes(Envelope(error, requestId), JsonOptions);
+
+    /// <summary>The envelope of <paramref name="error"/>: every answer's body, whoever writes it.</summary>
+    private static ErrorEnvelope Envelope(Error error, string requestId) =>
+        new(new ErrorBody(
+            error.Code,
+            error.Message,
+            requestId,
+            error.RetryAfterSeconds,
+            error.FieldErrors.Count == 0 ? null : [.. error.FieldErrors.Select(e => new FieldErrorBody(e.Field ?? string.Empty, e.Message))]));
 
     /// <summary>
     /// Whether the request is for the admin API, which reads JSON rather than the image form: its 415 says so. By
@@ -120,8 +124,7 @@ public static class ErrorResponses
             response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
         }
 
-        var envelope = new ErrorEnvelope(new ErrorBody(error.Code, error.Message, context.TraceIdentifier, error.RetryAfterSeconds));
-        return response.WriteAsJsonAsync(envelope, JsonOptions, "application/json; charset=utf-8", context.RequestAborted);
+        return response.WriteAsJsonAsync(Envelope(error, context.TraceIdentifier), JsonOptions, "application/json; charset=utf-8", context.RequestAborted);
     }
 
     /// <summary>An MVC result that writes through <see cref="WriteAsync"/>.</summary>

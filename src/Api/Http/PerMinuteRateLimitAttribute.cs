@@ -2,14 +2,14 @@ using System.Globalization;
 using System.Security.Claims;
 using FapiHub.Api.Authentication;
 using FapiHub.Api.Errors;
-using FapiHub.Api.RemoveBg;
+using FapiHub.Api.Protocols.RemoveBg;
 using FapiHub.Application.Abstractions.Accounts;
 using FapiHub.Application.Accounts.Plans;
 using FapiHub.Application.Common.Telemetry;
+using FapiHub.Domain.Errors;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.Extensions.Options;
-using DomainErrors = FapiHub.Domain.Errors.Errors;
 
 namespace FapiHub.Api.Http;
 

@@ -1,7 +1,7 @@
 using FapiHub.Application.Common;
 using FapiHub.Domain.Common;
+using FapiHub.Domain.Errors;
 using Microsoft.Extensions.Options;
-using DomainErrors = FapiHub.Domain.Errors.Errors;
 
 namespace FapiHub.Api.Http;
 

@@ -2,7 +2,7 @@ using System.ComponentModel;
 using System.Reflection;
 using System.Text.Json.Nodes;
 using FapiHub.Api.Contracts;
-using FapiHub.Api.RemoveBg;
+using FapiHub.Api.Protocols.RemoveBg;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;

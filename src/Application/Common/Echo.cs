@@ -1,7 +1,7 @@
 namespace FapiHub.Application.Common;
 
 /// <summary>Quoting a client's value back in an error message: enough to recognise it, never a wall of text.</summary>
-internal static class Echo
+public static class Echo
 {
     private const int MaxLength = 40;
 

@@ -59,7 +59,7 @@ public sealed record GradientEffect(Rgba Top, Rgba Bottom) : Effect
 /// </summary>
 public sealed record ShadowEffect(int OffsetX, int OffsetY, int BlurRadius, Rgba Color) : Effect
 {
-    // The one place for the shadow's defaults and ranges: the parser, its messages and the form's OpenAPI attributes read them.
+    // The one place for the shadow's defaults and ranges: the edge mappings, their messages, the validator and the form's OpenAPI attributes read them.
     public const int DefaultOffsetX = 0;
     public const int DefaultOffsetY = 10;
     public const int MaxOffset = 1000;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using FapiHub.Domain.Common;
+using FapiHub.Domain.Errors;
 using FapiHub.Domain.Imaging;
-using DomainErrors = FapiHub.Domain.Errors.Errors;
 
 namespace FapiHub.Domain.BackgroundRemoval;
 

@@ -12,4 +12,10 @@ public sealed record Error(string Code, string Message, ErrorType Type)
 
     /// <summary>The request field at fault, for validation errors.</summary>
     public string? Field { get; init; }
+
+    /// <summary>
+    /// Every field error of the request when more than one field is at fault, this one (the first) included; empty
+    /// otherwise. A client fixes its call in one round trip instead of one per field.
+    /// </summary>
+    public IReadOnlyList<Error> FieldErrors { get; init; } = [];
 }

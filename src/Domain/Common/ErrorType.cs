@@ -1,8 +1,8 @@
 namespace FapiHub.Domain.Common;
 
 /// <summary>
-/// The family an expected failure belongs to. The HTTP edge maps each family to a status code in one place;
-/// nothing below the edge knows about HTTP.
+/// The family an expected failure belongs to. Each protocol's edge maps each family to its status in one place;
+/// nothing below the edge knows about HTTP (the exchange's own refusals are the Api's TransportErrors).
 /// </summary>
 public enum ErrorType
 {
@@ -11,16 +11,9 @@ public enum ErrorType
     PaymentRequired,
     RateLimited,
     NotFound,
-    MethodNotAllowed,
     PayloadTooLarge,
-    UnsupportedMediaType,
     Unavailable,
     Unexpected,
-
-    // Rejections of the HTTP exchange itself (Kestrel's 408, 414, 431), appended so the values above keep their numbers.
-    RequestTimeout,
-    UriTooLong,
-    RequestHeadersTooLarge,
 
     /// <summary>
     /// A plan's monthly images used up: 429 on FapiHub's routes (as FapiHub answers), 402 on remove.bg's, whose

@@ -1,8 +1,8 @@
 namespace FapiHub.Domain.Errors;
 
 /// <summary>
-/// Every <c>error.code</c> the API can answer: part of the public contract (the OpenAPI document lists them as an
-/// enum), so a code is added here, never invented at a call site.
+/// Every <c>error.code</c> of the Domain's catalogue: part of the public contract (the OpenAPI document lists them,
+/// with the Api's transport codes, as an enum), so a code is added here, never invented at a call site.
 /// </summary>
 public static class ErrorCodes
 {
@@ -13,12 +13,7 @@ public static class ErrorCodes
     public const string InvalidAdminKey = "invalid_admin_key";
     public const string InsufficientCredits = "insufficient_credits";
     public const string NotFound = "not_found";
-    public const string MethodNotAllowed = "method_not_allowed";
     public const string FileTooLarge = "file_too_large";
-    public const string UnsupportedMediaType = "unsupported_media_type";
-    public const string RequestTimeout = "request_timeout";
-    public const string UriTooLong = "uri_too_long";
-    public const string RequestHeaderFieldsTooLarge = "request_header_fields_too_large";
     public const string RateLimitExceeded = "rate_limit_exceeded";
     public const string ServerBusy = "server_busy";
     public const string Timeout = "timeout";
@@ -34,7 +29,6 @@ public static class ErrorCodes
     public static readonly IReadOnlyList<string> All =
     [
         InvalidRequest, InvalidImage, ImageTooLarge, InvalidApiKey, InvalidAdminKey, InsufficientCredits, NotFound,
-        MethodNotAllowed, FileTooLarge, UnsupportedMediaType, RequestTimeout, UriTooLong, RequestHeaderFieldsTooLarge,
-        RateLimitExceeded, ServerBusy, Timeout, ServiceUnavailable, InternalError, RoiExceedsBounds, RoiRegionEmpty, UnknownForeground,
+        FileTooLarge, RateLimitExceeded, ServerBusy, Timeout, ServiceUnavailable, InternalError, RoiExceedsBounds, RoiRegionEmpty, UnknownForeground,
     ];
 }

@@ -18,7 +18,7 @@ public enum OutputFormat
 /// <param name="Crop">Crop to the subject's bounding box (plus <paramref name="CropMargin"/> px), for tight product shots.</param>
 public sealed record OutputOptions(OutputFormat Format = OutputFormat.Png, int Quality = OutputOptions.DefaultQuality, bool Crop = false, int CropMargin = OutputOptions.DefaultCropMargin)
 {
-    // The one place for the delivery fields' defaults and ranges: the parser, its messages and the form's OpenAPI attributes read them.
+    // The one place for the delivery fields' defaults and ranges: the edge mappings, their messages, the validator and the form's OpenAPI attributes read them.
     public const int MinQuality = 1;
     public const int DefaultQuality = 90;
     public const int MaxQuality = 100;

@@ -1,5 +1,5 @@
 using FapiHub.Domain.Common;
-using DomainErrors = FapiHub.Domain.Errors.Errors;
+using FapiHub.Domain.Errors;
 
 namespace FapiHub.Domain.Imaging;
 

@@ -28,7 +28,7 @@ internal sealed class SkiaImageProcessor(IOptions<ImagingOptions> options, IOpti
     {
         if (encoded.IsEmpty)
         {
-            return Errors.Image.Undecodable(UndecodableReasons.Empty);
+            return DomainErrors.Image.Undecodable(UndecodableReasons.Empty);
         }
 
         using var pin = encoded.Pin();
@@ -305,23 +305,23 @@ internal sealed class SkiaImageProcessor(IOptions<ImagingOptions> options, IOpti
     {
         if (codec is null)
         {
-            return Errors.Image.Undecodable(UndecodableReasons.Unreadable(encoded));
+            return DomainErrors.Image.Undecodable(UndecodableReasons.Unreadable(encoded));
         }
 
         if (!IsAcceptedFormat(codec.EncodedFormat))
         {
-            return Errors.Image.Undecodable(UndecodableReasons.Refused(codec.EncodedFormat));
+            return DomainErrors.Image.Undecodable(UndecodableReasons.Refused(codec.EncodedFormat));
         }
 
         var stored = codec.Info;
         if (stored.Width <= 0 || stored.Height <= 0)
         {
-            return Errors.Image.Undecodable(UndecodableReasons.NoPixels);
+            return DomainErrors.Image.Undecodable(UndecodableReasons.NoPixels);
         }
 
         // Checked before any pixel is decoded: a 50,000 × 50,000 "bomb" costs a header read, not 10 GB.
         return (long)stored.Width * stored.Height > MaxPixels
-            ? Errors.Image.TooLarge(stored.Width, stored.Height, MaxPixels)
+            ? DomainErrors.Image.TooLarge(stored.Width, stored.Height, MaxPixels)
             : null;
     }
 
@@ -353,7 +353,7 @@ internal sealed class SkiaImageProcessor(IOptions<ImagingOptions> options, IOpti
     private static Error Fail(RgbaImage image, string reason)
     {
         image.Dispose();
-        return Errors.Image.Undecodable(reason);
+        return DomainErrors.Image.Undecodable(reason);
     }
 
     private unsafe EncodedImage Encode(SKImageInfo info, byte[] pixels, int rowBytes, OutputOptions output)

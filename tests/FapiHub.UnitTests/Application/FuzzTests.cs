@@ -4,6 +4,7 @@ using FapiHub.Application.Abstractions.BackgroundRemoval;
 using FapiHub.Application.BackgroundRemoval.RemoveBackground;
 using FapiHub.Application.Common;
 using FapiHub.Domain.Accounts;
+using FapiHub.Domain.BackgroundRemoval;
 using FapiHub.Domain.Common;
 using FapiHub.Domain.Imaging;
 using FapiHub.Infrastructure;
@@ -33,7 +34,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
 
         foreach (var upload in Mutations.Generate(5_000, Seed))
         {
-            var result = await sender.Send(new RemoveBackgroundCommand(upload, null, new MaskRequest(), OutputRequest.Default));
+            var result = await sender.Send(new RemoveBackgroundCommand(upload, "falcon", new MaskEffect(), OutputOptions.Default));
             var outcome = result.IsSuccess ? "ok" : result.Error!.Code;
             outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
             if (!result.IsSuccess)
@@ -66,7 +67,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
         foreach (var c in Mutations.OutputSizeCases(300, Seed))
         {
             var command = new RemoveBackgroundCommand(
-                c.Image, null, new ShadowRequest(c.OffsetX, c.OffsetY, c.BlurRadius, null), new OutputRequest(Crop: c.Crop, CropMargin: c.CropMargin));
+                c.Image, "falcon", new ShadowEffect(c.OffsetX, c.OffsetY, c.BlurRadius, ShadowEffect.DefaultColor), new OutputOptions(Crop: c.Crop, CropMargin: c.CropMargin));
             var result = await sender.Send(command);
             var outcome = result.IsSuccess ? "ok" : result.Error!.Code;
             outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;

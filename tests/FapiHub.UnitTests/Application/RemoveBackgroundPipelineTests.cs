@@ -12,6 +12,7 @@ using FapiHub.Domain.Errors;
 using FapiHub.Domain.Imaging;
 using FapiHub.Infrastructure;
 using FapiHub.Infrastructure.Accounts.InMemory;
+using FapiHub.Tests.Shared;
 using Mediator;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -63,7 +64,7 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
     [Fact]
     public async Task Send_WhenCommandSucceeds_ShouldChargeOneImageAndReportWhatIsLeft()
     {
-        var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, new MaskRequest(), OutputRequest.Default));
+        var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, "falcon", new MaskEffect(), OutputOptions.Default));
 
         Assert.True(result.IsSuccess);
         Assert.Equal(new ChargeReceipt(1, 7_499, null), result.Value.Charge);
@@ -73,10 +74,10 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
     [Fact]
     public async Task Send_WhenValidationOrDecodingFails_ShouldChargeNothingAndHoldNothing()
     {
-        _images.DecodeResult = Errors.Image.Undecodable("the PNG data is damaged");
+        _images.DecodeResult = DomainErrors.Image.Undecodable("the PNG data is damaged");
 
-        var invalid = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, "phantom", new MaskRequest(), OutputRequest.Default));
-        var undecodable = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, new MaskRequest(), OutputRequest.Default));
+        var invalid = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, "phantom", new MaskEffect(), OutputOptions.Default));
+        var undecodable = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, "falcon", new MaskEffect(), OutputOptions.Default));
 
         Assert.Equal(("invalid_request", "model"), (invalid.Error!.Code, invalid.Error.Field));
         Assert.Equal("invalid_image", undecodable.Error!.Code);
@@ -88,7 +89,7 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
     {
         _remover.Throw = true;
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, new MaskRequest(), OutputRequest.Default)).AsTask());
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Send(new RemoveBackgroundCommand(new byte[] { 1 }, "falcon", new MaskEffect(), OutputOptions.Default)).AsTask());
 
         Assert.Equal(new UsageSnapshot(0, 0, 0), await Usage());
     }
@@ -98,7 +99,7 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
     {
         UseAccount("payg", 0);
 
-        var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, new MaskRequest(), OutputRequest.Default));
+        var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, "falcon", new MaskEffect(), OutputOptions.Default));
 
         Assert.Equal("insufficient_credits", result.Error!.Code);
         Assert.Equal(0, _images.Decodes);
@@ -109,7 +110,7 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
     {
         UseAccount("payg", 3);
 
-        var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, new MaskRequest(), OutputRequest.Default));
+        var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, "falcon", new MaskEffect(), OutputOptions.Default));
 
         Assert.Equal(new ChargeReceipt(1, null, 2), result.Value.Charge);
     }
@@ -118,9 +119,9 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
     public async Task Send_WhenTheMonthlyQuotaIsUsedUp_ShouldBe429WithSecondsToNextMonth()
     {
         UseAccount("tiny", 0);
-        await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, new MaskRequest(), OutputRequest.Default));
+        await Send(new RemoveBackgroundCommand(new byte[] { 1 }, "falcon", new MaskEffect(), OutputOptions.Default));
 
-        var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, new MaskRequest(), OutputRequest.Default));
+        var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, "falcon", new MaskEffect(), OutputOptions.Default));
 
         Assert.Equal("rate_limit_exceeded", result.Error!.Code);
         Assert.InRange(result.Error.RetryAfterSeconds!.Value, 1, 31 * 24 * 3600);
@@ -132,7 +133,7 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
     {
         await _store.RevokeAsync(_caller.AccountId!, default);
 
-        var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, new MaskRequest(), OutputRequest.Default));
+        var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, "falcon", new MaskEffect(), OutputOptions.Default));
 
         Assert.Equal("invalid_api_key", result.Error!.Code);
     }
@@ -142,7 +143,7 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
     {
         _caller.AccountId = null;
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, new MaskRequest(), OutputRequest.Default)).AsTask());
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Send(new RemoveBackgroundCommand(new byte[] { 1 }, "falcon", new MaskEffect(), OutputOptions.Default)).AsTask());
         Assert.Empty(_remover.Models);
     }
 
@@ -159,7 +160,7 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
     [Fact]
     public async Task Send_WhenModelIsUnknown_ShouldFailValidationWithoutDecodingOrInference()
     {
-        var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, "phantom", new CutoutRequest(), OutputRequest.Default));
+        var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, "phantom", new CutoutEffect(), OutputOptions.Default));
 
         Assert.False(result.IsSuccess);
         Assert.Equal("invalid_request", result.Error!.Code);
@@ -171,18 +172,18 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
     [Fact]
     public async Task Send_WhenImageDoesNotDecode_ShouldReturnInvalidImageWithoutInference()
     {
-        _images.DecodeResult = Errors.Image.Undecodable("the PNG data is damaged");
+        _images.DecodeResult = DomainErrors.Image.Undecodable("the PNG data is damaged");
 
-        var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, new CutoutRequest(), OutputRequest.Default));
+        var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, "falcon", new CutoutEffect(), OutputOptions.Default));
 
         Assert.Equal("invalid_image", result.Error!.Code);
         Assert.Empty(_remover.Models);
     }
 
     [Fact]
-    public async Task Send_WhenCutoutSucceeds_ShouldApplyTheMaskAsAlphaWithTheResolvedModel()
+    public async Task Send_WhenCutoutSucceeds_ShouldApplyTheMaskAsAlphaWithTheNamedModel()
     {
-        var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, "AURORA", new CutoutRequest(), OutputRequest.Default));
+        var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, "aurora", new CutoutEffect(), OutputOptions.Default));
 
         Assert.True(result.IsSuccess);
         Assert.Equal("image/png", result.Value.ContentType);
@@ -195,7 +196,7 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
     [Fact]
     public async Task Send_WhenMaskIsAsked_ShouldEncodeTheMaskWithTheDefaultModel()
     {
-        var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, new MaskRequest(), OutputRequest.Default));
+        var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, "falcon", new MaskEffect(), OutputOptions.Default));
 
         Assert.Equal(new byte[] { 200, 0 }, result.Value.Content.Memory.ToArray());
         Assert.Equal(["falcon"], _remover.Models);
@@ -204,9 +205,9 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
     [Fact]
     public async Task Send_WhenTheRemoverFails_ShouldReturnItsError()
     {
-        _remover.Failure = Errors.Image.TooLarge(1, 1, 0);
+        _remover.Failure = DomainErrors.Image.TooLarge(1, 1, 0);
 
-        var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, new MaskRequest(), OutputRequest.Default));
+        var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, "falcon", new MaskEffect(), OutputOptions.Default));
 
         Assert.Equal("image_too_large", result.Error!.Code);
         Assert.Equal(new UsageSnapshot(0, 0, 0), await Usage());
@@ -234,7 +235,7 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
         _images.Rendered = image => rendered = image;
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, new CutoutRequest(), OutputRequest.Default), client.Token).AsTask());
+            Send(new RemoveBackgroundCommand(new byte[] { 1 }, "falcon", new CutoutEffect(), OutputOptions.Default), client.Token).AsTask());
 
         Assert.Equal(new UsageSnapshot(0, 0, 5), await Usage());
         if (stage == "model")
@@ -309,7 +310,7 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
         UseAccount("payg", 5);
         _images.ProbedSize = new ImageSize(4, 300_000); // the repro: 1.2 MP in, up to 1304 × 301,300 out
 
-        var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, new ShadowRequest(-1000, 1000, 100, null), OutputRequest.Default));
+        var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, "falcon", new ShadowEffect(-1000, 1000, 100, ShadowEffect.DefaultColor), OutputOptions.Default));
 
         Assert.Equal("image_too_large", result.Error!.Code);
         Assert.Equal("offset_x", result.Error.Field);
@@ -325,7 +326,7 @@ public sealed class RemoveBackgroundPipelineTests : IDisposable
         UseAccount("payg", 5);
         _images.ProbedSize = new ImageSize(4, 3_000);
 
-        var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, null, new ShadowRequest(-1000, 1000, 100, null), OutputRequest.Default));
+        var result = await Send(new RemoveBackgroundCommand(new byte[] { 1 }, "falcon", new ShadowEffect(-1000, 1000, 100, ShadowEffect.DefaultColor), OutputOptions.Default));
 
         Assert.True(result.IsSuccess);
         Assert.Equal(1, _scheduler.Turns);

@@ -10,5 +10,5 @@ internal sealed class AddCreditsCommandHandler(IAccountStore accounts) : IComman
     public async ValueTask<Result<CreditAdjustmentSummary>> Handle(AddCreditsCommand command, CancellationToken cancellationToken) =>
         await accounts.AddCreditsAsync(command.Id, command.Amount, cancellationToken) is { } adjustment
             ? CreditAdjustmentSummary.From(adjustment, command.Amount)
-            : Errors.Accounts.NotFound(command.Id);
+            : DomainErrors.Accounts.NotFound(command.Id);
 }

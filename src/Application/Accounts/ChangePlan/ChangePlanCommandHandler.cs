@@ -11,5 +11,5 @@ internal sealed class ChangePlanCommandHandler(IAccountStore accounts, PlanCatal
     public async ValueTask<Result<ApiKeySummary>> Handle(ChangePlanCommand command, CancellationToken cancellationToken) =>
         await accounts.ChangePlanAsync(command.Id, plans.Get(command.Plan!).Name, cancellationToken) is { } account
             ? ApiKeySummary.From(account)
-            : Errors.Accounts.NotFound(command.Id);
+            : DomainErrors.Accounts.NotFound(command.Id);
 }

@@ -15,7 +15,7 @@ internal sealed class GetUsageQueryHandler(IAccountStore accounts, IUsageLedger 
         var account = await accounts.GetAsync(query.AccountId, cancellationToken);
         if (account is null || account.Revoked)
         {
-            return Errors.Auth.InvalidApiKey;
+            return DomainErrors.Auth.InvalidApiKey;
         }
 
         var resolved = plans.ForKey(account.Plan);

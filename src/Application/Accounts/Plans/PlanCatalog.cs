@@ -68,7 +68,7 @@ public sealed class PlanCatalog
     /// refuses that when it can see the store) is the caller's 401, never an exception.
     /// </summary>
     public Result<Plan> ForKey(string? name) =>
-        TryGet(name, out var plan) ? plan : Errors.Auth.PlanNotConfigured(name);
+        TryGet(name, out var plan) ? plan : DomainErrors.Auth.PlanNotConfigured(name);
 
     public Plan Get(string name) =>
         _plans.TryGetValue(name, out var plan)

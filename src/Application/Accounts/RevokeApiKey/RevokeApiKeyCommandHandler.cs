@@ -10,5 +10,5 @@ internal sealed class RevokeApiKeyCommandHandler(IAccountStore accounts) : IComm
     public async ValueTask<Result<ApiKeySummary>> Handle(RevokeApiKeyCommand command, CancellationToken cancellationToken) =>
         await accounts.RevokeAsync(command.Id, cancellationToken) && await accounts.GetAsync(command.Id, cancellationToken) is { } account
             ? ApiKeySummary.From(account)
-            : Errors.Accounts.NotFound(command.Id);
+            : DomainErrors.Accounts.NotFound(command.Id);
 }

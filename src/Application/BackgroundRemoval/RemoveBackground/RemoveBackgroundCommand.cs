@@ -1,4 +1,5 @@
 using FapiHub.Application.Common;
+using FapiHub.Domain.BackgroundRemoval;
 using FapiHub.Domain.Common;
 using FapiHub.Domain.Imaging;
 using Mediator;
@@ -6,14 +7,15 @@ using Mediator;
 namespace FapiHub.Application.BackgroundRemoval.RemoveBackground;
 
 /// <summary>
-/// Remove the background of one uploaded image and deliver it with an effect. Every image endpoint sends this one
-/// command; they differ only in <paramref name="Effect"/>.
+/// Remove the background of one uploaded image and deliver it with an effect. Every image endpoint of every protocol
+/// sends this one command with typed values: each edge adapter turns its own wire fields into them (FapiHub's form:
+/// <c>FapiHubV2FormMapping</c> in the Api), so the handler never sees a protocol's vocabulary.
 /// </summary>
-/// <param name="Image">The uploaded file's bytes, still encoded; empty when the client sent no file.</param>
-/// <param name="Model">The model name as the client sent it (<c>null</c> or empty: the default).</param>
+/// <param name="Image">The uploaded file's bytes, still encoded; must not be empty.</param>
+/// <param name="Model">A name from the model catalogue (<c>IModelCatalog.Names</c>), already resolved from what the client sent.</param>
 /// <param name="Effect">What to do with the subject (cut-out, mask, blur, colour, gradient, shadow).</param>
 /// <param name="Output">Format, quality and crop.</param>
-public sealed record RemoveBackgroundCommand(ReadOnlyMemory<byte> Image, string? Model, EffectRequest Effect, OutputRequest Output)
+public sealed record RemoveBackgroundCommand(ReadOnlyMemory<byte> Image, string Model, Effect Effect, OutputOptions Output)
     : ICommand<Result<ProcessedImage>>, IChargeable<Result<ProcessedImage>>
 {
     public static Result<ProcessedImage> WithReceipt(Result<ProcessedImage> success, ChargeReceipt receipt) =>

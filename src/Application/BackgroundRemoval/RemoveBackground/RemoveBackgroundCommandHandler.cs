@@ -8,27 +8,20 @@ using Mediator;
 namespace FapiHub.Application.BackgroundRemoval.RemoveBackground;
 
 /// <summary>
-/// parse → read the size → bound the output → wait for a turn → decode → predict the matte → decontaminate (models that
-/// ask) → render (compose the effect, crop, encode). The same path for every endpoint. The request was admitted by its
-/// protocol's edge before its upload was read (the story: <see cref="IInferenceScheduler"/>).
+/// Read the size → bound the output → wait for a turn → decode → predict the matte → decontaminate (models that
+/// ask) → render (compose the effect, crop, encode). The same path for every endpoint of every protocol: the command
+/// arrives typed and validated. The request was admitted by its protocol's edge before its upload was read (the story: <see cref="IInferenceScheduler"/>).
 /// </summary>
 internal sealed class RemoveBackgroundCommandHandler(
     IImageProcessor images,
     IBackgroundRemover remover,
-    IInferenceScheduler scheduler,
-    RemoveBackgroundRequestParser parser)
+    IInferenceScheduler scheduler)
     : ICommandHandler<RemoveBackgroundCommand, Result<ProcessedImage>>
 {
     public async ValueTask<Result<ProcessedImage>> Handle(RemoveBackgroundCommand command, CancellationToken cancellationToken)
     {
-        // Parsed once, by the validator in front of this handler: taken here, not parsed again.
-        var parsed = parser.Take(command);
-        if (!parsed.IsSuccess)
-        {
-            return parsed.Error!;
-        }
-
-        var (model, effect, output) = parsed.Value;
+        ArgumentNullException.ThrowIfNull(command);
+        var (model, effect, output) = (command.Model, command.Effect, command.Output);
 
         // The header tells the size: a file that is no image (or too large) is refused without waiting for a turn,
         // and the turn accounts for how much memory this photo will hold once decoded.
@@ -54,7 +47,7 @@ internal sealed class RemoveBackgroundCommandHandler(
 
         if (effect is ImageBackgroundEffect picture && images.Probe(picture.Image) is { IsSuccess: false } background)
         {
-            return Errors.Image.UndecodableBackground("bg_image", background.Error!);
+            return DomainErrors.Image.UndecodableBackground("bg_image", background.Error!);
         }
 
         var timeoutSeconds = scheduler.TimeoutSeconds;
@@ -83,7 +76,7 @@ internal sealed class RemoveBackgroundCommandHandler(
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             // Our deadline, not the client's disconnect: a value, so the charge is released and the client told why.
-            return Errors.Inference.Timeout(timeoutSeconds);
+            return DomainErrors.Inference.Timeout(timeoutSeconds);
         }
 
         if (!predicted.IsSuccess)
@@ -111,7 +104,7 @@ internal sealed class RemoveBackgroundCommandHandler(
         if (output.RequireForeground && rendered.Foreground is null)
         {
             rendered.Content.Dispose();
-            return Errors.Image.NoForeground;
+            return DomainErrors.Image.NoForeground;
         }
 
         return new ProcessedImage(
@@ -130,7 +123,7 @@ internal sealed class RemoveBackgroundCommandHandler(
         }
         catch (OperationCanceledException) when (!clientGone.IsCancellationRequested)
         {
-            return Errors.Inference.Timeout(scheduler.TimeoutSeconds);
+            return DomainErrors.Inference.Timeout(scheduler.TimeoutSeconds);
         }
     }
 }

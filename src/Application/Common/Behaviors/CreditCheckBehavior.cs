@@ -51,11 +51,11 @@ internal sealed partial class CreditCheckBehavior<TMessage, TResponse>(
                 break;
             case ReservationStatus.QuotaExhausted:
                 metrics.RateLimited("monthly_quota");
-                return TResponse.Failure(Errors.Accounts.QuotaExhausted(plan.MonthlyQuota ?? 0, BillingPeriod.NextReset(now), BillingPeriod.SecondsToReset(now)));
+                return TResponse.Failure(DomainErrors.Accounts.QuotaExhausted(plan.MonthlyQuota ?? 0, BillingPeriod.NextReset(now), BillingPeriod.SecondsToReset(now)));
             case ReservationStatus.InsufficientCredits:
-                return TResponse.Failure(Errors.Accounts.InsufficientCredits);
+                return TResponse.Failure(DomainErrors.Accounts.InsufficientCredits);
             default:
-                return TResponse.Failure(Errors.Auth.InvalidApiKey);
+                return TResponse.Failure(DomainErrors.Auth.InvalidApiKey);
         }
 
         var reservation = outcome.Reservation!;

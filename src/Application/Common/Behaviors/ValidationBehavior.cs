@@ -7,7 +7,8 @@ namespace FapiHub.Application.Common.Behaviors;
 
 /// <summary>
 /// Runs every FluentValidation validator of the command. A rejected command never reaches the handler (or the
-/// credit check after this behavior), so bad requests cost nothing; the rejection is a value, not an exception.
+/// credit check after this behavior), so bad requests cost nothing; the rejection is a value, not an exception, and
+/// names every field at fault (<see cref="DomainErrors.Request.InvalidFields"/>).
 /// </summary>
 internal sealed class ValidationBehavior<TMessage, TResponse>(IEnumerable<IValidator<TMessage>> validators)
     : IPipelineBehavior<TMessage, TResponse>
@@ -18,18 +19,18 @@ internal sealed class ValidationBehavior<TMessage, TResponse>(IEnumerable<IValid
 
     public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
+        // Every failure of every validator, so a client with several bad fields fixes them in one round trip.
+        List<Error>? errors = null;
         foreach (var validator in _validators)
         {
             var result = await validator.ValidateAsync(message, cancellationToken);
-            if (!result.IsValid)
+            foreach (var failure in result.Errors)
             {
-                // One field at a time: the first failure is the one a client has to fix first.
-                var failure = result.Errors[0];
-                return TResponse.Failure(Errors.Request.InvalidField(FieldName(failure.PropertyName), failure.ErrorMessage));
+                (errors ??= []).Add(DomainErrors.Request.InvalidField(FieldName(failure.PropertyName), failure.ErrorMessage));
             }
         }
 
-        return await next(message, cancellationToken);
+        return errors is null ? await next(message, cancellationToken) : TResponse.Failure(DomainErrors.Request.InvalidFields(errors));
     }
 
     /// <summary>

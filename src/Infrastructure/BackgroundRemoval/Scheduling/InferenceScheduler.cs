@@ -77,7 +77,7 @@ internal sealed class InferenceScheduler : IInferenceScheduler, IInferenceSlots,
     {
         var waiting = Math.Max(0, inside - _concurrency);
         var seconds = (int)Math.Ceiling(Volatile.Read(ref _averageRunSeconds) * (waiting + 1) / _concurrency);
-        return Errors.Inference.ServerBusy(Math.Max(1, seconds));
+        return DomainErrors.Inference.ServerBusy(Math.Max(1, seconds));
     }
 
     public async ValueTask<IDisposable> WaitForTurnAsync(long pixels, CancellationToken cancellationToken)

@@ -3,7 +3,7 @@ using FapiHub.Domain.BackgroundRemoval;
 using FapiHub.Domain.Common;
 using FapiHub.Domain.Imaging;
 
-namespace FapiHub.Api.RemoveBg;
+namespace FapiHub.Api.Protocols.RemoveBg;
 
 /// <summary>Where an image comes from: an upload, base64 text (already decoded) or a URL to fetch.</summary>
 internal abstract record ImageSource(string Field);

@@ -5,10 +5,11 @@ using FapiHub.Domain.Imaging;
 namespace FapiHub.Domain.Errors;
 
 /// <summary>
-/// The catalogue of expected failures. Codes are part of the public contract (FapiHub's documented codes
-/// plus our own where FapiHub documents none); messages name the offending field so a client can fix the call.
+/// The catalogue of expected failures the application can meet, whatever protocol carried the request. Codes are part
+/// of the public contract (FapiHub's documented codes plus our own where FapiHub documents none); messages name the
+/// offending field so a client can fix the call. Refusals of the HTTP exchange itself are the Api's (TransportErrors).
 /// </summary>
-public static class Errors
+public static class DomainErrors
 {
     public static class Request
     {
@@ -16,39 +17,20 @@ public static class Errors
         public static Error InvalidField(string field, string message) =>
             new(ErrorCodes.InvalidRequest, message, ErrorType.Validation) { Field = field };
 
+        /// <summary>
+        /// Several fields to fix, reported together: the first is the answer's code and message (what a client that reads
+        /// one message sees), all of them its <see cref="Error.FieldErrors"/>.
+        /// </summary>
+        public static Error InvalidFields(IReadOnlyList<Error> errors)
+        {
+            ArgumentNullException.ThrowIfNull(errors);
+            ArgumentOutOfRangeException.ThrowIfZero(errors.Count);
+            return errors.Count == 1 ? errors[0] : errors[0] with { FieldErrors = errors };
+        }
+
         /// <summary>A request the framework could not read at all (broken multipart, malformed JSON, bad HTTP).</summary>
         public static Error Malformed(string detail) =>
             new(ErrorCodes.InvalidRequest, "The request could not be read: " + detail, ErrorType.Validation);
-
-        public static Error UnsupportedMediaType(string? contentType) =>
-            new(
-                ErrorCodes.UnsupportedMediaType,
-                $"Content-Type '{contentType ?? "(none)"}' is not supported; send multipart/form-data with the image in the field 'image'.",
-                ErrorType.UnsupportedMediaType);
-
-        /// <summary>A body the admin API cannot take: it reads JSON only.</summary>
-        public static Error JsonRequired(string? contentType) =>
-            new(
-                ErrorCodes.UnsupportedMediaType,
-                $"Content-Type '{contentType ?? "(none)"}' is not supported; the admin API takes application/json.",
-                ErrorType.UnsupportedMediaType);
-
-        /// <summary>The request line and headers did not arrive within the server's header timeout.</summary>
-        public static Error Timeout(int seconds) =>
-            new(
-                ErrorCodes.RequestTimeout,
-                string.Create(CultureInfo.InvariantCulture, $"The request headers did not arrive within {seconds} s; the connection is closed."),
-                ErrorType.RequestTimeout);
-
-        public static readonly Error UriTooLong = new(
-            ErrorCodes.UriTooLong,
-            "The request line (method, path and query) is longer than the server accepts; send a shorter URL.",
-            ErrorType.UriTooLong);
-
-        public static readonly Error HeadersTooLarge = new(
-            ErrorCodes.RequestHeaderFieldsTooLarge,
-            "The request headers are larger (or more numerous) than the server accepts; send fewer or smaller headers.",
-            ErrorType.RequestHeadersTooLarge);
 
         public static Error FileTooLarge(long limitBytes) =>
             new(
@@ -201,9 +183,6 @@ public static class Errors
     {
         public static Error NotFound(string path) =>
             new(ErrorCodes.NotFound, $"No endpoint at '{path}'.", ErrorType.NotFound);
-
-        public static Error MethodNotAllowed(string method, string path) =>
-            new(ErrorCodes.MethodNotAllowed, $"Method {method} is not allowed on '{path}'.", ErrorType.MethodNotAllowed);
 
         public static readonly Error Internal = new(
             ErrorCodes.InternalError,

@@ -1,4 +1,4 @@
-namespace FapiHub.Api.RemoveBg;
+namespace FapiHub.Api.Protocols.RemoveBg;
 
 /// <summary>
 /// Which wire protocol a request speaks: remove.bg's under <see cref="BasePath"/>, FapiHub's everywhere else. By the

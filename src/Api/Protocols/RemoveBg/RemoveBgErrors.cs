@@ -1,8 +1,9 @@
 using System.Globalization;
+using FapiHub.Api.Errors;
 using FapiHub.Domain.Common;
 using FapiHub.Domain.Errors;
 
-namespace FapiHub.Api.RemoveBg;
+namespace FapiHub.Api.Protocols.RemoveBg;
 
 /// <summary>
 /// remove.bg's error codes that FapiHub's own catalogue has no word for: the request vocabulary of
@@ -84,7 +85,9 @@ internal static class RemoveBgErrors
             ErrorCodes.InsufficientCredits => InsufficientCredits,
             ErrorCodes.RateLimitExceeded when error.Type == ErrorType.QuotaExhausted => InsufficientCredits,
             ErrorCodes.RateLimitExceeded => RateLimitExceeded,
+            ErrorCodes.InvalidRequest when error.Field == "image" => FailedToReadImage,
             ErrorCodes.InvalidRequest when error.Field is { Length: > 0 } field => "invalid_" + field,
+            TransportErrors.UnsupportedMediaTypeCode => MissingSource,
             _ => error.Code,
         };
     }
@@ -111,7 +114,7 @@ internal static class RemoveBgErrors
         ErrorCodes.Timeout => "Processing timed out",
         ErrorCodes.ServiceUnavailable => "Service unavailable",
         ErrorCodes.NotFound => "Not found",
-        ErrorCodes.MethodNotAllowed => "Method not allowed",
+        TransportErrors.MethodNotAllowedCode => "Method not allowed",
         ErrorCodes.InternalError => "Internal error",
         _ when code.StartsWith("invalid_", StringComparison.Ordinal) => string.Create(CultureInfo.InvariantCulture, $"Invalid {code["invalid_".Length..]} parameter given"),
         _ => "Request failed",

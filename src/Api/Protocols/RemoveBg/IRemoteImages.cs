@@ -1,6 +1,6 @@
 using FapiHub.Domain.Common;
 
-namespace FapiHub.Api.RemoveBg;
+namespace FapiHub.Api.Protocols.RemoveBg;
 
 /// <summary>
 /// Fetches the picture behind <c>image_url</c> / <c>bg_image_url</c>. The edge only asks; how a URL is fetched safely

@@ -1,6 +1,6 @@
 using FapiHub.Application.Abstractions.BackgroundRemoval;
 
-namespace FapiHub.UnitTests.Application;
+namespace FapiHub.Tests.Shared;
 
 /// <summary>A catalogue of fixed names, resolving like the real one (empty = default, case-insensitive).</summary>
 internal sealed class FakeModelCatalog(params string[] names) : IModelCatalog

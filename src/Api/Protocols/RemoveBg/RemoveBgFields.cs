@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using FapiHub.Domain.Common;
 
-namespace FapiHub.Api.RemoveBg;
+namespace FapiHub.Api.Protocols.RemoveBg;
 
 /// <summary>
 /// The parameters of one <c>POST /v1.0/removebg</c> as text, whichever of remove.bg's three encodings carried them

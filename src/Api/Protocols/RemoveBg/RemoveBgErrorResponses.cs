@@ -1,11 +1,12 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using FapiHub.Api.Errors;
 using FapiHub.Application.Common.Telemetry;
 using FapiHub.Domain.Common;
 using Microsoft.AspNetCore.Mvc;
 
-namespace FapiHub.Api.RemoveBg;
+namespace FapiHub.Api.Protocols.RemoveBg;
 
 /// <summary>remove.bg's error body: <c>{"errors":[{"title","code","detail"}]}</c>.</summary>
 public sealed record RemoveBgErrorBody(IReadOnlyList<RemoveBgErrorItem> Errors);
@@ -34,17 +35,20 @@ internal static class RemoveBgErrorResponses
     public static int StatusCodeOf(Error error)
     {
         ArgumentNullException.ThrowIfNull(error);
+
+        // The exchange's own refusals keep their HTTP statuses, but a media type remove.bg cannot read is bad input.
+        if (error.Code != TransportErrors.UnsupportedMediaTypeCode && TransportErrors.StatusCodeOf(error) is { } transport)
+        {
+            return transport;
+        }
+
         return error.Type switch
         {
-            ErrorType.Validation or ErrorType.UnsupportedMediaType or ErrorType.PayloadTooLarge => StatusCodes.Status400BadRequest,
+            ErrorType.Validation or ErrorType.PayloadTooLarge => StatusCodes.Status400BadRequest,
             ErrorType.Unauthorized => StatusCodes.Status403Forbidden,
             ErrorType.PaymentRequired or ErrorType.QuotaExhausted => StatusCodes.Status402PaymentRequired,
             ErrorType.RateLimited => StatusCodes.Status429TooManyRequests,
             ErrorType.NotFound => StatusCodes.Status404NotFound,
-            ErrorType.MethodNotAllowed => StatusCodes.Status405MethodNotAllowed,
-            ErrorType.RequestTimeout => StatusCodes.Status408RequestTimeout,
-            ErrorType.UriTooLong => StatusCodes.Status414UriTooLong,
-            ErrorType.RequestHeadersTooLarge => StatusCodes.Status431RequestHeaderFieldsTooLarge,
             ErrorType.Unavailable => StatusCodes.Status503ServiceUnavailable,
             _ => StatusCodes.Status500InternalServerError,
         };
@@ -56,7 +60,12 @@ internal static class RemoveBgErrorResponses
         return new RemoveBgErrorItem(RemoveBgErrors.TitleOf(code), code, error.Message);
     }
 
-    public static Task WriteAsync(HttpContext context, Error error) => WriteAsync(context, [error]);
+    /// <summary>One error, or each of the field errors it gathers (the pipeline's validation reports every bad field at once).</summary>
+    public static Task WriteAsync(HttpContext context, Error error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return WriteAsync(context, error.FieldErrors.Count > 0 ? error.FieldErrors : [error]);
+    }
 
     /// <summary>Every error at once (a request with three bad parameters hears of all three); the first sets the status.</summary>
     public static Task WriteAsync(HttpContext context, IReadOnlyList<Error> errors)
