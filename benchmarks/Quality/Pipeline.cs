@@ -14,6 +14,7 @@ using FapiHub.Infrastructure.BackgroundRemoval.Scheduling;
 using Mediator;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -75,9 +76,13 @@ internal sealed class Pipeline : IAsyncDisposable
         services.AddMetrics();
         services.AddApplication(configuration).AddInfrastructure(configuration);
 
+        // The infrastructure's hosted services take the host's lifetime; no host runs them here, but the container
+        // validates them on build.
+        services.AddSingleton<IHostApplicationLifetime, Microsoft.Extensions.Hosting.Internal.ApplicationLifetime>();
+
         // The pipeline charges every image to the caller; the tool is a caller with a quota larger than any run.
         services.AddSingleton<ICallerContext>(new ToolCaller());
-        services.AddOptions<PlansOptions>().Configure(plans => plans.Items[ToolCaller.ToolPlan] = new PlanSettings { MonthlyQuota = long.MaxValue / 2, PerMinute = int.MaxValue });
+        services.AddOptions<PlansOptions>().Configure(plans => plans.Items[ToolCaller.ToolPlan] = new PlanSettings { MonthlyQuota = long.MaxValue / 2, PerMinute = 1_000_000 });
 
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         try

@@ -40,7 +40,6 @@ public static class DependencyInjection
         AddCors(services, configuration);
         services.AddCheckedOptions<CorsSettings, CorsSettingsValidator>(configuration.GetSection(CorsSettings.SectionName));
         services.AddSingleton<IStartupCheck, SwaggerSettingCheck>();
-        services.AddSingleton<IRemoteImages, NoRemoteImages>();
         return services;
     }
 

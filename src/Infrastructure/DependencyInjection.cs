@@ -9,6 +9,7 @@ using FapiHub.Infrastructure.BackgroundRemoval.Memory;
 using FapiHub.Infrastructure.BackgroundRemoval.Onnx;
 using FapiHub.Infrastructure.BackgroundRemoval.Scheduling;
 using FapiHub.Infrastructure.Imaging;
+using FapiHub.Infrastructure.Imaging.UrlFetching;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -34,6 +35,24 @@ public static class DependencyInjection
     {
         services.AddCheckedOptions<ImagingOptions, ImagingOptionsValidator>(configuration.GetSection(ImagingOptions.SectionName));
         services.AddSingleton<IImageProcessor, SkiaImageProcessor>();
+        AddImageUrlFetching(services, configuration);
+    }
+
+    /// <summary>
+    /// The image URL fetcher (ADR 18) and its own HttpClient. The handler is built here, never shared: no proxy, no
+    /// automatic redirects, and a connect callback that only reaches addresses the fetcher checked. The factory's
+    /// request loggers are removed because they log whole URLs, and signed URLs carry credentials in their query; the
+    /// fetcher logs hosts only.
+    /// </summary>
+    private static void AddImageUrlFetching(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddCheckedOptions<ImageUrlOptions, ImageUrlOptionsValidator>(configuration.GetSection(ImageUrlOptions.SectionName));
+        services.AddSingleton<IHostResolver, DnsHostResolver>();
+        services.AddHttpClient(ImageUrlFetcher.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan) // the fetcher's own deadline applies
+            .ConfigurePrimaryHttpMessageHandler(sp =>
+                PinnedConnection.CreateHandler(TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<ImageUrlOptions>>().Value.TimeoutSeconds)))
+            .RemoveAllLoggers();
+        services.AddSingleton<IImageUrlFetcher, ImageUrlFetcher>();
     }
 
     private static void AddBackgroundRemoval(IServiceCollection services, IConfiguration configuration)

@@ -5,6 +5,7 @@ using FapiHub.Api.Contracts;
 using FapiHub.Api.Http;
 using FapiHub.Api.Protocols.RemoveBg;
 using FapiHub.Application.Abstractions.BackgroundRemoval;
+using FapiHub.Application.Abstractions.Imaging;
 using FapiHub.Application.Accounts.GetUsage;
 using FapiHub.Application.BackgroundRemoval.RemoveBackground;
 using FapiHub.Application.Common;
@@ -31,7 +32,7 @@ namespace FapiHub.Api.Controllers;
 [ProducesResponseType<RemoveBgErrorBody>(StatusCodes.Status429TooManyRequests, "application/json")]
 [ProducesResponseType<RemoveBgErrorBody>(StatusCodes.Status500InternalServerError, "application/json")]
 [ProducesResponseType<RemoveBgErrorBody>(StatusCodes.Status503ServiceUnavailable, "application/json")]
-public sealed class RemoveBgController(ISender sender, IRemoteImages remote, IModelCatalog catalog) : ApiControllerBase
+public sealed class RemoveBgController(ISender sender, IImageUrlFetcher fetcher, IModelCatalog catalog) : ApiControllerBase
 {
     public const string TagName = "remove.bg compatible";
 
@@ -142,8 +143,9 @@ public sealed class RemoveBgController(ISender sender, IRemoteImages remote, IMo
             case InlineImage inline:
                 return inline.Bytes;
             case RemoteImage url:
-                var fetched = await remote.FetchAsync(url.Url, cancellationToken);
-                return fetched.IsSuccess ? fetched : RemoveBgErrors.DownloadFailed(url.Field, fetched.Error!.Message);
+                // Fetched before the command, so a URL that gives no image never reaches the credit check.
+                var fetched = await fetcher.FetchAsync(url.Url.OriginalString, url.Field, cancellationToken);
+                return fetched.IsSuccess ? fetched.Value.Content : fetched.Error!;
             default:
                 throw new InvalidOperationException($"Unknown image source {source.GetType().Name}.");
         }

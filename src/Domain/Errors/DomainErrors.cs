@@ -106,6 +106,60 @@ public static class DomainErrors
             items.Count == 1 ? items[0] : string.Join(", ", items.Take(items.Count - 1)) + " and " + items[^1];
     }
 
+    /// <summary>
+    /// An image given by URL that could not be used; <c>field</c> is the request field that held the URL. Nothing is
+    /// charged for any of them: the fetch happens before the image is processed. The messages never echo an address a
+    /// name resolved to (that would map the server's network for the caller); the server's log has it.
+    /// </summary>
+    public static class ImageUrl
+    {
+        public static Error Disabled(string field) =>
+            new(
+                ErrorCodes.ImageUrlRefused,
+                $"Field '{field}': this server does not fetch images from URLs; send the image itself instead.",
+                ErrorType.Validation)
+            { Field = field };
+
+        /// <summary>The URL or an address it leads to is not fetched; <paramref name="reason"/> is a clause saying why.</summary>
+        public static Error Refused(string field, string reason) =>
+            new(
+                ErrorCodes.ImageUrlRefused,
+                $"Field '{field}': the URL is refused: {reason}. Send a public http or https URL, or the image itself.",
+                ErrorType.Validation)
+            { Field = field };
+
+        /// <summary>The URL was allowed but gave no image: not resolvable, no connection, a non-2xx answer, too many redirects.</summary>
+        public static Error Unreachable(string field, string reason) =>
+            new(
+                ErrorCodes.ImageUrlUnreachable,
+                $"Field '{field}': the image could not be downloaded: {reason}.",
+                ErrorType.Validation)
+            { Field = field };
+
+        public static Error Timeout(string field, int seconds) =>
+            new(
+                ErrorCodes.ImageUrlTimeout,
+                string.Create(CultureInfo.InvariantCulture, $"Field '{field}': the image did not download within {seconds} s; nothing was charged. Retry, or send the image itself."),
+                ErrorType.Validation)
+            { Field = field };
+
+        /// <summary>Over the same limit as an upload (<c>Limits:MaxUploadBytes</c>), so a URL is no way around it.</summary>
+        public static Error TooLarge(string field, long limitBytes) =>
+            new(
+                ErrorCodes.ImageUrlTooLarge,
+                string.Create(CultureInfo.InvariantCulture, $"Field '{field}': the file at the URL is larger than the limit of {limitBytes} bytes."),
+                ErrorType.PayloadTooLarge)
+            { Field = field };
+
+        /// <summary>The body is not a JPEG, PNG or WebP file, whatever its Content-Type said; <paramref name="detail"/> says what it looked like.</summary>
+        public static Error NotAnImage(string field, string detail) =>
+            new(
+                ErrorCodes.ImageUrlNotAnImage,
+                $"Field '{field}': the URL did not return a JPEG, PNG or WebP image ({detail}).",
+                ErrorType.Validation)
+            { Field = field };
+    }
+
     public static class Inference
     {
         public static Error ServerBusy(int retryAfterSeconds) =>

@@ -36,6 +36,8 @@ public sealed class StartupSettingsTests : IDisposable
     [InlineData("Plans:gold:PerMinute", "lots", "Plans:gold:PerMinute must be a whole number (was 'lots')")] // before: the plan was silently dropped
     [InlineData("ApiKeys:Bootstrap:0:Credits", "abc", "ApiKeys:Bootstrap:0:Credits must be a whole number (was 'abc')")] // before: the key was silently not seeded
     [InlineData("Models:Catalog:falcon:InputSize", "big", "Models:Catalog:falcon:InputSize must be a whole number (was 'big')")]
+    [InlineData("ImageUrl:AllowedHosts:0", "http://images.internal:8080/", "ImageUrl:AllowedHosts:0 must be a host name, '*.' and a domain, or an IP address")]
+    [InlineData("ImageUrl:TimeoutSeconds", "0", "ImageUrl:TimeoutSeconds must be between 1 and 300 (was 0)")]
     public async Task Start_WhenASettingIsOutOfRangeOrOfTheWrongType_ShouldExitWithCode1NamingTheKeyWithoutAStackTrace(string key, string value, string expected)
     {
         var (exitCode, output) = await RunToExit((key, value));

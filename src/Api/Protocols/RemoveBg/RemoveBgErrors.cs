@@ -52,13 +52,6 @@ internal static class RemoveBgErrors
         ErrorType.Validation)
     { Field = "image_file_b64" };
 
-    public static Error DownloadFailed(string field, string reason) =>
-        new(
-            field == "bg_image_url" ? FailedBgDownload : FailedImageDownload,
-            $"Failed to download the image from the given {field}: {reason}",
-            ErrorType.Validation)
-        { Field = field };
-
     /// <summary>A body the endpoint cannot read as any of its three encodings.</summary>
     public static Error UnreadableBody(string? contentType) =>
         new(
@@ -86,6 +79,13 @@ internal static class RemoveBgErrors
             ErrorCodes.RateLimitExceeded when error.Type == ErrorType.QuotaExhausted => InsufficientCredits,
             ErrorCodes.RateLimitExceeded => RateLimitExceeded,
             ErrorCodes.InvalidRequest when error.Field == "image" => FailedToReadImage,
+
+            // The fetcher's codes, in remove.bg's words: a URL it will not fetch is an invalid one; one that gave no
+            // image is a failed download; one too large is a file too large.
+            ErrorCodes.ImageUrlRefused => error.Field == "bg_image_url" ? "invalid_bg_image_url" : "invalid_image_url",
+            ErrorCodes.ImageUrlTooLarge => FileTooLarge,
+            ErrorCodes.ImageUrlUnreachable or ErrorCodes.ImageUrlTimeout or ErrorCodes.ImageUrlNotAnImage =>
+                error.Field == "bg_image_url" ? FailedBgDownload : FailedImageDownload,
             ErrorCodes.InvalidRequest when error.Field is { Length: > 0 } field => "invalid_" + field,
             TransportErrors.UnsupportedMediaTypeCode => MissingSource,
             _ => error.Code,

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using FapiHub.Domain.Imaging;
 using FapiHub.Infrastructure.BackgroundRemoval.Memory;
 
@@ -72,40 +73,82 @@ internal static class EdgeAwareUpsampler
 
     /// <summary>
     /// q = A·I + B at full resolution, with the coefficient planes interpolated from the working grid and I the
-    /// photo's luma (one plane of A) or its colour (three), then snapped and quantised.
+    /// photo's luma (one plane of A) or its colour (three), then snapped and quantised. One output row at a time: each
+    /// plane's two grid rows are blended (vector lerp), then spread over the photo's columns, and the dot product with
+    /// the photo's row runs as whole-row vector operations.
     /// </summary>
     private static void Evaluate(RgbaImage photo, ReadOnlySpan<float> coefficients, int planes, int ww, int wh, float snap, AlphaMask destination)
     {
         int w = photo.Width, h = photo.Height, n = ww * wh;
+        var terms = planes + 1;
+        var same = ww == w && wh == h;
         var columns = MaskResampler.Taps.Create(ww, w);
         var rows = MaskResampler.Taps.Create(wh, h);
+        using var buffer = new PooledBuffer<float>((terms * (ww + w)) + (planes * w) + w);
+        var scratch = buffer.Span;
+        Span<float> Blended(int t) => buffer.Span.Slice(t * ww, ww);
+        Span<float> Spread(int t) => buffer.Span.Slice((terms * ww) + (t * w), w);
+        var guide = scratch.Slice(terms * (ww + w), planes * w);
+        var q = scratch.Slice((terms * (ww + w)) + (planes * w), w);
         var pixels = photo.Span;
         var alpha = destination.Span;
-        const float Unit = 1f / 255f;
-        var offset = coefficients.Slice(planes * n, n);
         for (var y = 0; y < h; y++)
         {
-            int top = rows.Lower[y] * ww, bottom = rows.Upper[y] * ww;
-            var fy = rows.Fraction[y];
-            for (var x = 0; x < w; x++)
+            var rgba = pixels.Slice(y * w * 4, w * 4);
+            if (planes == 1)
             {
-                int x0 = columns.Lower[x], x1 = columns.Upper[x];
-                var fx = columns.Fraction[x];
-                var p = ((y * w) + x) * 4;
-                var q = PixelKernels.Bilinear(offset, top, bottom, x0, x1, fx, fy);
-                if (planes == 1)
+                PixelKernels.Luma(rgba, guide);
+            }
+            else
+            {
+                PixelKernels.Deinterleave(rgba, guide[..w], guide.Slice(w, w), guide.Slice(2 * w, w));
+            }
+
+            for (var t = 0; t < terms; t++)
+            {
+                var plane = coefficients.Slice(t * n, n);
+                if (same)
                 {
-                    q += PixelKernels.Bilinear(coefficients[..n], top, bottom, x0, x1, fx, fy) * PixelKernels.Luma(pixels[p], pixels[p + 1], pixels[p + 2]);
-                }
-                else
-                {
-                    q += PixelKernels.Bilinear(coefficients[..n], top, bottom, x0, x1, fx, fy) * pixels[p] * Unit;
-                    q += PixelKernels.Bilinear(coefficients.Slice(n, n), top, bottom, x0, x1, fx, fy) * pixels[p + 1] * Unit;
-                    q += PixelKernels.Bilinear(coefficients.Slice(2 * n, n), top, bottom, x0, x1, fx, fy) * pixels[p + 2] * Unit;
+                    plane.Slice(y * ww, ww).CopyTo(Spread(t));
+                    continue;
                 }
 
-                alpha[(y * w) + x] = PixelKernels.ToByte(Snap(q, snap));
+                var blended = Blended(t);
+                TensorPrimitives.Lerp(plane.Slice(rows.Lower[y] * ww, ww), plane.Slice(rows.Upper[y] * ww, ww), rows.Fraction[y], blended);
+                SpreadRow(blended, columns, Spread(t));
             }
+
+            // Σ A_c·I_c (colour channels still 0–255, hence the 1/255 once), plus B.
+            TensorPrimitives.Multiply(Spread(0), guide[..w], q);
+            for (var c = 1; c < planes; c++)
+            {
+                TensorPrimitives.FusedMultiplyAdd(Spread(c), guide.Slice(c * w, w), q, q);
+            }
+
+            TensorPrimitives.FusedMultiplyAdd(q, planes == 1 ? 1f : 1f / 255f, Spread(planes), q);
+            Quantise(q, snap, alpha.Slice(y * w, w));
+        }
+    }
+
+    /// <summary>A grid row spread over the photo's columns by linear interpolation.</summary>
+    private static void SpreadRow(ReadOnlySpan<float> row, MaskResampler.Taps columns, Span<float> output)
+    {
+        var lower = columns.Lower;
+        var upper = columns.Upper;
+        var fraction = columns.Fraction;
+        for (var x = 0; x < output.Length; x++)
+        {
+            var left = row[lower[x]];
+            output[x] = left + ((row[upper[x]] - left) * fraction[x]);
+        }
+    }
+
+    /// <summary>Snapped (<see cref="Snap"/>) and quantised (<see cref="PixelKernels.ToByte(float)"/>) values.</summary>
+    private static void Quantise(ReadOnlySpan<float> values, float snap, Span<byte> output)
+    {
+        for (var x = 0; x < output.Length; x++)
+        {
+            output[x] = PixelKernels.ToByte(Snap(values[x], snap));
         }
     }
 }
