@@ -8,6 +8,12 @@ using FapiHub.Infrastructure.BackgroundRemoval.Onnx;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.FileProviders;
 
+// The container image's HEALTHCHECK: probe the running server and exit, without building a host.
+if (HealthProbe.IsRequested(args))
+{
+    return await HealthProbe.RunAsync(args, Console.Out);
+}
+
 // A model run holds a pool thread for seconds. With the pool's default minimum (one thread per core) a burst of requests,
 // quick 503 refusals included, would queue behind the pool's slow growth; a larger minimum keeps them answering.
 ThreadPool.GetMinThreads(out var minWorkers, out var minIo);

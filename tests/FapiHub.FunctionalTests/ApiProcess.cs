@@ -105,6 +105,23 @@ public sealed partial class ApiProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Whether the process is still running.</summary>
+    public bool IsRunning => !_process.HasExited;
+
+    /// <summary>Asks the app to stop as an orchestrator does (SIGTERM): it drains the requests in flight, then exits.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    /// <summary>Kills the app at once (SIGKILL, as <c>kill -9</c>): requests in flight are cut off, nothing is settled.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

@@ -133,8 +133,8 @@ internal sealed class ModelPipeline(ModelManifest manifest, string directory, Ac
             : "is missing";
         var pinned = string.Create(CultureInfo.InvariantCulture, $"{model.Bytes} bytes, SHA-256 {model.Sha256}");
         return $"{path} {actual}, but manifest.json pins {pinned}. It is downloaded, and a server does not fetch: restore it " +
-            $"with 'dotnet FapiHub.ModelBuilder.dll build --manifest {Path.Combine(directory, "manifest.json")}' (from the app's " +
-            "folder, with npm; or run 'dotnet build' in the repository), or copy an intact file from another machine";
+            $"with 'dotnet FapiHub.ModelBuilder.dll build --manifest {Path.Combine(directory, "manifest.json")}' (the build " +
+            "tool, tools/ModelBuilder.Cli, with npm; or run 'dotnet build' in the repository), or copy an intact file from another machine";
     }
 
     /// <summary>The files that are missing or do not match their pins. An unpinned derived file only has to exist,
@@ -184,7 +184,7 @@ internal sealed class ModelPipeline(ModelManifest manifest, string directory, Ac
             {
                 errors.Add($"{derived.File}: derived {bytes.Length} bytes, SHA-256 {sha256}, but manifest.json pins {derived.Bytes} bytes, " +
                     $"SHA-256 {derived.Sha256}. The recipe, the source or the builder changed: if that is intended, re-pin with " +
-                    "'dotnet tools/ModelBuilder/bin/<config>/net10.0/FapiHub.ModelBuilder.dll build --print-pins'");
+                    "'dotnet tools/ModelBuilder.Cli/bin/<config>/net10.0/FapiHub.ModelBuilder.dll build --print-pins'");
                 continue;
             }
 

@@ -29,6 +29,16 @@ internal sealed class AccountStoreOptionsValidator(IOptions<InferenceOptions> in
             failures.Add($"Accounts:RedisProbeIntervalMilliseconds must be between 10 and 60000 (was {options.RedisProbeIntervalMilliseconds}).");
         }
 
+        if (options.RedisReplicaAcks is < 0 or > 5)
+        {
+            failures.Add($"Accounts:RedisReplicaAcks must be between 0 and 5 (was {options.RedisReplicaAcks}).");
+        }
+
+        if (options.RedisReplicaAckTimeoutMilliseconds is < 1 or > 10_000)
+        {
+            failures.Add($"Accounts:RedisReplicaAckTimeoutMilliseconds must be between 1 and 10000 (was {options.RedisReplicaAckTimeoutMilliseconds}).");
+        }
+
         if (string.IsNullOrEmpty(options.RedisKeyPrefix) || options.RedisKeyPrefix.Length > 100
             || options.RedisKeyPrefix.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '{' or '}'))
         {

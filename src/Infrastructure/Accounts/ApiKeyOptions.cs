@@ -45,6 +45,17 @@ public sealed class AccountStoreOptions
     /// </summary>
     public int RedisProbeIntervalMilliseconds { get; set; } = 500;
 
+    /// <summary>
+    /// Replicas that must acknowledge a reservation and a charge (Redis <c>WAIT</c>) before the request goes on: 0 (the
+    /// default, for a standalone Redis) or 1 on a Redis Cluster or a primary with replicas, so an asynchronous failover
+    /// cannot lose a charge the primary had acknowledged. A charge not acknowledged in time is queued to be applied again
+    /// (harmless: a commit is applied at most once).
+    /// </summary>
+    public int RedisReplicaAcks { get; set; }
+
+    /// <summary>How long a write waits for <see cref="RedisReplicaAcks"/> replicas before the request goes on.</summary>
+    public int RedisReplicaAckTimeoutMilliseconds { get; set; } = 100;
+
     /// <summary>Prefix of every Redis key, so several deployments can share one Redis.</summary>
     public string RedisKeyPrefix { get; set; } = "fapihub";
 

@@ -81,6 +81,24 @@ public sealed class ModelCatalogTests : IDisposable
     }
 
     [Fact]
+    public void Validate_WhenARecipesFileExistsWithoutItsInputs_ShouldPassBecauseTheGraphIsServedAsItIs()
+    {
+        // A published app or a container image carries the served graphs, not the weights and tables they came from.
+        File.WriteAllBytes(Path.Combine(_directory, "a.onnx"), [0]);
+        File.WriteAllBytes(Path.Combine(_directory, "served-int8-1024.onnx"), [0]);
+        var options = Configured();
+        options.Catalog["ghost"] = new ModelDefinition
+        {
+            File = "served-int8-1024.onnx",
+            Recipe = new ModelRecipe { Weights = "not-shipped.onnx", Precision = "int8", Resolution = 1024, Calibration = "not-shipped.json" },
+        };
+
+        var result = new ModelCatalogOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Succeeded, result.FailureMessage);
+    }
+
+    [Fact]
     public void Validate_WhenAlsoAverageNamesNoOtherModel_ShouldNameTheKey()
     {
         File.WriteAllBytes(Path.Combine(_directory, "a.onnx"), [0]);

@@ -97,9 +97,17 @@ public sealed class OptionsValidatorTests
     [Fact]
     public void Validate_WhenTheRedisSettingsAreOutOfRange_ShouldNameEachKey()
     {
-        var result = Validator().Validate(null, new AccountStoreOptions { RedisProbeIntervalMilliseconds = 0, RedisKeyPrefix = "my app" });
+        var result = Validator().Validate(null, new AccountStoreOptions
+        {
+            RedisProbeIntervalMilliseconds = 0,
+            RedisKeyPrefix = "my app",
+            RedisReplicaAcks = 6,
+            RedisReplicaAckTimeoutMilliseconds = 0,
+        });
 
         Assert.Contains("Accounts:RedisProbeIntervalMilliseconds must be between 10 and 60000 (was 0)", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("Accounts:RedisReplicaAcks must be between 0 and 5 (was 6)", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("Accounts:RedisReplicaAckTimeoutMilliseconds must be between 1 and 10000 (was 0)", result.FailureMessage, StringComparison.Ordinal);
         Assert.Contains("Accounts:RedisKeyPrefix", result.FailureMessage, StringComparison.Ordinal);
         Assert.Contains("(was 'my app')", result.FailureMessage, StringComparison.Ordinal);
     }

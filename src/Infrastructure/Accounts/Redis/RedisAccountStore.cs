@@ -92,9 +92,16 @@ internal sealed partial class RedisAccountStore(
                     RedisScripts.Reserve,
                     LedgerKeys(accountId, period),
                     [monthlyQuota ?? -1, hold, _holdTimeoutMs, RetentionMs, Guid.NewGuid().ToString("N")]))!;
-                return (int)result[0] == 1
-                    ? new ReservationOutcome(ReservationStatus.Reserved, new Reservation(accountId, period, result[2].ToString(), monthlyQuota))
-                    : new ReservationOutcome((int)result[1] switch
+                if ((int)result[0] == 1)
+                {
+                    // A hold a failover lost would make its commit look already applied (served, never charged): a
+                    // replica confirms it first. Not confirmed in time (no replica up), the request still goes on.
+                    await redis.ReplicatedAsync(redis.HoldsKey(accountId));
+
+                    return new ReservationOutcome(ReservationStatus.Reserved, new Reservation(accountId, period, result[2].ToString(), monthlyQuota));
+                }
+
+                return new ReservationOutcome((int)result[1] switch
                     {
                         2 => ReservationStatus.QuotaExhausted,
                         3 => ReservationStatus.InsufficientCredits,
@@ -115,15 +122,26 @@ internal sealed partial class RedisAccountStore(
     public async ValueTask<Settlement> CommitAsync(Reservation reservation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reservation);
+        Settlement settlement;
         try
         {
-            return await redis.Run(db => CommitScript(db, reservation));
+            settlement = await redis.Run(db => CommitScript(db, reservation));
         }
         catch (StoreUnavailableException ex)
         {
             Defer(new PendingSettlement(reservation, Commit: true, clock.GetUtcNow()), ex);
             return Settlement.Deferred;
         }
+
+        if (settlement.Status == SettlementStatus.Charged && !await redis.ReplicatedAsync(redis.HoldsKey(reservation.AccountId)))
+        {
+            // The primary has the charge, no replica confirmed it: a failover now would lose it. Applying the commit
+            // again once the store answers is harmless (it finds the hold gone and charges nothing more), and charges
+            // it if the hold came back with a replica that never saw the commit.
+            outbox.TryAdd(new PendingSettlement(reservation, Commit: true, clock.GetUtcNow()));
+        }
+
+        return settlement;
     }
 
     public async ValueTask ReleaseAsync(Reservation reservation, CancellationToken cancellationToken)

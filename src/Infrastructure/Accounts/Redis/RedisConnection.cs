@@ -1,4 +1,5 @@
 using FapiHub.Application.Abstractions.Accounts;
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -21,17 +22,27 @@ namespace FapiHub.Infrastructure.Accounts.Redis;
 internal sealed partial class RedisConnection : IDisposable
 {
     /// <summary>Error replies of a Redis that cannot serve anyone right now (still loading, busy with a script, no primary, …).</summary>
+    private const int ClusterSlots = 16384;
+
+    /// <summary>How long a primary whose replicas did not acknowledge in time is written without waiting for them.</summary>
+    private const int UnreplicatedRetryMs = 5000;
+
     private static readonly string[] OutageReplies = ["LOADING", "BUSY", "MASTERDOWN", "READONLY", "CLUSTERDOWN", "TRYAGAIN"];
 
     private readonly Lazy<ConnectionMultiplexer> _multiplexer;
     private readonly string _prefix;
     private readonly ILogger<RedisConnection> _logger;
+    private readonly int _replicaAcks;
+    private readonly ConcurrentDictionary<System.Net.EndPoint, long> _unreplicatedUntil = new();
+    private readonly int _replicaAckTimeoutMs;
     private int _open;
 
     public RedisConnection(string connectionString, IOptions<AccountStoreOptions> options, ILogger<RedisConnection> logger)
     {
         _prefix = options.Value.RedisKeyPrefix;
         _logger = logger;
+        _replicaAcks = options.Value.RedisReplicaAcks;
+        _replicaAckTimeoutMs = options.Value.RedisReplicaAckTimeoutMilliseconds;
         var configuration = ConfigurationOptions.Parse(connectionString);
         configuration.AbortOnConnectFail = false;
         configuration.ConnectTimeout = Math.Min(configuration.ConnectTimeout, 2000);
@@ -107,13 +118,83 @@ internal sealed partial class RedisConnection : IDisposable
     {
         try
         {
-            await Database.ScriptEvaluateAsync("return 1");
-            return true;
+            var multiplexer = _multiplexer.Value;
+            if (!multiplexer.GetServers().Any(s => s.ServerType == ServerType.Cluster))
+            {
+                await Database.ScriptEvaluateAsync("return 1");
+                return true;
+            }
+
+            return await ProbeClusterAsync(multiplexer);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (ex is RedisException or RedisCommandException or TimeoutException)
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// Waits until <see cref="AccountStoreOptions.RedisReplicaAcks"/> replicas of the primary that holds
+    /// <paramref name="key"/> have every write this instance sent it so far (Redis <c>WAIT</c>, on the same connection as
+    /// the writes), or the timeout passes. True when acknowledged (or when no acknowledgement is asked for).
+    /// </summary>
+    public async Task<bool> ReplicatedAsync(RedisKey key)
+    {
+        if (_replicaAcks == 0)
+        {
+            return true;
+        }
+
+        try
+        {
+            var server = _multiplexer.Value.GetServer(key, null, CommandFlags.DemandMaster);
+            if (_unreplicatedUntil.TryGetValue(server.EndPoint, out var until) && Environment.TickCount64 < until)
+            {
+                return false;
+            }
+
+            if ((long)await server.ExecuteAsync("WAIT", _replicaAcks, _replicaAckTimeoutMs) >= _replicaAcks)
+            {
+                _unreplicatedUntil.TryRemove(server.EndPoint, out _);
+                return true;
+            }
+
+            // A primary without a live replica (lost, or promoted itself after a failover) would make every write wait
+            // the whole timeout: such a primary is not asked again for a while, and the operator is told once.
+            _unreplicatedUntil[server.EndPoint] = Environment.TickCount64 + UnreplicatedRetryMs;
+            LogNotReplicated(server.EndPoint.ToString() ?? "?", _replicaAcks, _replicaAckTimeoutMs, UnreplicatedRetryMs / 1000);
+            return false;
+        }
+        catch (Exception ex) when (ex is RedisException or RedisCommandException or TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// A cluster serves every account only when each hash slot has a primary that answers: after a primary is lost
+    /// the client's slot map still names it until refreshed, so the probe refreshes the map, requires every slot to be
+    /// owned by a primary no node reports failing, and runs a script on each of those primaries. A probe that only
+    /// reached some node would close the circuit while the accounts of the lost shard still fail.
+    /// </summary>
+    private static async Task<bool> ProbeClusterAsync(ConnectionMultiplexer multiplexer)
+    {
+        await multiplexer.ConfigureAsync();
+        var map = multiplexer.GetServers().Where(s => s.IsConnected).Select(s => s.ClusterConfiguration).FirstOrDefault(c => c is not null);
+        var primaries = map?.Nodes.Where(n => !n.IsReplica && n.Slots.Count > 0).ToList() ?? [];
+        if (primaries.Count == 0
+            || primaries.Any(n => n.IsFail || n.IsPossiblyFail || n.EndPoint is null)
+            || primaries.Sum(n => n.Slots.Sum(range => range.To - range.From + 1)) < ClusterSlots)
+        {
+            return false;
+        }
+
+        foreach (var node in primaries)
+        {
+            await multiplexer.GetServer(node.EndPoint!).ExecuteAsync("EVAL", "return 1", 0);
+        }
+
+        return true;
     }
 
     /// <summary>Closes the circuit (called by the recovery service once Redis answers and queued settlements are applied).</summary>
@@ -154,6 +235,9 @@ internal sealed partial class RedisConnection : IDisposable
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Redis is unreachable: store calls answer 503 at once until a probe sees it back")]
     private partial void LogOpened(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis primary {EndPoint}: fewer than {Acks} replica(s) acknowledged within {TimeoutMs} ms; writes to it go on unconfirmed for {Seconds} s (a failover meanwhile could lose them)")]
+    private partial void LogNotReplicated(string endPoint, int acks, int timeoutMs, int seconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Redis answers again: store calls resume")]
     private partial void LogClosed();

