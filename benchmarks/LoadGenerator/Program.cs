@@ -8,6 +8,7 @@ using FapiHub.LoadGenerator;
 //       [--path /v2/rembg/] [--concurrency 1] [--requests 20] [--raw-model models/isnet-fp16.onnx] [--raw-runs 10]
 //       [--reference-model models/isnet-fp16.onnx]
 //       [--intra-op 0] [--pid SERVER_PID] [--field name=value ...]
+//   remove.bg's route: --path /v1.0/removebg (X-Api-Key, image_file; e.g. --field size=full --field format=png to match /v2)
 //   Flood of uploads instead (docs/reliability.md): --upload-kbps 400 --concurrency 150 --requests 150 [--rounds 3] [--rest-seconds 60]
 //       raw sockets, each upload sent at that rate (a large rate: as fast as loopback goes); per round the status counts,
 //       how fast refusals came and how much of their body had been sent, the peak RSS, then the RSS after 10, 30, 60 s
@@ -41,6 +42,11 @@ var image = await File.ReadAllBytesAsync(options.Image);
 using var http = new HttpClient { BaseAddress = new Uri(options.Url), Timeout = TimeSpan.FromMinutes(10) };
 http.DefaultRequestHeaders.Add("ApiKey", options.Key);
 
+// The remove.bg-compatible route (--path /v1.0/removebg) takes the same key in X-Api-Key and the photo in image_file.
+var removeBg = options.Path.StartsWith("/v1.0", StringComparison.OrdinalIgnoreCase);
+http.DefaultRequestHeaders.Add("X-Api-Key", options.Key);
+var imageField = removeBg ? "image_file" : "image";
+
 var results = new List<Sample>();
 var gate = new object();
 var next = 0;
@@ -49,7 +55,7 @@ await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(async _ =>
 {
     while (Interlocked.Increment(ref next) <= options.Requests)
     {
-        using var form = new MultipartFormDataContent { { new ByteArrayContent(image), "image", Path.GetFileName(options.Image) } };
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(image), imageField, Path.GetFileName(options.Image) } };
         foreach (var (name, value) in options.Fields)
         {
             form.Add(new StringContent(value), name);

@@ -6,6 +6,7 @@ using FapiHub.Api.Errors;
 using FapiHub.Api.Http;
 using FapiHub.Api.OpenApi;
 using FapiHub.Api.Protocols.FapiHubV2;
+using FapiHub.Api.Protocols.RemoveBg;
 using FapiHub.Application.Abstractions.Accounts;
 using FapiHub.Application.Common;
 using FapiHub.Application.Common.Startup;
@@ -67,10 +68,11 @@ public static class DependencyInjection
         services.AddCors(options => options.AddDefaultPolicy(policy => policy
             .WithOrigins(origins)
             .WithMethods("GET", "POST", "PATCH", "DELETE")
-            .WithHeaders("ApiKey", "AdminKey", "Content-Type")
+            .WithHeaders("ApiKey", "AdminKey", "X-Api-Key", "Content-Type", "Accept")
             .WithExposedHeaders(
                 "X-Request-Id", "Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset",
-                "X-Credits-Charged", "X-Credits-Remaining", "X-Quota-Remaining", "X-Inference-Ms", "X-Processing-Ms")));
+                "X-Credits-Charged", "X-Credits-Remaining", "X-Quota-Remaining", "X-Inference-Ms", "X-Processing-Ms",
+                "X-Type", "X-Width", "X-Height", "X-Foreground-Top", "X-Foreground-Left", "X-Foreground-Width", "X-Foreground-Height")));
     }
 
     private static void AddControllers(IServiceCollection services)
@@ -189,7 +191,8 @@ public static class DependencyInjection
     {
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
-            .AddScheme<AuthenticationSchemeOptions, AdminKeyAuthenticationHandler>(AdminKeyAuthenticationHandler.SchemeName, null);
+            .AddScheme<AuthenticationSchemeOptions, AdminKeyAuthenticationHandler>(AdminKeyAuthenticationHandler.SchemeName, null)
+            .AddScheme<AuthenticationSchemeOptions, RemoveBgKeyAuthenticationHandler>(RemoveBgKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorization();
         services.AddCheckedOptions<AdminOptions, AdminOptionsValidator>(configuration.GetSection(AdminOptions.SectionName));
         services.AddHttpContextAccessor();
@@ -276,6 +279,9 @@ public static class DependencyInjection
                 ApiKeyAuthenticationHandler.SchemeName,
                 HeaderKey(ApiKeyAuthenticationHandler.HeaderName, "Your API key, sent in the `ApiKey` header."));
             options.AddSecurityDefinition(
+                RemoveBgKeyAuthenticationHandler.SchemeName,
+                HeaderKey(RemoveBgKeyAuthenticationHandler.HeaderName, "The same API key, sent in remove.bg's `X-Api-Key` header (the remove.bg-compatible routes)."));
+            options.AddSecurityDefinition(
                 AdminKeyAuthenticationHandler.SchemeName,
                 HeaderKey(
                     AdminKeyAuthenticationHandler.HeaderName,
@@ -283,6 +289,7 @@ public static class DependencyInjection
             options.OperationFilter<SecurityRequirementOperationFilter>();
             options.OperationFilter<FormEnumsOperationFilter>();
             options.OperationFilter<ErrorExamplesOperationFilter>();
+            options.OperationFilter<RemoveBgRequestBodyOperationFilter>();
             options.OperationFilter<RequestBodyRequiredOperationFilter>();
             options.SchemaFilter<ErrorCodeSchemaFilter>();
             options.DocumentFilter<TrailingSlashPathsDocumentFilter>();

@@ -25,9 +25,16 @@ internal sealed partial class ApiKeyAuthenticationHandler(
     public const string HeaderName = "ApiKey";
     public const string PlanClaim = "fapihub:plan";
 
-    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync() =>
+        AuthenticateAsync(Request.Headers[HeaderName].ToString(), accounts, SchemeName, Context.RequestAborted);
+
+    /// <summary>
+    /// The one key check, whichever header carried the key (FapiHub's <c>ApiKey</c>, remove.bg's <c>X-Api-Key</c>):
+    /// same keys, same accounts, same claims.
+    /// </summary>
+    internal static async Task<AuthenticateResult> AuthenticateAsync(string header, IAccountStore accounts, string scheme, CancellationToken cancellationToken)
     {
-        var presented = Request.Headers[HeaderName].ToString().Trim();
+        var presented = header.Trim();
         if (presented.Length == 0)
         {
             return AuthenticateResult.NoResult();
@@ -41,7 +48,7 @@ internal sealed partial class ApiKeyAuthenticationHandler(
 
         // A store that cannot answer throws StoreUnavailableException: the exception handler answers 503 (we cannot
         // tell a valid key from an invalid one, so neither 401 nor unmetered service would be right).
-        var account = await accounts.FindByDigestAsync(ApiKeys.Digest(presented), Context.RequestAborted);
+        var account = await accounts.FindByDigestAsync(ApiKeys.Digest(presented), cancellationToken);
 
         if (account is null || account.Revoked)
         {
@@ -54,8 +61,8 @@ internal sealed partial class ApiKeyAuthenticationHandler(
             new(ClaimTypes.Name, account.Name),
             new(PlanClaim, account.Plan),
         ];
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
-        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, scheme));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, scheme));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>

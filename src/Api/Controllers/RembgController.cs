@@ -90,6 +90,7 @@ public sealed class RembgController(ISender sender, FapiHubV2FormMapping mapping
         }
 
         Response.Headers["X-Inference-Ms"] = result.Value.ModelTime.TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture);
+        ForegroundHeaders.Write(Response, result.Value.Foreground);
         if (result.Value.Charge is { } charge)
         {
             Report(charge);

@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using FapiHub.Api.Controllers;
 using FapiHub.Api.Http;
+using FapiHub.Api.Protocols.RemoveBg;
 using FapiHub.Application.Common;
 using FapiHub.Application.Common.Telemetry;
 using FapiHub.Domain.Common;
@@ -38,7 +39,7 @@ public static class ErrorResponses
             ErrorType.PaymentRequired => StatusCodes.Status402PaymentRequired,
             ErrorType.NotFound => StatusCodes.Status404NotFound,
             ErrorType.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
-            ErrorType.RateLimited => StatusCodes.Status429TooManyRequests,
+            ErrorType.RateLimited or ErrorType.QuotaExhausted => StatusCodes.Status429TooManyRequests,
             ErrorType.Unavailable => StatusCodes.Status503ServiceUnavailable,
             _ => StatusCodes.Status500InternalServerError,
         };
@@ -108,6 +109,13 @@ public static class ErrorResponses
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(error);
+
+        // A remove.bg client hears every error in its own protocol's shape and statuses.
+        if (RemoveBgProtocol.Speaks(context))
+        {
+            return RemoveBgErrorResponses.WriteAsync(context, error);
+        }
+
         context.RequestServices.GetService<FapiHubMetrics>()?.Error(error.Code);
         var response = context.Response;
         response.StatusCode = statusCode ?? StatusCodeOf(error);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using FapiHub.Api.Authentication;
 using FapiHub.Api.Errors;
+using FapiHub.Api.Protocols.RemoveBg;
 using FapiHub.Application.Abstractions.Accounts;
 using FapiHub.Application.Accounts.Plans;
 using FapiHub.Application.Common.Telemetry;
@@ -23,7 +24,8 @@ internal sealed class PerMinuteRateLimitAttribute() : TypeFilterAttribute(typeof
         IRateLimiter limiter,
         PlanCatalog plans,
         IOptions<RateLimitingOptions> options,
-        FapiHubMetrics metrics) : IAsyncResourceFilter
+        FapiHubMetrics metrics,
+        TimeProvider clock) : IAsyncResourceFilter
     {
         public async Task OnResourceExecutionAsync(ResourceExecutingContext context, ResourceExecutionDelegate next)
         {
@@ -49,7 +51,11 @@ internal sealed class PerMinuteRateLimitAttribute() : TypeFilterAttribute(typeof
             var headers = http.Response.Headers;
             headers["X-RateLimit-Limit"] = decision.Limit.ToString(CultureInfo.InvariantCulture);
             headers["X-RateLimit-Remaining"] = decision.Remaining.ToString(CultureInfo.InvariantCulture);
-            headers["X-RateLimit-Reset"] = decision.ResetSeconds.ToString(CultureInfo.InvariantCulture);
+            // FapiHub says how many seconds until the bucket is full; remove.bg's clients read a Unix time.
+            var reset = RemoveBgProtocol.Speaks(http)
+                ? clock.GetUtcNow().AddSeconds(decision.ResetSeconds).ToUnixTimeSeconds()
+                : decision.ResetSeconds;
+            headers["X-RateLimit-Reset"] = reset.ToString(CultureInfo.InvariantCulture);
             if (!decision.Allowed)
             {
                 metrics.RateLimited("per_minute");

@@ -45,6 +45,12 @@ internal sealed class TagDescriptionsDocumentFilter : IDocumentFilter
             "get the result image back. Each successful call consumes one credit or one unit of the monthly quota; " +
             "failed calls are never charged. Every path also works without its trailing slash.",
         ["Account"] = "What the caller's API key has used and has left. Free, and not rate-limited.",
+        [Controllers.RemoveBgController.TagName] =
+            "remove.bg's API v1.0, wire-compatible: same paths under `/v1.0`, `X-Api-Key` header (the same keys as `ApiKey`), " +
+            "multipart, URL-encoded or JSON parameters, the image or `{\"data\":{\"result_b64\"}}` back, and errors as " +
+            "`{\"errors\":[{\"title\",\"code\",\"detail\"}]}` with remove.bg's statuses (403 bad key, 402 nothing left to " +
+            "spend, 400 bad input or file too large, 429 rate limit). Same models, accounts, limits and charging as the v2 " +
+            "routes: one image of quota or one credit per success, nothing on any failure.",
         ["Admin"] =
             "Key administration for the operator, with the `AdminKey` header. These routes exist only when `Admin:ApiKey` " +
             "is configured; otherwise they answer 404.",

@@ -69,7 +69,9 @@ internal sealed class ErrorExamplesOperationFilter : IOperationFilter
 
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
     {
-        if (operation.Responses is null)
+        // remove.bg's routes answer in remove.bg's error shape, not the envelope these examples show.
+        if (operation.Responses is null
+            || context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<Protocols.RemoveBg.RemoveBgEndpointAttribute>().Any())
         {
             return;
         }

@@ -36,6 +36,16 @@ public sealed record ColorEffect(Rgba Color) : Effect
     public override bool IsOpaque => Color.IsOpaque;
 }
 
+/// <summary>
+/// The subject over a picture (<paramref name="Image"/>, still encoded), scaled to cover the canvas with its aspect kept
+/// and centred, unless it already has the canvas's exact size (remove.bg's <c>bg_image_file</c> / <c>bg_image_url</c>).
+/// </summary>
+public sealed record ImageBackgroundEffect(ReadOnlyMemory<byte> Image) : Effect
+{
+    // The picture may have transparency of its own; only decoding it would tell.
+    public override bool IsOpaque => false;
+}
+
 /// <summary>The subject over a vertical linear gradient from <paramref name="Top"/> to <paramref name="Bottom"/>.</summary>
 public sealed record GradientEffect(Rgba Top, Rgba Bottom) : Effect
 {

@@ -14,4 +14,10 @@ public enum ErrorType
     PayloadTooLarge,
     Unavailable,
     Unexpected,
+
+    /// <summary>
+    /// A plan's monthly images used up: 429 on FapiHub's routes (as FapiHub answers), 402 on remove.bg's, whose
+    /// clients know an account with nothing left to spend as "insufficient credits".
+    /// </summary>
+    QuotaExhausted,
 }

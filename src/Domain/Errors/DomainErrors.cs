@@ -75,6 +75,33 @@ public static class DomainErrors
             { Field = field };
         }
 
+        /// <summary>The background picture (<paramref name="field"/>) cannot be used; <paramref name="why"/> is the photo check's own error.</summary>
+        public static Error UndecodableBackground(string field, Error why)
+        {
+            ArgumentNullException.ThrowIfNull(why);
+            return new(why.Code, $"The background picture ('{field}') cannot be used. {why.Message}", ErrorType.Validation) { Field = field };
+        }
+
+        public static Error RegionOutside(Region roi, ImageSize image) =>
+            new(
+                ErrorCodes.RoiExceedsBounds,
+                string.Create(CultureInfo.InvariantCulture, $"Field 'roi' ({roi}) reaches past the {image.Width}x{image.Height} image; give corners inside it."),
+                ErrorType.Validation)
+            { Field = "roi" };
+
+        public static Error RegionEmpty(Region roi) =>
+            new(
+                ErrorCodes.RoiRegionEmpty,
+                $"Field 'roi' ({roi}) holds no pixel: x2 must be right of x1 and y2 below y1.",
+                ErrorType.Validation)
+            { Field = "roi" };
+
+        /// <summary>The model found nothing to keep, and the request asked for a subject (nothing charged).</summary>
+        public static readonly Error NoForeground = new(
+            ErrorCodes.UnknownForeground,
+            "No foreground was found in the image (inside the region of interest, if one was given); nothing was charged.",
+            ErrorType.Validation);
+
         private static string ListOf(IReadOnlyList<string> items) =>
             items.Count == 1 ? items[0] : string.Join(", ", items.Take(items.Count - 1)) + " and " + items[^1];
     }
@@ -183,7 +210,7 @@ public static class DomainErrors
                 string.Create(
                     CultureInfo.InvariantCulture,
                     $"Monthly quota of {monthlyQuota} images used up; it resets at {resetAt:yyyy-MM-ddTHH:mm:ssZ}."),
-                ErrorType.RateLimited)
+                ErrorType.QuotaExhausted)
             { RetryAfterSeconds = retryAfterSeconds };
 
         public static readonly Error InsufficientCredits = new(

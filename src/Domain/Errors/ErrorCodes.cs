@@ -20,6 +20,13 @@ public static class ErrorCodes
     public const string ServiceUnavailable = "service_unavailable";
     public const string InternalError = "internal_error";
 
+    // Answered only where a request asks for what they check (remove.bg's roi, and its refusal of an empty result):
+    // remove.bg's own codes, so its clients read them unchanged. The FapiHub routes ask for neither, so they stay out
+    // of All, as the URL codes below do.
+    public const string RoiExceedsBounds = "roi_exceeds_bounds";
+    public const string RoiRegionEmpty = "roi_region_empty";
+    public const string UnknownForeground = "unknown_foreground";
+
     // An image given by URL (the remove.bg protocol's image_url and bg_image_url) that could not be used. Only the
     // remove.bg adapter answers them (in its own envelope); the FapiHub routes take no URL, so they stay out of All,
     // the FapiHub envelope's documented enum.

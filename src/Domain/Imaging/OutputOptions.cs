@@ -5,6 +5,12 @@ public enum OutputFormat
     Png,
     WebP,
     Jpeg,
+
+    /// <summary>PNG when the result has a transparent pixel, else JPEG (remove.bg's <c>format=auto</c>).</summary>
+    Auto,
+
+    /// <summary>A ZIP of <c>color.jpg</c> (the result's colour, alpha dropped) and <c>alpha.png</c> (its alpha as 8-bit grey), as remove.bg packs it.</summary>
+    Zip,
 }
 
 /// <summary>How the result is delivered.</summary>
@@ -24,10 +30,41 @@ public sealed record OutputOptions(OutputFormat Format = OutputFormat.Png, int Q
 
     public static readonly OutputOptions Default = new();
 
-    public string ContentType => Format switch
+    /// <summary>Margins per side when cropping; <c>null</c>: <see cref="CropMargin"/> pixels on every side.</summary>
+    public Margins? Margins { get; init; }
+
+    /// <summary>Only what lies inside can be subject (remove.bg's <c>roi</c>); <c>null</c>: the whole photo.</summary>
+    public Region? Roi { get; init; }
+
+    /// <summary>The subject scaled and/or moved on its canvas before the background goes behind it; <c>null</c>: where it is.</summary>
+    public Placement? Placement { get; init; }
+
+    /// <summary>
+    /// <c>false</c>: the matte is hardened to fully opaque or fully transparent (threshold 50 %), so no pixel is
+    /// half see-through. <c>true</c> (default): the model's soft edges are kept.
+    /// </summary>
+    public bool Semitransparency { get; init; } = true;
+
+    /// <summary>The delivered image is scaled down (aspect kept) to at most this many pixels; <c>null</c>: never scaled.</summary>
+    public long? MaxPixels { get; init; }
+
+    /// <summary>
+    /// <c>true</c>: a photo in which the model finds no subject is a failure (remove.bg's <c>unknown_foreground</c>,
+    /// not charged) rather than an empty picture.
+    /// </summary>
+    public bool RequireForeground { get; init; }
+
+    /// <summary>Margins that apply when cropping.</summary>
+    public Margins CropMargins => Margins ?? Imaging.Margins.Uniform(Length.Pixels(CropMargin));
+
+    /// <summary>The content type of <see cref="Format"/>; for <see cref="OutputFormat.Auto"/> the renderer picks PNG or JPEG and says which.</summary>
+    public string ContentType => ContentTypeOf(Format);
+
+    public static string ContentTypeOf(OutputFormat format) => format switch
     {
         OutputFormat.WebP => "image/webp",
         OutputFormat.Jpeg => "image/jpeg",
+        OutputFormat.Zip => "application/zip",
         _ => "image/png",
     };
 }

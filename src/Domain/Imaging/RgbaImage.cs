@@ -11,6 +11,38 @@ public sealed class RgbaImage(int width, int height) : PixelBuffer(width, height
     /// <summary>The smallest box holding every pixel whose alpha is above <paramref name="threshold"/>; <c>null</c> when there is none.</summary>
     public PixelBox? AlphaBounds(byte threshold) => PixelBounds.Of(Span, Width, Height, 4, 3, threshold);
 
+    /// <summary>True when any pixel is less than fully opaque.</summary>
+    public bool HasTransparency
+    {
+        get
+        {
+            var pixels = Span;
+            for (var p = 3; p < pixels.Length; p += 4)
+            {
+                if (pixels[p] != 255)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>The alpha channel as a matte of its own: a new buffer the caller owns.</summary>
+    public AlphaMask ExtractAlpha()
+    {
+        var alpha = new AlphaMask(Width, Height);
+        var pixels = Span;
+        var target = alpha.Span;
+        for (int i = 0, p = 3; i < target.Length; i++, p += 4)
+        {
+            target[i] = pixels[p];
+        }
+
+        return alpha;
+    }
+
     /// <summary>
     /// Cuts the image out with <paramref name="mask"/>: alpha becomes mask × the input's own alpha, colour is left
     /// untouched (straight alpha). Multiplying rather than replacing keeps a transparent input transparent even where

@@ -20,7 +20,7 @@ internal static class Compositor
         ArgumentNullException.ThrowIfNull(mask);
         return effect switch
         {
-            ColorEffect color => Over(photo, mask, _ => color.Color),
+            ColorEffect color => Over(photo, mask, color.Color),
             GradientEffect gradient => Over(photo, mask, y => Lerp(gradient.Top, gradient.Bottom, photo.Height == 1 ? 0 : y / (float)(photo.Height - 1))),
             BlurEffect blur => BlurBackground(photo, mask, blur.Radius),
             _ => throw new ArgumentOutOfRangeException(nameof(effect), effect, "The effect has no background to compose (a cut-out, a shadow or a mask)."),
@@ -28,9 +28,78 @@ internal static class Compositor
     }
 
     /// <summary>
+    /// The subject over <paramref name="picture"/> scaled to cover the photo (aspect kept, centred, the overflow cut
+    /// off), or as it is when it already has the photo's size: a new image the caller owns.
+    /// </summary>
+    public static RgbaImage OverPicture(RgbaImage photo, AlphaMask mask, RgbaImage picture)
+    {
+        ArgumentNullException.ThrowIfNull(photo);
+        ArgumentNullException.ThrowIfNull(mask);
+        ArgumentNullException.ThrowIfNull(picture);
+        int w = photo.Width, h = photo.Height;
+        RgbaImage? covered = null;
+        try
+        {
+            var background = picture;
+            if (picture.Width != w || picture.Height != h)
+            {
+                // The largest centred part of the picture with the photo's aspect ratio, scaled to the photo's size.
+                var k = Math.Max(w / (double)picture.Width, h / (double)picture.Height);
+                var cw = Math.Clamp((int)Math.Round(w / k), 1, picture.Width);
+                var ch = Math.Clamp((int)Math.Round(h / k), 1, picture.Height);
+                var part = new PixelBox((picture.Width - cw) / 2, (picture.Height - ch) / 2, cw, ch);
+                covered = new RgbaImage(w, h);
+                SkiaResampler.ScaleRegion(
+                    picture.Buffer, picture.Width, picture.Height, part, covered.Buffer, w, new PixelBox(0, 0, w, h), SKColorType.Rgba8888, SKAlphaType.Unpremul);
+                background = covered;
+            }
+
+            var pixels = background.Buffer;
+            return Over(photo, mask, (x, y) =>
+            {
+                var p = ((y * w) + x) * 4;
+                return new Rgba(pixels[p], pixels[p + 1], pixels[p + 2], pixels[p + 3]);
+            });
+        }
+        finally
+        {
+            covered?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The subject (and its matte) moved and scaled on a canvas of the photo's size as <paramref name="placement"/>
+    /// says: new images the caller owns, transparent and empty outside the placed box.
+    /// </summary>
+    public static (RgbaImage Photo, AlphaMask Mask) Place(RgbaImage photo, AlphaMask mask, PixelBox subject, Placement placement)
+    {
+        ArgumentNullException.ThrowIfNull(photo);
+        ArgumentNullException.ThrowIfNull(mask);
+        ArgumentNullException.ThrowIfNull(placement);
+        int w = photo.Width, h = photo.Height;
+        var target = placement.Place(subject, w, h);
+        var placedPhoto = new RgbaImage(w, h);
+        var placedMask = new AlphaMask(w, h);
+        try
+        {
+            SkiaResampler.ScaleRegion(photo.Buffer, w, h, subject, placedPhoto.Buffer, w, target, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+            SkiaResampler.ScaleRegion(mask.Buffer, w, h, subject, placedMask.Buffer, w, target, SKColorType.Gray8, SKAlphaType.Opaque);
+            return (placedPhoto, placedMask);
+        }
+        catch
+        {
+            placedPhoto.Dispose();
+            placedMask.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
     /// The subject (alpha = matte × the photo's own alpha) over a background whose colour depends on the row: Porter–Duff
     /// "over" in straight alpha, so a semi-transparent background colour stays semi-transparent in the output.
     /// </summary>
+    private static RgbaImage Over(RgbaImage photo, AlphaMask mask, Rgba background) => Over(photo, mask, _ => background);
+
     private static RgbaImage Over(RgbaImage photo, AlphaMask mask, Func<int, Rgba> backgroundOfRow)
     {
         var result = new RgbaImage(photo.Width, photo.Height);
@@ -40,28 +109,51 @@ internal static class Compositor
         for (var y = 0; y < photo.Height; y++)
         {
             var background = backgroundOfRow(y);
-            var ab = background.A / 255f;
             for (var x = 0; x < photo.Width; x++)
             {
                 var i = (y * photo.Width) + x;
-                var p = i * 4;
-                var a = matte[i] * source[p + 3] / (255f * 255f);
-                var wb = ab * (1 - a); // the background's share
-                var ao = a + wb;
-                if (ao <= 0)
-                {
-                    target.Slice(p, 4).Clear();
-                    continue;
-                }
-
-                target[p] = Blend(source[p], background.R, a, wb, ao);
-                target[p + 1] = Blend(source[p + 1], background.G, a, wb, ao);
-                target[p + 2] = Blend(source[p + 2], background.B, a, wb, ao);
-                target[p + 3] = (byte)((ao * 255f) + 0.5f);
+                OverPixel(source, matte[i], background, target, i * 4);
             }
         }
 
         return result;
+    }
+
+    /// <summary>The same "over", with a background colour per pixel (a picture).</summary>
+    private static RgbaImage Over(RgbaImage photo, AlphaMask mask, Func<int, int, Rgba> backgroundAt)
+    {
+        var result = new RgbaImage(photo.Width, photo.Height);
+        var source = photo.Span;
+        var matte = mask.Span;
+        var target = result.Span;
+        for (var y = 0; y < photo.Height; y++)
+        {
+            for (var x = 0; x < photo.Width; x++)
+            {
+                var i = (y * photo.Width) + x;
+                OverPixel(source, matte[i], backgroundAt(x, y), target, i * 4);
+            }
+        }
+
+        return result;
+    }
+
+    private static void OverPixel(ReadOnlySpan<byte> source, byte matte, Rgba background, Span<byte> target, int p)
+    {
+        var ab = background.A / 255f;
+        var a = matte * source[p + 3] / (255f * 255f);
+        var wb = ab * (1 - a); // the background's share
+        var ao = a + wb;
+        if (ao <= 0)
+        {
+            target.Slice(p, 4).Clear();
+            return;
+        }
+
+        target[p] = Blend(source[p], background.R, a, wb, ao);
+        target[p + 1] = Blend(source[p + 1], background.G, a, wb, ao);
+        target[p + 2] = Blend(source[p + 2], background.B, a, wb, ao);
+        target[p + 3] = (byte)((ao * 255f) + 0.5f);
     }
 
     /// <summary>

@@ -84,50 +84,148 @@ internal sealed class SkiaImageProcessor(IOptions<ImagingOptions> options, IOpti
 
         // The handler refuses these from the header, before decoding; any other caller is stopped here, before the
         // canvas is allocated, by the same rule.
-        if (OutputBounds.Check(new ImageSize(photo.Width, photo.Height), effect, MaxPixels) is { } tooLarge)
+        var size = new ImageSize(photo.Width, photo.Height);
+        if (OutputBounds.Check(size, effect, MaxPixels) is { } tooLarge)
         {
             throw new ArgumentOutOfRangeException(nameof(effect), effect, tooLarge.Message);
         }
 
+        // The matte first: what may be subject (the region), how hard its edges are, then where it stands.
+        if (output.Roi is { } roi)
+        {
+            var region = roi.Resolve(size);
+            mask.KeepInside(region.IsSuccess ? region.Value : throw new ArgumentOutOfRangeException(nameof(output), roi, region.Error!.Message));
+        }
+
+        if (!output.Semitransparency)
+        {
+            mask.Harden();
+        }
+
+        RgbaImage? placedPhoto = null;
+        AlphaMask? placedMask = null;
+        if (output.Placement is { } placement && mask.Bounds(OutputOptions.CropAlphaThreshold) is { } subject)
+        {
+            (placedPhoto, placedMask) = Compositor.Place(photo, mask, subject, placement);
+            photo = placedPhoto;
+            mask = placedMask;
+        }
+
+        try
+        {
+            return Render(photo, mask, effect, output);
+        }
+        finally
+        {
+            placedPhoto?.Dispose();
+            placedMask?.Dispose();
+        }
+    }
+
+    private RenderedImage Render(RgbaImage photo, AlphaMask mask, Effect effect, OutputOptions output)
+    {
         // Everything but a shadow is cropped to the subject the model found; a shadow extends the subject.
         switch (effect)
         {
             case MaskEffect:
-                return Deliver(mask, mask.Bounds(OutputOptions.CropAlphaThreshold), output, Crop, Encode);
+                return Deliver(mask, mask.Bounds(OutputOptions.CropAlphaThreshold), output, Crop, Scale, EncodeAs);
             case CutoutEffect:
                 // The cut-out is the caller's photo itself, cut in place: a copy would be another 48 MB at 12 MP.
                 photo.ApplyAlpha(mask);
-                return Deliver(photo, mask.Bounds(OutputOptions.CropAlphaThreshold), output, Crop, Encode);
+                return Deliver(photo, mask.Bounds(OutputOptions.CropAlphaThreshold), output, Crop, Scale, EncodeAs);
             case ShadowEffect shadow:
             {
                 photo.ApplyAlpha(mask); // in place, as for the cut-out; the canvas is new and ours
                 using var canvas = Compositor.DropShadow(photo, shadow);
-                return Deliver(canvas, canvas.AlphaBounds(OutputOptions.CropAlphaThreshold), output, Crop, Encode);
+                return Deliver(canvas, canvas.AlphaBounds(OutputOptions.CropAlphaThreshold), output, Crop, Scale, EncodeAs);
+            }
+
+            case ImageBackgroundEffect picture:
+            {
+                // The handler probed the picture with the photo, so a failure here is a bug, not the client's.
+                var decoded = Decode(picture.Image);
+                using var background = decoded.IsSuccess ? decoded.Value : throw new InvalidOperationException(decoded.Error!.Message);
+                using var composed = Compositor.OverPicture(photo, mask, background);
+                return Deliver(composed, mask.Bounds(OutputOptions.CropAlphaThreshold), output, Crop, Scale, EncodeAs);
             }
 
             default:
             {
                 using var composed = Compositor.OverBackground(photo, mask, effect); // new and ours; the photo is only read
-                return Deliver(composed, mask.Bounds(OutputOptions.CropAlphaThreshold), output, Crop, Encode);
+                return Deliver(composed, mask.Bounds(OutputOptions.CropAlphaThreshold), output, Crop, Scale, EncodeAs);
             }
         }
     }
 
     /// <summary>
-    /// Encodes <paramref name="image"/> (borrowed: the caller disposes it), or, when the client asked for a crop and there is
-    /// a subject, a cropped copy owned and disposed here. An image with no subject at all is delivered whole rather than
-    /// as an empty picture.
+    /// Encodes <paramref name="image"/> (borrowed: the caller disposes it), or a cropped and/or scaled-down copy owned
+    /// and disposed here: cropped when the client asked and there is a subject (an image with no subject at all is
+    /// delivered whole rather than as an empty picture), scaled down when it has more pixels than the output allows.
+    /// The subject's box follows both, so it describes the delivered image.
     /// </summary>
-    private static RenderedImage Deliver<T>(T image, PixelBox? subject, OutputOptions output, Func<T, PixelBox, T> crop, Func<T, OutputOptions, EncodedImage> encode)
+    private static RenderedImage Deliver<T>(
+        T image,
+        PixelBox? subject,
+        OutputOptions output,
+        Func<T, PixelBox, T> crop,
+        Func<T, int, int, T> scale,
+        Func<T, OutputOptions, (EncodedImage Content, string ContentType)> encode)
         where T : PixelBuffer
     {
-        if (!output.Crop || subject is not { } box)
+        T? cropped = null;
+        T? scaled = null;
+        try
         {
-            return new RenderedImage(encode(image, output), image.Width, image.Height);
-        }
+            var current = image;
+            if (output.Crop && subject is { } box)
+            {
+                var keep = output.CropMargins.Around(box, image.Width, image.Height);
+                current = cropped = crop(image, keep);
+                subject = box with { X = box.X - keep.X, Y = box.Y - keep.Y };
+            }
 
-        using var cropped = crop(image, box.Inflate(output.CropMargin, image.Width, image.Height));
-        return new RenderedImage(encode(cropped, output), cropped.Width, cropped.Height);
+            if (output.MaxPixels is { } maxPixels && (long)current.Width * current.Height > maxPixels)
+            {
+                var k = Math.Sqrt(maxPixels / ((double)current.Width * current.Height));
+                var width = Math.Max(1, (int)Math.Floor(current.Width * k));
+                var height = Math.Max(1, (int)Math.Floor(current.Height * k));
+                var (sx, sy) = (width / (double)current.Width, height / (double)current.Height);
+                current = scaled = scale(current, width, height);
+                subject = subject is { } s ? Scaled(s, sx, sy, width, height) : null;
+            }
+
+            var (content, contentType) = encode(current, output);
+            return new RenderedImage(content, current.Width, current.Height, contentType, subject);
+        }
+        finally
+        {
+            scaled?.Dispose();
+            cropped?.Dispose();
+        }
+    }
+
+    /// <summary>A box scaled by (<paramref name="sx"/>, <paramref name="sy"/>): outward, so it still holds the whole subject, and inside the image.</summary>
+    private static PixelBox Scaled(PixelBox box, double sx, double sy, int width, int height)
+    {
+        var x0 = Math.Clamp((int)Math.Floor(box.X * sx), 0, width - 1);
+        var y0 = Math.Clamp((int)Math.Floor(box.Y * sy), 0, height - 1);
+        var x1 = Math.Clamp((int)Math.Ceiling((box.X + box.Width) * sx), x0 + 1, width);
+        var y1 = Math.Clamp((int)Math.Ceiling((box.Y + box.Height) * sy), y0 + 1, height);
+        return new PixelBox(x0, y0, x1 - x0, y1 - y0);
+    }
+
+    private static RgbaImage Scale(RgbaImage image, int width, int height)
+    {
+        var scaled = new RgbaImage(width, height);
+        SkiaResampler.Scale(image.Buffer, image.Width, image.Height, scaled.Buffer, width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        return scaled;
+    }
+
+    private static AlphaMask Scale(AlphaMask mask, int width, int height)
+    {
+        var scaled = new AlphaMask(width, height);
+        SkiaResampler.Scale(mask.Buffer, mask.Width, mask.Height, scaled.Buffer, width, height, SKColorType.Gray8, SKAlphaType.Opaque);
+        return scaled;
     }
 
     /// <summary>A copy of the <paramref name="box"/> region: a new image the caller owns.</summary>
@@ -161,6 +259,28 @@ internal sealed class SkiaImageProcessor(IOptions<ImagingOptions> options, IOpti
         }
 
         return cropped;
+    }
+
+    /// <summary>The image in the output's format; <see cref="OutputFormat.Auto"/> and <see cref="OutputFormat.Zip"/> resolved here.</summary>
+    private (EncodedImage Content, string ContentType) EncodeAs(RgbaImage image, OutputOptions output)
+    {
+        switch (output.Format)
+        {
+            case OutputFormat.Zip:
+                return (ColorAndAlpha.Pack(this, image, output), OutputOptions.ContentTypeOf(OutputFormat.Zip));
+            case OutputFormat.Auto:
+                var format = image.HasTransparency ? OutputFormat.Png : OutputFormat.Jpeg;
+                return (Encode(image, output with { Format = format }), OutputOptions.ContentTypeOf(format));
+            default:
+                return (Encode(image, output), output.ContentType);
+        }
+    }
+
+    /// <summary>A matte is data, not a photo: <see cref="OutputFormat.Auto"/> keeps it lossless (PNG).</summary>
+    private (EncodedImage Content, string ContentType) EncodeAs(AlphaMask mask, OutputOptions output)
+    {
+        var format = output.Format is OutputFormat.Auto or OutputFormat.Zip ? OutputFormat.Png : output.Format;
+        return (Encode(mask, output with { Format = format }), OutputOptions.ContentTypeOf(format));
     }
 
     public EncodedImage Encode(RgbaImage image, OutputOptions output)

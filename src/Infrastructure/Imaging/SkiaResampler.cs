@@ -47,4 +47,51 @@ internal static class SkiaResampler
             }
         }
     }
+
+    /// <summary>
+    /// Scales a whole <paramref name="sw"/> × <paramref name="sh"/> buffer of <paramref name="colorType"/> into a
+    /// <paramref name="dw"/> × <paramref name="dh"/> one (rows packed), keeping <paramref name="alphaType"/>: a straight-alpha
+    /// image is filtered premultiplied by Skia, so transparent pixels' colour does not bleed into the subject's edge.
+    /// </summary>
+    public static unsafe void Scale(byte[] source, int sw, int sh, byte[] destination, int dw, int dh, SKColorType colorType, SKAlphaType alphaType)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(destination);
+        var bpp = colorType == SKColorType.Gray8 ? 1 : 4;
+        fixed (byte* s = source)
+        fixed (byte* d = destination)
+        {
+            using var from = new SKPixmap(new SKImageInfo(sw, sh, colorType, alphaType), (IntPtr)s, sw * bpp);
+            using var to = new SKPixmap(new SKImageInfo(dw, dh, colorType, alphaType), (IntPtr)d, dw * bpp);
+            if (!from.ScalePixels(to, For(sw, sh, dw, dh)))
+            {
+                throw new InvalidOperationException($"SkiaSharp could not scale {sw}x{sh} to {dw}x{dh}.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Scales the <paramref name="region"/> of a packed <paramref name="sourceWidth"/>-wide buffer into the
+    /// <paramref name="target"/> box of a packed <paramref name="targetWidth"/>-wide one (both of <paramref name="colorType"/>).
+    /// </summary>
+    public static unsafe void ScaleRegion(
+        byte[] source, int sourceWidth, int sourceHeight, PixelBox region, byte[] destination, int targetWidth, PixelBox target, SKColorType colorType, SKAlphaType alphaType)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(destination);
+        var bpp = colorType == SKColorType.Gray8 ? 1 : 4;
+        fixed (byte* s = source)
+        fixed (byte* d = destination)
+        {
+            using var whole = new SKPixmap(new SKImageInfo(sourceWidth, sourceHeight, colorType, alphaType), (IntPtr)s, sourceWidth * bpp);
+            using var from = whole.ExtractSubset(SKRectI.Create(region.X, region.Y, region.Width, region.Height))
+                ?? throw new InvalidOperationException("SkiaSharp could not take the region.");
+            var offset = ((long)target.Y * targetWidth + target.X) * bpp;
+            using var to = new SKPixmap(new SKImageInfo(target.Width, target.Height, colorType, alphaType), (IntPtr)(d + offset), targetWidth * bpp);
+            if (!from.ScalePixels(to, For(region.Width, region.Height, target.Width, target.Height)))
+            {
+                throw new InvalidOperationException($"SkiaSharp could not scale {region} to {target}.");
+            }
+        }
+    }
 }

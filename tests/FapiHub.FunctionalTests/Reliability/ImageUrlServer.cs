@@ -58,6 +58,11 @@ public sealed class ImageUrlServer : IAsyncLifetime
         _app.MapGet("/cat.png", () => Results.Bytes(Png, "image/png"));
         // Many stores label every object this way; the bytes decide.
         _app.MapGet("/cat.bin", () => Results.Bytes(Png, "application/octet-stream"));
+        // The test photos (Fixtures/), for clients that need a real subject behind a URL.
+        _app.MapGet("/fixtures/{name}", (string name) =>
+            File.Exists(Path.Combine(AppContext.BaseDirectory, "Fixtures", Path.GetFileName(name)))
+                ? Results.Bytes(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Fixtures", Path.GetFileName(name))), "image/png")
+                : Results.NotFound());
         // An HTML page that claims to be a PNG.
         _app.MapGet("/page", () => Results.Bytes("<!DOCTYPE html><html><body>Sign in to see this picture</body></html>"u8.ToArray(), "image/png"));
         _app.MapGet("/empty", () => Results.Bytes([], "image/png"));

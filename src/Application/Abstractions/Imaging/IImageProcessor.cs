@@ -30,12 +30,18 @@ public interface IImageProcessor
     /// cropped to the subject when <paramref name="output"/> asks (a shadow's subject includes its shadow), encoded.
     /// Ownership: <paramref name="photo"/> and <paramref name="mask"/> stay the caller's to dispose, and everything made
     /// on the way is owned and disposed here. The photo is the working canvas: a cut-out or a shadow applies the
-    /// matte to its alpha in place, so its pixels are spent after this call; the mask is only read. A shadow canvas is
+    /// matte to its alpha in place, so its pixels are spent after this call; the mask is changed in place only where
+    /// the output asks (a region of interest, hard edges). The output's region must lie inside the photo (the
+    /// handler resolves it from the header first). A shadow canvas is
     /// never larger than <see cref="OutputBounds.Largest"/>; an effect whose largest canvas is over <see cref="MaxPixels"/>
     /// throws <see cref="ArgumentOutOfRangeException"/>: check it first.
     /// </summary>
     RenderedImage RenderInPlace(RgbaImage photo, AlphaMask mask, Effect effect, OutputOptions output);
 }
 
-/// <summary>An encoded result (the caller's to dispose) and its size in pixels.</summary>
-public sealed record RenderedImage(EncodedImage Content, int Width, int Height);
+/// <summary>
+/// An encoded result (the caller's to dispose), its size in pixels, its content type when the renderer chose it
+/// (<see cref="OutputFormat.Auto"/>; otherwise the options' own) and the subject's box in the delivered image
+/// (<c>null</c>: no subject found).
+/// </summary>
+public sealed record RenderedImage(EncodedImage Content, int Width, int Height, string? ContentType = null, PixelBox? Foreground = null);

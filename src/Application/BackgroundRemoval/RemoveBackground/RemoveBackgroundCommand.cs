@@ -25,4 +25,8 @@ public sealed record RemoveBackgroundCommand(ReadOnlyMemory<byte> Image, string 
 }
 
 /// <summary>An encoded result image ready to send, the model time it took and, once charged, its receipt.</summary>
-public sealed record ProcessedImage(EncodedImage Content, string ContentType, int Width, int Height, TimeSpan ModelTime = default, ChargeReceipt? Charge = null);
+public sealed record ProcessedImage(EncodedImage Content, string ContentType, int Width, int Height, TimeSpan ModelTime = default, ChargeReceipt? Charge = null)
+{
+    /// <summary>The subject's box in the delivered image; <c>null</c> when the model found none.</summary>
+    public PixelBox? Foreground { get; init; }
+}

@@ -39,6 +39,17 @@ internal sealed class RemoveBackgroundCommandHandler(
             return outputTooLarge;
         }
 
+        // What else the header and the fields decide: a region inside the photo, a background picture that decodes.
+        if (output.Roi?.Resolve(size.Value) is { IsSuccess: false } roi)
+        {
+            return roi.Error!;
+        }
+
+        if (effect is ImageBackgroundEffect picture && images.Probe(picture.Image) is { IsSuccess: false } background)
+        {
+            return DomainErrors.Image.UndecodableBackground("bg_image", background.Error!);
+        }
+
         var timeoutSeconds = scheduler.TimeoutSeconds;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(TimeSpan.FromSeconds(timeoutSeconds));
@@ -90,7 +101,17 @@ internal sealed class RemoveBackgroundCommandHandler(
         // does not depend on this; the credit check looks again after the handler.)
         cancellationToken.ThrowIfCancellationRequested();
         var rendered = images.RenderInPlace(photo, mask, effect, output);
-        return new ProcessedImage(rendered.Content, output.ContentType, rendered.Width, rendered.Height, predicted.Value.ModelTime);
+        if (output.RequireForeground && rendered.Foreground is null)
+        {
+            rendered.Content.Dispose();
+            return DomainErrors.Image.NoForeground;
+        }
+
+        return new ProcessedImage(
+            rendered.Content, rendered.ContentType ?? output.ContentType, rendered.Width, rendered.Height, predicted.Value.ModelTime)
+        {
+            Foreground = rendered.Foreground,
+        };
     }
 
     /// <summary>The turn, or <c>timeout</c> when our deadline (not the client's disconnect) ran out while waiting.</summary>
