@@ -39,11 +39,12 @@ public sealed record ColorEffect(Rgba Color) : Effect
 /// <summary>
 /// The subject over a picture (<paramref name="Image"/>, still encoded), scaled to cover the canvas with its aspect kept
 /// and centred, unless it already has the canvas's exact size (remove.bg's <c>bg_image_file</c> / <c>bg_image_url</c>).
+/// An opaque <paramref name="Underlay"/> is laid under the picture, so a format without alpha can carry the result.
 /// </summary>
-public sealed record ImageBackgroundEffect(ReadOnlyMemory<byte> Image) : Effect
+public sealed record ImageBackgroundEffect(ReadOnlyMemory<byte> Image, Rgba? Underlay = null) : Effect
 {
-    // The picture may have transparency of its own; only decoding it would tell.
-    public override bool IsOpaque => false;
+    // Without an opaque underlay the picture may have transparency of its own, which only decoding it would tell.
+    public override bool IsOpaque => Underlay is { IsOpaque: true };
 }
 
 /// <summary>The subject over a vertical linear gradient from <paramref name="Top"/> to <paramref name="Bottom"/>.</summary>

@@ -31,7 +31,7 @@ internal static class Compositor
     /// The subject over <paramref name="picture"/> scaled to cover the photo (aspect kept, centred, the overflow cut
     /// off), or as it is when it already has the photo's size: a new image the caller owns.
     /// </summary>
-    public static RgbaImage OverPicture(RgbaImage photo, AlphaMask mask, RgbaImage picture)
+    public static RgbaImage OverPicture(RgbaImage photo, AlphaMask mask, RgbaImage picture, Rgba? underlay = null)
     {
         ArgumentNullException.ThrowIfNull(photo);
         ArgumentNullException.ThrowIfNull(mask);
@@ -58,7 +58,8 @@ internal static class Compositor
             return Over(photo, mask, (x, y) =>
             {
                 var p = ((y * w) + x) * 4;
-                return new Rgba(pixels[p], pixels[p + 1], pixels[p + 2], pixels[p + 3]);
+                var colour = new Rgba(pixels[p], pixels[p + 1], pixels[p + 2], pixels[p + 3]);
+                return underlay is { } under ? Flatten(colour, under) : colour;
             });
         }
         finally
@@ -136,6 +137,13 @@ internal static class Compositor
         }
 
         return result;
+    }
+
+    /// <summary><paramref name="colour"/> over an opaque <paramref name="under"/>: opaque.</summary>
+    private static Rgba Flatten(Rgba colour, Rgba under)
+    {
+        static byte Mix(byte c, byte u, byte a) => (byte)(((c * a) + (u * (255 - a)) + 127) / 255);
+        return colour.IsOpaque ? colour : new Rgba(Mix(colour.R, under.R, colour.A), Mix(colour.G, under.G, colour.A), Mix(colour.B, under.B, colour.A));
     }
 
     private static void OverPixel(ReadOnlySpan<byte> source, byte matte, Rgba background, Span<byte> target, int p)

@@ -145,7 +145,7 @@ internal sealed class SkiaImageProcessor(IOptions<ImagingOptions> options, IOpti
                 // The handler probed the picture with the photo, so a failure here is a bug, not the client's.
                 var decoded = Decode(picture.Image);
                 using var background = decoded.IsSuccess ? decoded.Value : throw new InvalidOperationException(decoded.Error!.Message);
-                using var composed = Compositor.OverPicture(photo, mask, background);
+                using var composed = Compositor.OverPicture(photo, mask, background, picture.Underlay);
                 return Deliver(composed, mask.Bounds(OutputOptions.CropAlphaThreshold), output, Crop, Scale, EncodeAs);
             }
 

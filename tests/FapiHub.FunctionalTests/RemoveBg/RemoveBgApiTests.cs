@@ -175,6 +175,25 @@ public sealed class RemoveBgApiTests(FapiHubFactory factory)
     }
 
     [Fact]
+    public async Task RemoveBackground_WhenAPictureWithTransparencyIsAskedForAsJpg_ShouldAnswerJpegWithThePictureOnWhite()
+    {
+        using var client = Client();
+        var picture = TestImages.Encode(300, 200, (_, _) => new SKColor(0, 0, 255, 128)); // half see-through blue
+        using var form = Body(Encoding.Multipart, Coffee, ("format", "jpg"));
+        var bg = new ByteArrayContent(picture);
+        bg.Headers.ContentType = new("image/png");
+        ((MultipartFormDataContent)form).Add(bg, "bg_image_file", "bg.png");
+
+        using var response = await client.PostAsync(Route, form);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("image/jpeg", response.Content.Headers.ContentType?.MediaType);
+        using var image = Decode(await response.Content.ReadAsByteArrayAsync());
+        var corner = image.GetPixel(5, 5); // half blue over white
+        Assert.True(corner.Blue > 230 && corner.Red is > 100 and < 160 && corner.Green is > 100 and < 160, $"corner {corner}");
+    }
+
+    [Fact]
     public async Task RemoveBackground_WhenCropMarginIsGiven_ShouldKeepItAroundTheSubject()
     {
         using var client = Client();

@@ -110,6 +110,21 @@ public sealed class RemoveBgRenderingTests
     }
 
     [Fact]
+    public void ImageBackground_WhenGivenAnOpaqueUnderlay_ShouldBeOpaqueAndLayThePictureOnIt()
+    {
+        var picture = TestImages.Encode(64, 64, (_, _) => SKColors.Transparent);
+
+        var effect = new ImageBackgroundEffect(picture, new Rgba(255, 255, 255));
+        using var rendered = new Disposer(Render(effect, OutputOptions.Default with { Format = OutputFormat.Jpeg }));
+
+        Assert.True(effect.IsOpaque);
+        Assert.False(new ImageBackgroundEffect(picture).IsOpaque);
+        using var image = Decode(rendered.Value);
+        var corner = image.GetPixel(2, 2); // a fully transparent picture leaves the underlay
+        Assert.True(corner.Red > 245 && corner.Green > 245 && corner.Blue > 245, $"corner {corner}");
+    }
+
+    [Fact]
     public void RenderInPlace_WhenCroppedWithPerSideMargins_ShouldGrowEachSideAndCapAtTheImage()
     {
         // top/bottom 25 % of the subject's 32 px = 8 px, left/right 4 px

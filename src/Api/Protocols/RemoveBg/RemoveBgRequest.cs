@@ -98,10 +98,11 @@ internal static class RemoveBgRequest
             RequireForeground = true,
         };
 
-        // JPEG holds no alpha: remove.bg answers a transparent result asked for as jpg on white.
+        // JPEG holds no alpha: remove.bg answers a transparent result asked for as jpg on white (a see-through
+        // background picture included).
         var flatten = format == OutputFormat.Jpeg;
         Func<ReadOnlyMemory<byte>, Effect> effect = alphaOnly ? _ => new MaskEffect()
-            : picture is not null ? bytes => new ImageBackgroundEffect(bytes)
+            : picture is not null ? bytes => new ImageBackgroundEffect(bytes, flatten ? White : null)
             : color is { } c ? _ => new ColorEffect(flatten && !c.IsOpaque ? OnWhite(c) : c)
             : flatten ? _ => new ColorEffect(White)
             : _ => new CutoutEffect();
