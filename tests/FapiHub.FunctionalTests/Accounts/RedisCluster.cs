@@ -116,8 +116,8 @@ public sealed class RedisCluster : IAsyncDisposable
     }
 
     /// <summary>
-    /// Waits until every node named answers <c>cluster_state:ok</c> and every slot is served by a primary that is not
-    /// failing, so a test starts on a settled cluster.
+    /// Waits until every node named answers <c>cluster_state:ok</c>, every slot is served by a primary that is not
+    /// failing and every replica's link to its primary is up, so a test starts on a settled cluster.
     /// </summary>
     public async Task WaitUntilHealthyAsync(IEnumerable<int> ports)
     {
@@ -130,6 +130,12 @@ public sealed class RedisCluster : IAsyncDisposable
                 var info = await CliAsync(port, "CLUSTER", "INFO");
                 healthy &= info.Contains("cluster_state:ok", StringComparison.Ordinal)
                     && info.Contains("cluster_slots_ok:16384", StringComparison.Ordinal);
+
+                // A replica still making its first copy of its primary cannot take over: a kill before its link is up
+                // would leave the shard without a primary (slow on a loaded CI runner, where the copy takes seconds).
+                var replication = await CliAsync(port, "INFO", "replication");
+                healthy &= !replication.Contains("role:slave", StringComparison.Ordinal)
+                    || replication.Contains("master_link_status:up", StringComparison.Ordinal);
             }
 
             if (healthy)
@@ -176,6 +182,9 @@ public sealed class RedisCluster : IAsyncDisposable
             "--port", name, "--bind", "127.0.0.1", "--dir", _directory,
             "--cluster-enabled", "yes", "--cluster-config-file", $"nodes-{name}.conf",
             "--cluster-node-timeout", NodeTimeoutMs.ToString(CultureInfo.InvariantCulture),
+            // A replica whose primary was killed may take over however long the election takes on a starved runner
+            // (by default it gives up after 10 node timeouts + 10 s); its link was up when the test started.
+            "--cluster-replica-validity-factor", "0",
             "--appendonly", "no", "--save", string.Empty, "--dbfilename", $"dump-{name}.rdb",
         })
         {
