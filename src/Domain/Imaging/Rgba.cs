@@ -10,6 +10,13 @@ public readonly record struct Rgba(byte R, byte G, byte B, byte A = 255)
 
     public bool IsOpaque => A == 255;
 
+    /// <summary>This colour laid over an opaque <paramref name="under"/>: opaque (for formats without alpha).</summary>
+    public Rgba Over(Rgba under)
+    {
+        static byte Mix(byte c, byte u, byte a) => (byte)(((c * a) + (u * (255 - a)) + 127) / 255);
+        return IsOpaque ? this : new Rgba(Mix(R, under.R, A), Mix(G, under.G, A), Mix(B, under.B, A));
+    }
+
     /// <summary>
     /// Parses every colour form FapiHub clients send: <c>(255, 255, 255, 255)</c>, <c>255, 140, 0</c>,
     /// <c>255,140,0,128</c>, <c>#FF8C00</c>, <c>#FF8C0080</c>, plus the CSS short forms <c>#F80</c> and <c>#F808</c>.

@@ -59,7 +59,7 @@ internal static class Compositor
             {
                 var p = ((y * w) + x) * 4;
                 var colour = new Rgba(pixels[p], pixels[p + 1], pixels[p + 2], pixels[p + 3]);
-                return underlay is { } under ? Flatten(colour, under) : colour;
+                return underlay is { } under ? colour.Over(under) : colour;
             });
         }
         finally
@@ -137,13 +137,6 @@ internal static class Compositor
         }
 
         return result;
-    }
-
-    /// <summary><paramref name="colour"/> over an opaque <paramref name="under"/>: opaque.</summary>
-    private static Rgba Flatten(Rgba colour, Rgba under)
-    {
-        static byte Mix(byte c, byte u, byte a) => (byte)(((c * a) + (u * (255 - a)) + 127) / 255);
-        return colour.IsOpaque ? colour : new Rgba(Mix(colour.R, under.R, colour.A), Mix(colour.G, under.G, colour.A), Mix(colour.B, under.B, colour.A));
     }
 
     private static void OverPixel(ReadOnlySpan<byte> source, byte matte, Rgba background, Span<byte> target, int p)

@@ -103,7 +103,7 @@ internal static class RemoveBgRequest
         var flatten = format == OutputFormat.Jpeg;
         Func<ReadOnlyMemory<byte>, Effect> effect = alphaOnly ? _ => new MaskEffect()
             : picture is not null ? bytes => new ImageBackgroundEffect(bytes, flatten ? White : null)
-            : color is { } c ? _ => new ColorEffect(flatten && !c.IsOpaque ? OnWhite(c) : c)
+            : color is { } c ? _ => new ColorEffect(flatten ? c.Over(White) : c)
             : flatten ? _ => new ColorEffect(White)
             : _ => new CutoutEffect();
         return new RemoveBgCall(image!, picture, effect, output, ForegroundType(type!, typeLevel!));
@@ -384,12 +384,6 @@ internal static class RemoveBgRequest
     }
 
     private static string[] Words(string text) => text.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
-    private static Rgba OnWhite(Rgba color)
-    {
-        static byte Mix(byte c, byte a) => (byte)(((c * a) + (255 * (255 - a)) + 127) / 255);
-        return new Rgba(Mix(color.R, color.A), Mix(color.G, color.A), Mix(color.B, color.A));
-    }
 
     private static ImageSource? Add(List<Error> errors, Error error)
     {
