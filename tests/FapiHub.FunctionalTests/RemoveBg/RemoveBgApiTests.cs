@@ -292,6 +292,28 @@ public sealed class RemoveBgApiTests(FapiHubFactory factory)
         }
     }
 
+    [Fact]
+    public async Task RemoveBackground_WhenAShadowedSubjectIsCroppedWithPaddingOnAPicture_ShouldLayThePictureUnderAllOfIt()
+    {
+        using var client = Client();
+        using var form = Body(Encoding.Multipart, Coffee, ("size", "full"), ("format", "png"), ("add_shadow", "true"), ("type", "car"), ("crop", "true"), ("crop_margin", "500px"));
+        var bg = new ByteArrayContent(TestImages.Encode(30, 20, (_, _) => SKColors.Blue));
+        bg.Headers.ContentType = new("image/png");
+        ((MultipartFormDataContent)form).Add(bg, "bg_image_file", "bg.png");
+
+        using var response = await client.PostAsync(Route, form);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("car", Assert.Single(response.Headers.GetValues("X-Type")));
+        var (width, height) = (Header(response, "X-Foreground-Width"), Header(response, "X-Foreground-Height")); // the subject with its shadow
+        Assert.Equal((width + 1000, height + 1000), (Header(response, "X-Width"), Header(response, "X-Height")));
+        using var image = Decode(await response.Content.ReadAsByteArrayAsync());
+        foreach (var (x, y) in new[] { (0, 0), (image.Width - 1, image.Height - 1), (image.Width / 2, image.Height - 1) })
+        {
+            Assert.Equal(new SKColor(0, 0, 255, 255), image.GetPixel(x, y)); // the picture covers the padding past the photo
+        }
+    }
+
     private static int Covered(SKBitmap image)
     {
         var count = 0;
