@@ -8,12 +8,12 @@ using Onnx;
 
 // Commands:
 //   calibrate --model FP32.onnx --out TABLE.json [--data ../shared/eval] [--method percentile-99.99[,mse,...]] [--images N] [--batch N]
-//   quantize  --model FP32.onnx --table TABLE.json --out INT8.onnx [--conv-relu-only] [--float-nodes a,b] [--float-scopes /stage1d/,...]
+//   quantize  --model FP32.onnx --table TABLE.json --out INT8.onnx [--conv-relu-only] [--float-nodes a,b] [--float-scopes /stage1d/,...] [--quantized-scopes /stage1d/rebnconvin/,...]
 //   time      --graph A.onnx --graph B.onnx ... [--runs 5] [--threads 2] [--size R per graph: A.onnx@768]
 //   peak      --graph A.onnx[@768] [--runs 3] [--threads 2]   (one graph per process: its peak RSS)
 const string Usage = """
     FapiHub.Calibration calibrate --model FP32.onnx --out TABLE.json [--data DIR] [--method M[,M2...]] [--limit N] [--batch N] [--threads N]
-    FapiHub.Calibration quantize  --model FP32.onnx --table TABLE.json --out INT8.onnx [--conv-relu-only] [--float-nodes NAME,NAME] [--float-scopes PREFIX,PREFIX|none]
+    FapiHub.Calibration quantize  --model FP32.onnx --table TABLE.json --out INT8.onnx [--conv-relu-only] [--float-nodes NAME,NAME] [--float-scopes PREFIX,PREFIX|none] [--quantized-scopes PREFIX,PREFIX|none]
     FapiHub.Calibration time      --graph FILE[@SIDE] [--graph FILE[@SIDE] ...] [--runs N] [--threads N]
     FapiHub.Calibration peak      --graph FILE[@SIDE] [--runs N] [--threads N]
 
@@ -120,6 +120,12 @@ static int QuantizeCommand(Options options)
         quantizerOptions = quantizerOptions with { FloatScopes = floatScopes == "none" ? [] : floatScopes.Split(',', StringSplitOptions.RemoveEmptyEntries) };
     }
 
+    // --quantized-scopes: prefixes quantised even inside a float scope (e.g. /stage1d/rebnconvin/); "none" clears them.
+    if (options.Get("quantized-scopes") is { } quantizedScopes)
+    {
+        quantizerOptions = quantizerOptions with { QuantizedScopes = quantizedScopes == "none" ? [] : quantizedScopes.Split(',', StringSplitOptions.RemoveEmptyEntries) };
+    }
+
     var watch = Stopwatch.StartNew();
     var quantized = QdqQuantizer.Quantize(model, table, quantizerOptions);
     var outPath = options.Required("out");
@@ -146,14 +152,14 @@ static int Time(Options options)
     var runs = options.Int("runs", 5);
     var threads = options.Int("threads", 2);
     var graphs = options.All("graph").Select(g => g.Split('@')).Select(p => (Path: p[0], Side: p.Length > 1 ? int.Parse(p[1], CultureInfo.InvariantCulture) : 1024)).ToList();
-    var sessions = new List<(string Name, InferenceSession Session, OrtValue Input, string InputName, List<double> Times)>();
+    var sessions = new List<(string Name, InferenceSession Session, OrtValue Input, string InputName, List<double> Times, List<double> CpuTimes)>();
     foreach (var (path, side) in graphs)
     {
         // Default session options except the thread count: the reference the issue's ratios are taken against.
         using var sessionOptions = new SessionOptions { IntraOpNumThreads = threads };
         var session = new InferenceSession(path, sessionOptions);
         var data = RandomInput(side);
-        sessions.Add(($"{Path.GetFileName(path)}@{side}", session, OrtValue.CreateTensorValueFromMemory(data, [1, 3, side, side]), session.InputNames[0], []));
+        sessions.Add(($"{Path.GetFileName(path)}@{side}", session, OrtValue.CreateTensorValueFromMemory(data, [1, 3, side, side]), session.InputNames[0], [], []));
     }
 
     // Interleaved, so a neighbour's load on the shared cores hits every graph alike; the first round is warm-up.
@@ -161,21 +167,28 @@ static int Time(Options options)
     {
         foreach (var s in sessions)
         {
+            // Process CPU time beside the wall clock: with --threads 1 the run is this thread's work alone, so a
+            // neighbour's load on the shared cores delays it without adding to it (pin it with taskset -c 0).
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var watch = Stopwatch.StartNew();
             using var outputs = s.Session.Run(new RunOptions(), [s.InputName], [s.Input], [s.Session.OutputNames[0]]);
             if (round > 0)
             {
                 s.Times.Add(watch.Elapsed.TotalSeconds);
+                s.CpuTimes.Add((Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
             }
         }
     }
 
     var reference = Median(sessions[0].Times);
-    Console.WriteLine("| graph | median s | min s | ratio to first |");
-    Console.WriteLine("|---|---:|---:|---:|");
+    var cpuReference = Median(sessions[0].CpuTimes);
+    var cpuMinReference = sessions[0].CpuTimes.Min();
+    Console.WriteLine("| graph | median s | min s | ratio to first | median CPU s | min CPU s | CPU ratio to first (median, min) |");
+    Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
     foreach (var s in sessions)
     {
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {s.Name} | {Median(s.Times):F3} | {s.Times.Min():F3} | {Median(s.Times) / reference:F2} |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {s.Name} | {Median(s.Times):F3} | {s.Times.Min():F3} | {Median(s.Times) / reference:F2} | {Median(s.CpuTimes):F3} | {s.CpuTimes.Min():F3} | {Median(s.CpuTimes) / cpuReference:F3}, {s.CpuTimes.Min() / cpuMinReference:F3} |"));
         s.Input.Dispose();
         s.Session.Dispose();
     }

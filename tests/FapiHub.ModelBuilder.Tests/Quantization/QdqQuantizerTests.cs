@@ -220,6 +220,44 @@ public sealed class QdqQuantizerTests
         Assert.True(expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max() <= 0.02f);
     }
 
+    [Fact]
+    public void Quantize_WhenAQuantisedScopeSitsInsideAFloatScope_ShouldQuantiseOnlyTheConvsUnderTheInnerPrefix()
+    {
+        // A float island that leaves out its costliest layer (IS-Net: a stage's wide input convolution): "conv" would
+        // keep every Conv float, "conv4" takes conv4 back to int8.
+        var quantised = QdqQuantizer.Quantize(Float, Table, IntegerFlow with { FloatScopes = ["conv"], QuantizedScopes = ["conv4"] });
+
+        var names = quantised.Graph.Initializer.Select(t => t.Name).ToHashSet();
+        Assert.Contains("c4/weight_quantized", names);
+        Assert.DoesNotContain("conv4.weight", names);
+        Assert.Contains("conv1.weight", names);
+        Assert.Contains("conv2.weight", names);
+        Assert.DoesNotContain("c1/weight_quantized", names);
+
+        var input = QuantizationGraph.Input(99);
+        var expected = QuantizationGraph.Run(Float.ToByteArray(), input);
+        var actual = QuantizationGraph.Run(quantised.ToByteArray(), input);
+        Assert.True(expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max() <= 0.02f);
+    }
+
+    [Theory]
+    [InlineData("/stage1d/rebnconv1d/conv_s1/Conv", true)]
+    [InlineData("/stage1d/rebnconvin/conv_s1/Conv", false)]
+    [InlineData("/stage1d/rebnconvin/relu_s1/Relu", false)]
+    [InlineData("/side1/Conv", true)]
+    [InlineData("/stage2d/rebnconv1/conv_s1/Conv", false)]
+    public void KeepsFloat_WhenUnderAQuantisedScopeInsideAFloatScope_ShouldBeFalseUnlessListed(string node, bool expected)
+    {
+        var options = QuantizerOptions.Default with
+        {
+            FloatNodes = new HashSet<string>(["/side1/Conv"]),
+            FloatScopes = ["/stage1d/", "/side1/"],
+            QuantizedScopes = ["/stage1d/rebnconvin/", "/side1/"],
+        };
+
+        Assert.Equal(expected, options.KeepsFloat(node));
+    }
+
     [Theory]
     [InlineData("/stage1d/rebnconv1d/conv_s1/Conv", true)]
     [InlineData("/stage1d/Add", true)]
@@ -235,12 +273,20 @@ public sealed class QdqQuantizerTests
 
     [Theory]
     [InlineData("/stage1d/rebnconv1d/conv_s1/Conv", true)]
-    [InlineData("/stage1d/rebnconvin/conv_s1/Conv", true)]
+    [InlineData("/stage1d/rebnconv1/conv_s1/Conv", true)]
+    [InlineData("/stage1d/rebnconvin/conv_s1/Conv", false)]
+    [InlineData("/stage2d/rebnconv1d/conv_s1/Conv", true)]
+    [InlineData("/stage2d/rebnconvin/conv_s1/Conv", false)]
+    [InlineData("/stage3d/rebnconv2/conv_s1/Conv", true)]
+    [InlineData("/stage3d/rebnconvin/conv_s1/Conv", false)]
+    [InlineData("/stage4d/rebnconv1d/conv_s1/Conv", false)]
+    [InlineData("/stage1d/Add", true)]
     [InlineData("/side1/Conv", true)]
-    [InlineData("/stage2d/rebnconv1d/conv_s1/Conv", false)]
+    [InlineData("/stage1/rebnconv1d/conv_s1/Conv", false)]
     [InlineData("/stage1/rebnconvin/conv_s1/Conv", false)]
-    public void IsNet_WhenAskedAboutANode_ShouldKeepOnlyTheLastDecoderStageAndTheListedNodesFloat(string node, bool expected) =>
-        // The shipped recipe (ADR 11, amendment 3): the whole last decoder stage is float, the encoder's first stage is not.
+    public void IsNet_WhenAskedAboutANode_ShouldKeepTheInnerLayersOfTheThreeLastDecoderStagesAndTheListedNodesFloat(string node, bool expected) =>
+        // The shipped recipe (ADR 11, amendment 4): stage1d-3d float except each one's wide input convolution; the
+        // encoder and the deeper decoder stages int8.
         Assert.Equal(expected, QuantizerOptions.IsNet.KeepsFloat(node));
 
     private static QuantizerOptions IntegerFlow { get; } = QuantizerOptions.Default with { IntegerDataFlow = true };

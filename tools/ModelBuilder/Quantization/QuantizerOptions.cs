@@ -7,18 +7,21 @@ public sealed record QuantizerOptions
     public static QuantizerOptions Default { get; } = new();
 
     /// <summary>
-    /// The IS-Net recipe (docs/decisions/0011-int8-calibration.md): uint8 from the first convolution up to the last
-    /// decoder stage, which stays float (<c>/stage1d/</c>, at half the input's resolution: its quantisation error is
-    /// what turns into speckle where the matte is near 0.5; amendment 3), as do the side-output convolution the API
-    /// reads and the decoder residual sums that moved the matte most when quantised alone. Chosen on ECSSD images
-    /// only (ecssd-wide and alphamatting are the scored sets).
+    /// The IS-Net recipe (docs/decisions/0011-int8-calibration.md): uint8 from the first convolution through the
+    /// encoder, with float islands in the three highest-resolution decoder stages (<c>/stage1d/</c> at half the input's
+    /// side, <c>/stage2d/</c>, <c>/stage3d/</c>): their quantisation error is what turns into speckle where the matte is
+    /// near 0.5 (amendment 3). Each stage's wide input convolution (<c>rebnconvin</c>, most of the stage's arithmetic)
+    /// stays int8, which costs little noise (amendment 4). The side-output convolution the API reads and the decoder
+    /// residual sums that moved the matte most when quantised alone are float too. Chosen on ECSSD images only
+    /// (ecssd-wide and alphamatting are the scored sets).
     /// </summary>
     public static QuantizerOptions IsNet { get; } = new()
     {
         IntegerDataFlow = true,
         QuantizeUnfusedConvs = true,
         FloatNodes = new HashSet<string>(["/side1/Conv", "/stage1d/Add", "/stage3d/Add", "/stage4d/Add"], StringComparer.Ordinal),
-        FloatScopes = ["/stage1d/"],
+        FloatScopes = ["/stage1d/", "/stage2d/", "/stage3d/"],
+        QuantizedScopes = ["/stage1d/rebnconvin/", "/stage2d/rebnconvin/", "/stage3d/rebnconvin/"],
     };
 
     /// <summary>Nodes (by name) kept float, e.g. a layer measured to be sensitive: a Conv keeps float weights, an Add or Concat a float output.</summary>
@@ -31,7 +34,17 @@ public sealed record QuantizerOptions
     /// </summary>
     public IReadOnlyList<string> FloatScopes { get; init; } = [];
 
-    /// <summary>Whether the node named <paramref name="nodeName"/> stays float: listed, or inside a float scope.</summary>
+    /// <summary>
+    /// Groups of nodes quantised even inside a float scope, by name prefix: a float island may leave out its costliest
+    /// layer (an IS-Net stage's wide input convolution, <c>/stage1d/rebnconvin/</c>, is most of the stage's
+    /// arithmetic). <see cref="FloatNodes"/> still wins over this.
+    /// </summary>
+    public IReadOnlyList<string> QuantizedScopes { get; init; } = [];
+
+    /// <summary>
+    /// Whether the node named <paramref name="nodeName"/> stays float: listed, or inside a float scope and not inside
+    /// a quantised one.
+    /// </summary>
     public bool KeepsFloat(string nodeName)
     {
         ArgumentNullException.ThrowIfNull(nodeName);
@@ -40,15 +53,20 @@ public sealed record QuantizerOptions
             return true;
         }
 
-        foreach (var scope in FloatScopes)
-        {
-            if (scope.Length > 0 && nodeName.StartsWith(scope, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
+        return !InScope(QuantizedScopes) && InScope(FloatScopes);
 
-        return false;
+        bool InScope(IReadOnlyList<string> scopes)
+        {
+            foreach (var scope in scopes)
+            {
+                if (scope.Length > 0 && nodeName.StartsWith(scope, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 
     /// <summary>
