@@ -94,7 +94,8 @@ internal sealed class KestrelRejectionEnvelopes : IObserver<KeyValuePair<string,
         var requestId = RequestIdMiddleware.NewId();
         if (RemoveBgProtocol.Speaks(TargetPath(request, writer.Requests)))
         {
-            writer.Arm(RemoveBgErrorResponses.BodyBytes(error), requestId, RemoveBgErrorResponses.StatusCodeOf(error, rejection.StatusCode));
+            var status = RemoveBgErrorResponses.StatusCodeOf(error, rejection.StatusCode);
+            writer.Arm(RemoveBgErrorResponses.BodyBytes(error), requestId, status == rejection.StatusCode ? null : status);
         }
         else
         {
