@@ -80,7 +80,7 @@ public sealed class RemoveBgForm
 
     [FromForm(Name = "crop_margin")]
     [DefaultValue("0")]
-    [Description("Margin around the cropped subject: one, two or four values in px or % of the subject, each side at most 500 px / 50 %.")]
+    [Description("Margin around the cropped subject: one, two or four values in px or % of the subject, each side at most 500 px / 50 %; added past the photo's edge too (the result grows, transparent or the background).")]
     public string? CropMargin { get; set; }
 
     [FromForm(Name = "scale")]
@@ -100,7 +100,7 @@ public sealed class RemoveBgForm
 
     [FromForm(Name = "add_shadow")]
     [DefaultValue(false)]
-    [Description("Accepted and ignored: remove.bg adds shadows to car photos only, and FapiHub does not tell cars apart.")]
+    [Description("true: a soft drop shadow under a subject of type car or auto (remove.bg shadows cars only; FapiHub cannot tell a car under auto), on the background if one is given, and in the alpha of zip and channels=alpha.")]
     public bool? AddShadow { get; set; }
 
     [FromForm(Name = "semitransparency")]
@@ -113,15 +113,15 @@ public sealed class RemoveBgForm
     public string? BgColor { get; set; }
 
     [FromForm(Name = "bg_image_url")]
-    [Description("Background picture by URL, scaled to cover the canvas.")]
+    [Description("Background picture by URL, scaled to cover the delivered canvas.")]
     public string? BgImageUrl { get; set; }
 
     [FromForm(Name = "bg_image_file")]
-    [Description("Background picture as a file upload (multipart only), scaled to cover the canvas.")]
+    [Description("Background picture as a file upload (multipart only), scaled to cover the delivered canvas.")]
     public IFormFile? BgImageFile { get; set; }
 
     [FromForm(Name = "shadow_method")]
     [DefaultValue("latest")]
-    [Description("latest or legacy: accepted and ignored, as add_shadow.")]
+    [Description("latest or legacy: accepted; both draw the same shadow.")]
     public string? ShadowMethod { get; set; }
 }

@@ -7,6 +7,9 @@ public abstract record Effect
 {
     /// <summary>True when the result has no transparent pixel, which is what JPEG can hold.</summary>
     public abstract bool IsOpaque { get; }
+
+    /// <summary>The still-encoded background picture this effect lays, if any: checked from its header before a turn.</summary>
+    public virtual ImageBackgroundEffect? Picture => null;
 }
 
 /// <summary>The subject on a transparent background (<c>/v2/rembg/</c>).</summary>
@@ -45,6 +48,8 @@ public sealed record ImageBackgroundEffect(ReadOnlyMemory<byte> Image, Rgba? Und
 {
     // Without an opaque underlay the picture may have transparency of its own, which only decoding it would tell.
     public override bool IsOpaque => Underlay is { IsOpaque: true };
+
+    public override ImageBackgroundEffect? Picture => this;
 }
 
 /// <summary>The subject over a vertical linear gradient from <paramref name="Top"/> to <paramref name="Bottom"/>.</summary>
@@ -73,5 +78,26 @@ public sealed record ShadowEffect(int OffsetX, int OffsetY, int BlurRadius, Rgba
     public static readonly Rgba DefaultColor =
         Rgba.TryParse(DefaultColorText, out var color) ? color : throw new InvalidOperationException("DefaultColorText does not parse.");
 
-    public override bool IsOpaque => false;
+    /// <summary>
+    /// What the shadowed cut-out is laid on once its canvas is final (cropped, scaled): a <see cref="ColorEffect"/> or an
+    /// <see cref="ImageBackgroundEffect"/>, so the shadow falls on the background (remove.bg's <c>add_shadow</c> with
+    /// <c>bg_color</c> / <c>bg_image_*</c>); <c>null</c>: transparent.
+    /// </summary>
+    public Effect? Background
+    {
+        get;
+        init => field = value is null or ColorEffect or ImageBackgroundEffect
+            ? value
+            : throw new ArgumentException("A shadow is laid on a colour or a picture only.", nameof(value));
+    }
+
+    /// <summary>
+    /// <c>true</c>: deliver the alpha of the shadowed cut-out as a grayscale matte (shadow included), the alpha channel
+    /// of what the colour answer would be (remove.bg's <c>channels=alpha</c> with <c>add_shadow</c>).
+    /// </summary>
+    public bool MatteOnly { get; init; }
+
+    public override bool IsOpaque => MatteOnly || Background is { IsOpaque: true };
+
+    public override ImageBackgroundEffect? Picture => Background as ImageBackgroundEffect;
 }

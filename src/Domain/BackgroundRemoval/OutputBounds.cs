@@ -11,8 +11,8 @@ namespace FapiHub.Domain.BackgroundRemoval;
 /// with <see cref="ShadowCanvas"/>; both come from here, so the check and the allocation cannot disagree.
 /// </summary>
 /// <remarks>
-/// The crop never grows an output: its box (with <c>crop_margin</c>) is clipped to the canvas it is cut from
-/// (<see cref="PixelBox.Inflate"/>), so the canvas bounds the delivered image too.
+/// A crop grows an output only when its margins pad past the canvas (<see cref="Margins.PadsPastTheEdge"/>, remove.bg's
+/// <c>crop_margin</c>), and then by at most one bounded margin a side (<see cref="Margins.Largest"/>), counted here.
 /// </remarks>
 public static class OutputBounds
 {
@@ -51,11 +51,27 @@ public static class OutputBounds
             : Canvas.Of(photo);
 
     /// <summary>
+    /// The largest output of <paramref name="effect"/> delivered as <paramref name="output"/> says: the effect's canvas,
+    /// grown by crop margins that pad past it (a subject filling the canvas is the worst case for them too).
+    /// </summary>
+    public static Canvas Largest(ImageSize photo, Effect effect, OutputOptions? output)
+    {
+        var canvas = Largest(photo, effect);
+        if (output is not { Crop: true, Margins: { PadsPastTheEdge: true } margins })
+        {
+            return canvas;
+        }
+
+        var (width, height) = margins.Largest(canvas.Width, canvas.Height);
+        return canvas with { Width = width, Height = height };
+    }
+
+    /// <summary>
     /// <c>image_too_large</c> when the largest output of <paramref name="effect"/> on a photo of this size is over
     /// <paramref name="maxPixels"/>, naming the field that grew it most (the one whose reset to 0 would shrink the
     /// canvas most) and every field that grew it; <c>null</c> when it fits.
     /// </summary>
-    public static Error? Check(ImageSize photo, Effect effect, long maxPixels)
+    public static Error? Check(ImageSize photo, Effect effect, long maxPixels, OutputOptions? output = null)
     {
         ArgumentNullException.ThrowIfNull(effect);
         if (photo.Pixels > maxPixels)
@@ -63,11 +79,20 @@ public static class OutputBounds
             return DomainErrors.Image.TooLarge(photo.Width, photo.Height, maxPixels);
         }
 
-        var largest = Largest(photo, effect);
+        var largest = Largest(photo, effect, output);
         if (largest.Pixels <= maxPixels)
         {
             return null;
         }
+
+        // The effect's own canvas fits, so the padding margins grew it past the limit.
+        if (Largest(photo, effect).Pixels <= maxPixels)
+        {
+            return DomainErrors.Image.OutputTooLarge(
+                "crop_margin", [], photo, largest.Width, largest.Height, maxPixels, "the crop margin pads");
+        }
+
+        largest = Largest(photo, effect);
 
         // Only a shadow grows the canvas, and the photo itself fits, so the shadow's fields did it.
         var shadow = (ShadowEffect)effect;

@@ -64,7 +64,7 @@ public static class DomainErrors
         /// <paramref name="photo"/> to an <paramref name="outputWidth"/> × <paramref name="outputHeight"/> canvas, over the
         /// same limit as the upload; <paramref name="field"/> is the one that grew it most.
         /// </summary>
-        public static Error OutputTooLarge(string field, IReadOnlyList<string> growth, ImageSize photo, long outputWidth, long outputHeight, long maxPixels)
+        public static Error OutputTooLarge(string field, IReadOnlyList<string> growth, ImageSize photo, long outputWidth, long outputHeight, long maxPixels, string grower = "the shadow grows")
         {
             ArgumentNullException.ThrowIfNull(growth);
             var fields = growth.Count == 0 ? field : ListOf(growth);
@@ -72,7 +72,7 @@ public static class DomainErrors
                 ErrorCodes.ImageTooLarge,
                 string.Create(
                     CultureInfo.InvariantCulture,
-                    $"Field '{field}': with {fields} the shadow grows the {photo.Width}x{photo.Height} image to a canvas of up to {outputWidth}x{outputHeight} pixels; the limit is {maxPixels} pixels (width x height). Lower {field} (towards 0) or send a smaller image."),
+                    $"Field '{field}': with {fields} {grower} the {photo.Width}x{photo.Height} image to a canvas of up to {outputWidth}x{outputHeight} pixels; the limit is {maxPixels} pixels (width x height). Lower {field} (towards 0) or send a smaller image."),
                 ErrorType.Validation)
             { Field = field };
         }

@@ -13,28 +13,29 @@ internal static class Compositor
     /// <summary>
     /// The subject over a new background (colour, gradient, its own photo blurred): a new image the caller owns; the
     /// photo and the mask are only read. A cut-out and a shadow are drawn from the cut-out photo instead (<see cref="DropShadow"/>).
+    /// A <c>null</c> <paramref name="mask"/> means the photo is a cut-out whose own alpha is the subject (not for a blur,
+    /// which needs the photo's background).
     /// </summary>
-    public static RgbaImage OverBackground(RgbaImage photo, AlphaMask mask, Effect effect)
+    public static RgbaImage OverBackground(RgbaImage photo, AlphaMask? mask, Effect effect)
     {
         ArgumentNullException.ThrowIfNull(photo);
-        ArgumentNullException.ThrowIfNull(mask);
         return effect switch
         {
             ColorEffect color => Over(photo, mask, color.Color),
             GradientEffect gradient => Over(photo, mask, y => Lerp(gradient.Top, gradient.Bottom, photo.Height == 1 ? 0 : y / (float)(photo.Height - 1))),
-            BlurEffect blur => BlurBackground(photo, mask, blur.Radius),
+            BlurEffect blur => BlurBackground(photo, mask ?? throw new ArgumentNullException(nameof(mask)), blur.Radius),
             _ => throw new ArgumentOutOfRangeException(nameof(effect), effect, "The effect has no background to compose (a cut-out, a shadow or a mask)."),
         };
     }
 
     /// <summary>
     /// The subject over <paramref name="picture"/> scaled to cover the photo (aspect kept, centred, the overflow cut
-    /// off), or as it is when it already has the photo's size: a new image the caller owns.
+    /// off), or as it is when it already has the photo's size: a new image the caller owns. A <c>null</c>
+    /// <paramref name="mask"/>: the photo is a cut-out whose own alpha is the subject.
     /// </summary>
-    public static RgbaImage OverPicture(RgbaImage photo, AlphaMask mask, RgbaImage picture, Rgba? underlay = null)
+    public static RgbaImage OverPicture(RgbaImage photo, AlphaMask? mask, RgbaImage picture, Rgba? underlay = null)
     {
         ArgumentNullException.ThrowIfNull(photo);
-        ArgumentNullException.ThrowIfNull(mask);
         ArgumentNullException.ThrowIfNull(picture);
         int w = photo.Width, h = photo.Height;
         RgbaImage? covered = null;
@@ -99,13 +100,14 @@ internal static class Compositor
     /// The subject (alpha = matte × the photo's own alpha) over a background whose colour depends on the row: Porter–Duff
     /// "over" in straight alpha, so a semi-transparent background colour stays semi-transparent in the output.
     /// </summary>
-    private static RgbaImage Over(RgbaImage photo, AlphaMask mask, Rgba background) => Over(photo, mask, _ => background);
+    private static RgbaImage Over(RgbaImage photo, AlphaMask? mask, Rgba background) => Over(photo, mask, _ => background);
 
-    private static RgbaImage Over(RgbaImage photo, AlphaMask mask, Func<int, Rgba> backgroundOfRow)
+    private static RgbaImage Over(RgbaImage photo, AlphaMask? mask, Func<int, Rgba> backgroundOfRow)
     {
         var result = new RgbaImage(photo.Width, photo.Height);
         var source = photo.Span;
-        var matte = mask.Span;
+        ReadOnlySpan<byte> matte = mask is null ? default : mask.Span;
+        var opaque = mask is null;
         var target = result.Span;
         for (var y = 0; y < photo.Height; y++)
         {
@@ -113,7 +115,7 @@ internal static class Compositor
             for (var x = 0; x < photo.Width; x++)
             {
                 var i = (y * photo.Width) + x;
-                OverPixel(source, matte[i], background, target, i * 4);
+                OverPixel(source, opaque ? byte.MaxValue : matte[i], background, target, i * 4);
             }
         }
 
@@ -121,18 +123,19 @@ internal static class Compositor
     }
 
     /// <summary>The same "over", with a background colour per pixel (a picture).</summary>
-    private static RgbaImage Over(RgbaImage photo, AlphaMask mask, Func<int, int, Rgba> backgroundAt)
+    private static RgbaImage Over(RgbaImage photo, AlphaMask? mask, Func<int, int, Rgba> backgroundAt)
     {
         var result = new RgbaImage(photo.Width, photo.Height);
         var source = photo.Span;
-        var matte = mask.Span;
+        ReadOnlySpan<byte> matte = mask is null ? default : mask.Span;
+        var opaque = mask is null;
         var target = result.Span;
         for (var y = 0; y < photo.Height; y++)
         {
             for (var x = 0; x < photo.Width; x++)
             {
                 var i = (y * photo.Width) + x;
-                OverPixel(source, matte[i], backgroundAt(x, y), target, i * 4);
+                OverPixel(source, opaque ? byte.MaxValue : matte[i], backgroundAt(x, y), target, i * 4);
             }
         }
 

@@ -85,7 +85,7 @@ internal sealed class SkiaImageProcessor(IOptions<ImagingOptions> options, IOpti
         // The handler refuses these from the header, before decoding; any other caller is stopped here, before the
         // canvas is allocated, by the same rule.
         var size = new ImageSize(photo.Width, photo.Height);
-        if (OutputBounds.Check(size, effect, MaxPixels) is { } tooLarge)
+        if (OutputBounds.Check(size, effect, MaxPixels, output) is { } tooLarge)
         {
             throw new ArgumentOutOfRangeException(nameof(effect), effect, tooLarge.Message);
         }
@@ -124,7 +124,10 @@ internal sealed class SkiaImageProcessor(IOptions<ImagingOptions> options, IOpti
 
     private RenderedImage Render(RgbaImage photo, AlphaMask mask, Effect effect, OutputOptions output)
     {
-        // Everything but a shadow is cropped to the subject the model found; a shadow extends the subject.
+        // Everything but a shadow is cropped to the subject the model found; a shadow extends the subject. A colour or a
+        // picture goes behind the finished canvas (cropped, padded, scaled), so it fills what is delivered, margins that
+        // pad past the photo included (remove.bg: "resized to fill the canvas"); a gradient and a blur are composed on
+        // the photo first (a blur needs the photo's own background), and their crop never pads.
         switch (effect)
         {
             case MaskEffect:
@@ -133,20 +136,23 @@ internal sealed class SkiaImageProcessor(IOptions<ImagingOptions> options, IOpti
                 // The cut-out is the caller's photo itself, cut in place: a copy would be another 48 MB at 12 MP.
                 photo.ApplyAlpha(mask);
                 return Deliver(photo, mask.Bounds(OutputOptions.CropAlphaThreshold), output, Crop, Scale, EncodeAs);
+            case ColorEffect or ImageBackgroundEffect:
+                photo.ApplyAlpha(mask); // in place, as for the cut-out
+                return DeliverOn(photo, mask.Bounds(OutputOptions.CropAlphaThreshold), effect, output);
             case ShadowEffect shadow:
             {
                 photo.ApplyAlpha(mask); // in place, as for the cut-out; the canvas is new and ours
                 using var canvas = Compositor.DropShadow(photo, shadow);
-                return Deliver(canvas, canvas.AlphaBounds(OutputOptions.CropAlphaThreshold), output, Crop, Scale, EncodeAs);
-            }
+                var bounds = canvas.AlphaBounds(OutputOptions.CropAlphaThreshold);
+                if (shadow.MatteOnly)
+                {
+                    // The alpha of the finished colour canvas (cropped, scaled), so it is exactly that answer's alpha.
+                    return Deliver(canvas, bounds, output, Crop, Scale, EncodeAlphaAs);
+                }
 
-            case ImageBackgroundEffect picture:
-            {
-                // The handler probed the picture with the photo, so a failure here is a bug, not the client's.
-                var decoded = Decode(picture.Image);
-                using var background = decoded.IsSuccess ? decoded.Value : throw new InvalidOperationException(decoded.Error!.Message);
-                using var composed = Compositor.OverPicture(photo, mask, background, picture.Underlay);
-                return Deliver(composed, mask.Bounds(OutputOptions.CropAlphaThreshold), output, Crop, Scale, EncodeAs);
+                return shadow.Background is { } background
+                    ? DeliverOn(canvas, bounds, background, output)
+                    : Deliver(canvas, bounds, output, Crop, Scale, EncodeAs);
             }
 
             default:
@@ -157,11 +163,35 @@ internal sealed class SkiaImageProcessor(IOptions<ImagingOptions> options, IOpti
         }
     }
 
+    /// <summary>The cut-out (its alpha holds the subject) delivered on <paramref name="background"/>, a colour or a picture.</summary>
+    private RenderedImage DeliverOn(RgbaImage cutout, PixelBox? subject, Effect background, OutputOptions output)
+    {
+        RgbaImage? picture = null;
+        try
+        {
+            if (background is ImageBackgroundEffect pictureEffect)
+            {
+                // The handler probed the picture with the photo, so a failure here is a bug, not the client's.
+                var decoded = Decode(pictureEffect.Image);
+                picture = decoded.IsSuccess ? decoded.Value : throw new InvalidOperationException(decoded.Error!.Message);
+            }
+
+            return Deliver(cutout, subject, output, Crop, Scale, EncodeAs, canvas => background is ImageBackgroundEffect laid
+                ? Compositor.OverPicture(canvas, null, picture!, laid.Underlay)
+                : Compositor.OverBackground(canvas, null, background));
+        }
+        finally
+        {
+            picture?.Dispose();
+        }
+    }
+
     /// <summary>
-    /// Encodes <paramref name="image"/> (borrowed: the caller disposes it), or a cropped and/or scaled-down copy owned
-    /// and disposed here: cropped when the client asked and there is a subject (an image with no subject at all is
-    /// delivered whole rather than as an empty picture), scaled down when it has more pixels than the output allows.
-    /// The subject's box follows both, so it describes the delivered image.
+    /// Encodes <paramref name="image"/> (borrowed: the caller disposes it), or a cropped, scaled-down and/or composed
+    /// copy owned and disposed here: cropped when the client asked and there is a subject (an image with no subject at
+    /// all is delivered whole rather than as an empty picture; margins that pad past the image add transparent pixels),
+    /// scaled down when it has more pixels than the output allows, then laid on its background by
+    /// <paramref name="compose"/>. The subject's box follows each step, so it describes the delivered image.
     /// </summary>
     private static RenderedImage Deliver<T>(
         T image,
@@ -169,11 +199,13 @@ internal sealed class SkiaImageProcessor(IOptions<ImagingOptions> options, IOpti
         OutputOptions output,
         Func<T, PixelBox, T> crop,
         Func<T, int, int, T> scale,
-        Func<T, OutputOptions, (EncodedImage Content, string ContentType)> encode)
+        Func<T, OutputOptions, (EncodedImage Content, string ContentType)> encode,
+        Func<T, T>? compose = null)
         where T : PixelBuffer
     {
         T? cropped = null;
         T? scaled = null;
+        T? composed = null;
         try
         {
             var current = image;
@@ -194,11 +226,17 @@ internal sealed class SkiaImageProcessor(IOptions<ImagingOptions> options, IOpti
                 subject = subject is { } s ? Scaled(s, sx, sy, width, height) : null;
             }
 
+            if (compose is not null)
+            {
+                current = composed = compose(current);
+            }
+
             var (content, contentType) = encode(current, output);
             return new RenderedImage(content, current.Width, current.Height, contentType, subject);
         }
         finally
         {
+            composed?.Dispose();
             scaled?.Dispose();
             cropped?.Dispose();
         }
@@ -228,19 +266,26 @@ internal sealed class SkiaImageProcessor(IOptions<ImagingOptions> options, IOpti
         return scaled;
     }
 
-    /// <summary>A copy of the <paramref name="box"/> region: a new image the caller owns.</summary>
-    public RgbaImage Crop(RgbaImage image, PixelBox box) => CopyRegion(CheckInside(image, box), box, new RgbaImage(box.Width, box.Height));
+    /// <summary>
+    /// A copy of the <paramref name="box"/> region: a new image the caller owns. The box may reach past the image (a
+    /// crop margin that pads): what lies outside it is transparent black.
+    /// </summary>
+    public RgbaImage Crop(RgbaImage image, PixelBox box) => CopyRegion(CheckOverlaps(image, box), box, new RgbaImage(box.Width, box.Height));
 
-    /// <summary>A copy of the <paramref name="box"/> region: a new matte the caller owns.</summary>
-    public AlphaMask Crop(AlphaMask mask, PixelBox box) => CopyRegion(CheckInside(mask, box), box, new AlphaMask(box.Width, box.Height));
+    /// <summary>A copy of the <paramref name="box"/> region: a new matte the caller owns; outside the matte it is 0 (background).</summary>
+    public AlphaMask Crop(AlphaMask mask, PixelBox box) => CopyRegion(CheckOverlaps(mask, box), box, new AlphaMask(box.Width, box.Height));
 
-    /// <summary>The image, once the box is known to lie inside it: checked before the copy is allocated.</summary>
-    private static PixelBuffer CheckInside(PixelBuffer image, PixelBox box)
+    /// <summary>
+    /// The image, once the box is known to hold some of it and to be no more than a bounded margin larger (the handler
+    /// counted the padded canvas against the pixel limit): checked before the copy is allocated.
+    /// </summary>
+    private static PixelBuffer CheckOverlaps(PixelBuffer image, PixelBox box)
     {
         ArgumentNullException.ThrowIfNull(image);
-        if (box.X < 0 || box.Y < 0 || box.Width <= 0 || box.Height <= 0 || box.X + box.Width > image.Width || box.Y + box.Height > image.Height)
+        if (box.Width <= 0 || box.Height <= 0 || box.X >= image.Width || box.Y >= image.Height
+            || (long)box.X + box.Width <= 0 || (long)box.Y + box.Height <= 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(box), box, $"Not inside the {image.Width}x{image.Height} image.");
+            throw new ArgumentOutOfRangeException(nameof(box), box, $"Does not overlap the {image.Width}x{image.Height} image.");
         }
 
         return image;
@@ -249,13 +294,17 @@ internal sealed class SkiaImageProcessor(IOptions<ImagingOptions> options, IOpti
     private static T CopyRegion<T>(PixelBuffer image, PixelBox box, T cropped)
         where T : PixelBuffer
     {
+        // Only the part of the box on the image is copied; the new buffer starts cleared, so the rest is padding.
         var bpp = image.BytesPerPixel;
         var source = image.Span;
         var target = cropped.Span;
-        for (var y = 0; y < box.Height; y++)
+        int x0 = Math.Max(0, box.X), y0 = Math.Max(0, box.Y);
+        int x1 = Math.Min(image.Width, box.X + box.Width), y1 = Math.Min(image.Height, box.Y + box.Height);
+        var run = (x1 - x0) * bpp;
+        for (var y = y0; y < y1; y++)
         {
-            source.Slice((((box.Y + y) * image.Width) + box.X) * bpp, box.Width * bpp)
-                .CopyTo(target.Slice(y * box.Width * bpp, box.Width * bpp));
+            source.Slice(((y * image.Width) + x0) * bpp, run)
+                .CopyTo(target.Slice((((y - box.Y) * box.Width) + (x0 - box.X)) * bpp, run));
         }
 
         return cropped;
@@ -274,6 +323,13 @@ internal sealed class SkiaImageProcessor(IOptions<ImagingOptions> options, IOpti
             default:
                 return (Encode(image, output), output.ContentType);
         }
+    }
+
+    /// <summary>The image's alpha channel alone, as a matte.</summary>
+    private (EncodedImage Content, string ContentType) EncodeAlphaAs(RgbaImage image, OutputOptions output)
+    {
+        using var matte = image.ExtractAlpha();
+        return EncodeAs(matte, output);
     }
 
     /// <summary>A matte is data, not a photo: <see cref="OutputFormat.Auto"/> keeps it lossless (PNG).</summary>

@@ -201,10 +201,150 @@ public sealed class RemoveBgApiTests(FapiHubFactory factory)
         using var response = await client.PostAsync(Route, Body(Encoding.Json, Coffee, ("crop", "true"), ("crop_margin", "5px")));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var left = Header(response, "X-Foreground-Left");
-        var top = Header(response, "X-Foreground-Top");
-        Assert.True(left is 0 or 5 && top is 0 or 5, $"margin {left},{top}"); // 5 px, or less where the photo ends
-        Assert.InRange(Header(response, "X-Width") - Header(response, "X-Foreground-Width") - left, 0, 5);
+        Assert.Equal((5, 5), (Header(response, "X-Foreground-Left"), Header(response, "X-Foreground-Top")));
+        Assert.Equal(Header(response, "X-Foreground-Width") + 10, Header(response, "X-Width")); // 5 px a side, past the photo's edge too
+        Assert.Equal(Header(response, "X-Foreground-Height") + 10, Header(response, "X-Height"));
+    }
+
+    [Fact]
+    public async Task RemoveBackground_WhenCropMarginReachesPastThePhotosEdge_ShouldPadTransparentlyAsRemoveBgDoes()
+    {
+        using var client = Client();
+
+        // 500 px a side (remove.bg's cap) around a subject of a 600 x 400 photo reaches past every edge of it.
+        using var response = await client.PostAsync(Route, Body(Encoding.Multipart, Coffee, ("size", "full"), ("format", "png"), ("crop", "true"), ("crop_margin", "500px")));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var (width, height) = (Header(response, "X-Foreground-Width"), Header(response, "X-Foreground-Height"));
+        Assert.Equal((width + 1000, height + 1000), (Header(response, "X-Width"), Header(response, "X-Height")));
+        Assert.Equal((500, 500), (Header(response, "X-Foreground-Left"), Header(response, "X-Foreground-Top")));
+        using var image = Decode(await response.Content.ReadAsByteArrayAsync());
+        Assert.True(image.Width > 600 && image.Height > 400, $"{image.Width}x{image.Height} is larger than the photo");
+        Assert.All(
+            new[] { (0, 0), (image.Width - 1, 0), (0, image.Height - 1), (image.Width - 1, image.Height - 1), (250, image.Height / 2) },
+            p => Assert.Equal(0, image.GetPixel(p.Item1, p.Item2).Alpha));
+    }
+
+    [Fact]
+    public async Task RemoveBackground_WhenPerSideCropMarginsPadPastTheEdgeOnAColour_ShouldFillThePaddingWithIt()
+    {
+        using var client = Client();
+
+        // top 10 px, right 500 px, bottom 20 % of the subject's height, left 0; on red, as JPEG.
+        using var response = await client.PostAsync(
+            Route, Body(Encoding.UrlEncoded, Coffee, ("size", "full"), ("crop", "true"), ("crop_margin", "10px 500px 20% 0px"), ("bg_color", "f00")));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("image/jpeg", response.Content.Headers.ContentType?.MediaType);
+        var (width, height) = (Header(response, "X-Foreground-Width"), Header(response, "X-Foreground-Height"));
+        Assert.Equal((width + 500, height + 10 + (int)Math.Round(height * 0.2, MidpointRounding.AwayFromZero)), (Header(response, "X-Width"), Header(response, "X-Height")));
+        Assert.Equal((0, 10), (Header(response, "X-Foreground-Left"), Header(response, "X-Foreground-Top")));
+        using var image = Decode(await response.Content.ReadAsByteArrayAsync());
+        foreach (var (x, y) in new[] { (image.Width - 2, 2), (image.Width - 2, image.Height - 2), (image.Width - 250, image.Height / 2) })
+        {
+            var pixel = image.GetPixel(x, y); // 500 px right of the subject: past the 600 px photo, padded with the colour
+            Assert.True(pixel.Red > 230 && pixel.Green < 25 && pixel.Blue < 25, $"({x},{y}) {pixel}");
+        }
+    }
+
+    [Fact]
+    public async Task RemoveBackground_WhenAddShadowIsTrue_ShouldShadowTheSubjectInEveryAnswerButForANonCarType()
+    {
+        using var client = Client();
+
+        using var plainAnswer = await client.PostAsync(Route, Body(Encoding.Multipart, Coffee, ("format", "png")));
+        using var shadowAnswer = await client.PostAsync(Route, Body(Encoding.Multipart, Coffee, ("format", "png"), ("add_shadow", "true")));
+        using var onWhiteAnswer = await client.PostAsync(Route, Body(Encoding.Json, Coffee, ("format", "jpg"), ("add_shadow", "true"), ("bg_color", "white")));
+        using var zipAnswer = await client.PostAsync(Route, Body(Encoding.Multipart, Coffee, ("format", "zip"), ("add_shadow", "true"), ("shadow_method", "legacy")));
+        using var alphaAnswer = await client.PostAsync(Route, Body(Encoding.UrlEncoded, Coffee, ("channels", "alpha"), ("add_shadow", "1")));
+        using var personAnswer = await client.PostAsync(Route, Body(Encoding.Multipart, Coffee, ("format", "png"), ("add_shadow", "true"), ("type", "person")));
+
+        Assert.All(new[] { plainAnswer, shadowAnswer, onWhiteAnswer, zipAnswer, alphaAnswer, personAnswer }, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        using var plain = Decode(await plainAnswer.Content.ReadAsByteArrayAsync());
+        using var shadowed = Decode(await shadowAnswer.Content.ReadAsByteArrayAsync());
+        using var person = Decode(await personAnswer.Content.ReadAsByteArrayAsync());
+
+        // The shadow: thousands of pixels that were background now hold it (blur 15 px, 10 px down).
+        Assert.InRange(Covered(shadowed) - Covered(plain), 2_000, int.MaxValue);
+        Assert.Equal(Covered(plain), Covered(person)); // remove.bg shadows cars only: a person gets none
+        Assert.Equal((plain.Width, plain.Height), (person.Width, person.Height));
+
+        // On a colour the shadow falls on it: the JPEG is the shadowed cut-out laid on white.
+        Assert.Equal("image/jpeg", onWhiteAnswer.Content.Headers.ContentType?.MediaType);
+        using var onWhite = Decode(await onWhiteAnswer.Content.ReadAsByteArrayAsync());
+        Assert.Equal((shadowed.Width, shadowed.Height), (onWhite.Width, onWhite.Height));
+        Assert.InRange(MeanErrorOnWhite(shadowed, onWhite), 0, 4);
+
+        // The ZIP's matte and the alpha answer are the shadowed answer's alpha, shadow included.
+        using var archive = new ZipArchive(new MemoryStream(await zipAnswer.Content.ReadAsByteArrayAsync()));
+        using var zipAlpha = SKBitmap.Decode(archive.Entries[1].Open());
+        using var alpha = SKBitmap.Decode(await alphaAnswer.Content.ReadAsByteArrayAsync()); // as grey: no conversion to RGBA
+        Assert.Equal(SKColorType.Gray8, alpha.ColorType);
+        Assert.Equal((shadowed.Width, shadowed.Height), (alpha.Width, alpha.Height));
+        for (var y = 0; y < shadowed.Height; y++)
+        {
+            for (var x = 0; x < shadowed.Width; x++)
+            {
+                var want = shadowed.GetPixel(x, y).Alpha;
+                Assert.Equal(want, zipAlpha.GetPixel(x, y).Red);
+                Assert.Equal(want, alpha.GetPixel(x, y).Red);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task RemoveBackground_WhenAShadowedSubjectIsCroppedWithPaddingOnAPicture_ShouldLayThePictureUnderAllOfIt()
+    {
+        using var client = Client();
+        using var form = Body(Encoding.Multipart, Coffee, ("size", "full"), ("format", "png"), ("add_shadow", "true"), ("type", "car"), ("crop", "true"), ("crop_margin", "500px"));
+        var bg = new ByteArrayContent(TestImages.Encode(30, 20, (_, _) => SKColors.Blue));
+        bg.Headers.ContentType = new("image/png");
+        ((MultipartFormDataContent)form).Add(bg, "bg_image_file", "bg.png");
+
+        using var response = await client.PostAsync(Route, form);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("car", Assert.Single(response.Headers.GetValues("X-Type")));
+        var (width, height) = (Header(response, "X-Foreground-Width"), Header(response, "X-Foreground-Height")); // the subject with its shadow
+        Assert.Equal((width + 1000, height + 1000), (Header(response, "X-Width"), Header(response, "X-Height")));
+        using var image = Decode(await response.Content.ReadAsByteArrayAsync());
+        foreach (var (x, y) in new[] { (0, 0), (image.Width - 1, image.Height - 1), (image.Width / 2, image.Height - 1) })
+        {
+            Assert.Equal(new SKColor(0, 0, 255, 255), image.GetPixel(x, y)); // the picture covers the padding past the photo
+        }
+    }
+
+    private static int Covered(SKBitmap image)
+    {
+        var count = 0;
+        for (var y = 0; y < image.Height; y++)
+        {
+            for (var x = 0; x < image.Width; x++)
+            {
+                count += image.GetPixel(x, y).Alpha > 8 ? 1 : 0;
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>How far (mean levels per channel) <paramref name="jpeg"/> is from <paramref name="rgba"/> laid over white.</summary>
+    private static double MeanErrorOnWhite(SKBitmap rgba, SKBitmap jpeg)
+    {
+        var error = 0.0;
+        for (var y = 0; y < rgba.Height; y++)
+        {
+            for (var x = 0; x < rgba.Width; x++)
+            {
+                var (want, got) = (rgba.GetPixel(x, y), jpeg.GetPixel(x, y));
+                var a = want.Alpha / 255.0;
+                error += Math.Abs((want.Red * a) + (255 * (1 - a)) - got.Red)
+                    + Math.Abs((want.Green * a) + (255 * (1 - a)) - got.Green)
+                    + Math.Abs((want.Blue * a) + (255 * (1 - a)) - got.Blue);
+            }
+        }
+
+        return error / (3.0 * rgba.Width * rgba.Height);
     }
 
     [Fact]

@@ -20,6 +20,23 @@ public sealed class OutputBoundsTests
     }
 
     [Fact]
+    public void Check_WhenPaddingCropMarginsGrowTheCanvasPastTheLimit_ShouldRefuseNamingCropMargin()
+    {
+        // 5000 x 4000 = 20 MP fits 25 MP; 500 px a side makes it 6000 x 5000 = 30 MP.
+        var margins = Margins.Uniform(Length.Pixels(500)) with { PadsPastTheEdge = true };
+        var output = OutputOptions.Default with { Crop = true, Margins = margins };
+
+        var error = OutputBounds.Check(new ImageSize(5000, 4000), new CutoutEffect(), Limit, output);
+        var clipped = OutputBounds.Check(new ImageSize(5000, 4000), new CutoutEffect(), Limit, output with { Margins = margins with { PadsPastTheEdge = false } });
+        var uncropped = OutputBounds.Check(new ImageSize(5000, 4000), new CutoutEffect(), Limit, output with { Crop = false });
+
+        Assert.Equal(("image_too_large", "crop_margin"), (error?.Code, error?.Field));
+        Assert.Contains("the crop margin pads the 5000x4000 image to a canvas of up to 6000x5000 pixels", error!.Message, StringComparison.Ordinal);
+        Assert.Null(clipped);
+        Assert.Null(uncropped);
+    }
+
+    [Fact]
     public void Check_WhenTheReproShapeIsAsked_ShouldRefuseNamingTheFieldTheSizeAndTheLimit()
     {
         var error = OutputBounds.Check(new ImageSize(4, 300_000), new ShadowEffect(-1000, 1000, 100, Black), Limit);

@@ -147,6 +147,124 @@ public sealed class RemoveBgRenderingTests
     }
 
     [Fact]
+    public void RenderInPlace_WhenPaddingMarginsReachPastThePhoto_ShouldGrowTheCanvasWithTransparentPixels()
+    {
+        // 20 px a side around the 32 px subject at 16..47 of 64: 4 px past every edge of the photo.
+        var output = OutputOptions.Default with { Crop = true, Margins = Margins.Uniform(Length.Pixels(20)) with { PadsPastTheEdge = true } };
+
+        using var rendered = new Disposer(Render(new CutoutEffect(), output));
+
+        Assert.Equal((72, 72), (rendered.Value.Width, rendered.Value.Height));
+        Assert.Equal(new PixelBox(20, 20, 32, 32), rendered.Value.Foreground);
+        using var image = Decode(rendered.Value);
+        Assert.All(new[] { (0, 0), (71, 0), (0, 71), (71, 71), (2, 36) }, p => Assert.Equal(0, image.GetPixel(p.Item1, p.Item2).Alpha));
+        Assert.Equal(new SKColor(220, 20, 20, 255), image.GetPixel(36, 36));
+    }
+
+    [Fact]
+    public void RenderInPlace_WhenPaddingMarginsDiffer_ShouldGrowEachSideByItsOwn()
+    {
+        // top 10 px, right 40 px, bottom 25 % of 32 = 8 px, left 0: the photo ends 16 px right of the subject.
+        var margins = new Margins(Length.Pixels(10), Length.Pixels(40), Length.Percent(25), Length.Pixels(0)) { PadsPastTheEdge = true };
+
+        using var rendered = new Disposer(Render(new MaskEffect(), OutputOptions.Default with { Crop = true, Margins = margins }));
+
+        Assert.Equal((72, 50), (rendered.Value.Width, rendered.Value.Height));
+        Assert.Equal(new PixelBox(0, 10, 32, 32), rendered.Value.Foreground);
+        using var image = Decode(rendered.Value);
+        Assert.Equal(0, image.GetPixel(70, 20).Red); // the matte's padding is background
+        Assert.Equal(255, image.GetPixel(5, 20).Red);
+    }
+
+    [Fact]
+    public void RenderInPlace_WhenPaddedOnAColour_ShouldFillThePaddingWithTheColour()
+    {
+        var output = OutputOptions.Default with { Crop = true, Format = OutputFormat.Png, Margins = Margins.Uniform(Length.Percent(50)) with { PadsPastTheEdge = true } };
+
+        using var rendered = new Disposer(Render(new ColorEffect(new Rgba(0, 128, 0)), output));
+
+        Assert.Equal((64, 64), (rendered.Value.Width, rendered.Value.Height)); // 50 % of 32 = 16 a side: the photo's own size
+        using var padded = new Disposer(Render(
+            new ColorEffect(new Rgba(0, 128, 0)), output with { Margins = Margins.Uniform(Length.Pixels(30)) with { PadsPastTheEdge = true } }));
+        using var image = Decode(padded.Value);
+        Assert.Equal((92, 92), (image.Width, image.Height));
+        Assert.Equal(new SKColor(0, 128, 0, 255), image.GetPixel(0, 0)); // past the photo: the colour, not transparency
+        Assert.Equal(new SKColor(0, 128, 0, 255), image.GetPixel(20, 20)); // the photo's own background: the colour too
+        Assert.Equal(new SKColor(220, 20, 20, 255), image.GetPixel(46, 46));
+    }
+
+    [Fact]
+    public void RenderInPlace_WhenPaddedOnAPicture_ShouldCoverTheWholeDeliveredCanvas()
+    {
+        var picture = TestImages.Encode(10, 10, (_, _) => SKColors.Blue);
+        var output = OutputOptions.Default with { Crop = true, Margins = Margins.Uniform(Length.Pixels(30)) with { PadsPastTheEdge = true } };
+
+        using var rendered = new Disposer(Render(new ImageBackgroundEffect(picture), output));
+
+        using var image = Decode(rendered.Value);
+        Assert.Equal((92, 92), (image.Width, image.Height));
+        Assert.Equal(new SKColor(0, 0, 255, 255), image.GetPixel(0, 0));
+        Assert.Equal(new SKColor(0, 0, 255, 255), image.GetPixel(91, 91));
+    }
+
+    [Fact]
+    public void RenderInPlace_WhenAShadowFallsOnAColour_ShouldDarkenTheColourBelowTheSubject()
+    {
+        var shadow = new ShadowEffect(0, 10, 4, new Rgba(0, 0, 0, 200)) { Background = new ColorEffect(new Rgba(255, 255, 255)) };
+
+        using var rendered = new Disposer(Render(shadow, OutputOptions.Default with { Format = OutputFormat.Auto }));
+
+        Assert.Equal("image/jpeg", rendered.Value.ContentType); // opaque: the colour is under everything
+        using var image = Decode(rendered.Value);
+        var below = image.GetPixel(32, 52);
+        var corner = image.GetPixel(2, 2);
+        Assert.True(below.Red < 200 && below.Red == below.Blue, $"shadow {below}");
+        Assert.True(corner.Red > 245 && corner.Green > 245 && corner.Blue > 245, $"corner {corner}");
+    }
+
+    [Fact]
+    public void RenderInPlace_WhenAShadowIsAskedAsMatteOnly_ShouldDeliverTheShadowedAlphaAsGrey()
+    {
+        var shadow = new ShadowEffect(0, 10, 4, new Rgba(0, 0, 0, 200));
+
+        using var colour = new Disposer(Render(shadow, OutputOptions.Default));
+        using var matte = new Disposer(Render(shadow with { MatteOnly = true }, OutputOptions.Default));
+
+        Assert.True(shadow with { MatteOnly = true } is { IsOpaque: true });
+        // 8-bit grey, on the shadow's canvas: 47 + 10 px offset + 3σ = 69 rows
+        Assert.Equal((64, 70, 8, 0), TestImages.PngHeader(matte.Value.Content.Memory.ToArray()));
+        using var rgba = Decode(colour.Value);
+        using var grey = Decode(matte.Value);
+        Assert.InRange(grey.GetPixel(32, 52).Red, 1, 254); // the shadow is in the matte
+        Assert.Equal((rgba.Width, rgba.Height), (grey.Width, grey.Height));
+        for (var y = 0; y < rgba.Height; y += 2)
+        {
+            for (var x = 0; x < rgba.Width; x += 2)
+            {
+                Assert.Equal(rgba.GetPixel(x, y).Alpha, grey.GetPixel(x, y).Red);
+            }
+        }
+    }
+
+    [Fact]
+    public void ShadowEffect_WhenItsBackgroundIsNeitherAColourNorAPicture_ShouldBeRefused()
+    {
+        Assert.Throws<ArgumentException>(() => new ShadowEffect(0, 0, 0, default) { Background = new BlurEffect(3) });
+    }
+
+    [Fact]
+    public void Margins_WhenTheyPadPastTheEdge_ShouldNotClipAndSayTheLargestBox()
+    {
+        var margins = new Margins(Length.Pixels(900), Length.Percent(80), Length.Pixels(10), Length.Pixels(0)) { PadsPastTheEdge = true };
+
+        var box = margins.Around(new PixelBox(0, 20, 100, 100), 100, 120);
+
+        Assert.Equal(new PixelBox(0, -480, 150, 610), box); // 500 px and 50 % at most, past the 100 x 120 image
+        Assert.Equal((1000 + 500, 2000 + 500 + 10), margins.Largest(1000, 2000));
+        Assert.Equal((1000, 2000), (margins with { PadsPastTheEdge = false }).Largest(1000, 2000));
+    }
+
+    [Fact]
     public void RenderInPlace_WhenOverTheOutputsPixelCap_ShouldScaleDownAndScaleTheForegroundBox()
     {
         using var rendered = new Disposer(Render(new CutoutEffect(), OutputOptions.Default with { MaxPixels = 32 * 32 }));

@@ -79,8 +79,8 @@ internal static class RemoveBgRequest
         var position = Position(fields["position"], found);
         var roi = Roi(fields["roi"], found);
         var semitransparency = Boolean(fields["semitransparency"], "semitransparency", true, found);
-        _ = Boolean(fields["add_shadow"], "add_shadow", false, found);
-        _ = OneOf(fields["shadow_method"], "shadow_method", ShadowMethods, "latest", found);
+        var addShadow = Boolean(fields["add_shadow"], "add_shadow", false, found);
+        _ = OneOf(fields["shadow_method"], "shadow_method", ShadowMethods, "latest", found); // one shadow for both
         var (color, picture) = Background(fields, maxImageBytes, found);
 
         if (alphaOnly && format == OutputFormat.Zip)
@@ -95,7 +95,7 @@ internal static class RemoveBgRequest
 
         var output = new OutputOptions(format!.Value, OutputOptions.DefaultQuality, crop)
         {
-            Margins = margins,
+            Margins = margins is null ? null : margins with { PadsPastTheEdge = true },
             Roi = roi,
             Placement = scale is null && position is null ? null : new Placement(scale, position?.X, position?.Y),
             Semitransparency = semitransparency,
@@ -106,11 +106,19 @@ internal static class RemoveBgRequest
         // JPEG holds no alpha: remove.bg answers a transparent result asked for as jpg on white (a see-through
         // background picture included).
         var flatten = format == OutputFormat.Jpeg;
-        Func<ReadOnlyMemory<byte>, Effect> effect = alphaOnly ? _ => new MaskEffect()
-            : picture is not null ? bytes => new ImageBackgroundEffect(bytes, flatten ? White : null)
+        Func<ReadOnlyMemory<byte>, Effect?> background = picture is not null ? bytes => new ImageBackgroundEffect(bytes, flatten ? White : null)
             : color is { } c ? _ => new ColorEffect(flatten ? c.Over(White) : c)
             : flatten ? _ => new ColorEffect(White)
-            : _ => new CutoutEffect();
+            : _ => null;
+        Func<ReadOnlyMemory<byte>, Effect> effect = Shadows(addShadow, type!)
+            ? bytes => new ShadowEffect(ShadowEffect.DefaultOffsetX, ShadowEffect.DefaultOffsetY, ShadowEffect.DefaultBlurRadius, ShadowEffect.DefaultColor)
+            {
+                // The shadow falls on the background, and is part of the alpha the matte and the ZIP carry.
+                Background = alphaOnly ? null : background(bytes),
+                MatteOnly = alphaOnly,
+            }
+            : alphaOnly ? _ => new MaskEffect()
+            : bytes => background(bytes) ?? new CutoutEffect();
         return new RemoveBgCall(image!, picture, effect, output, ForegroundType(type!, typeLevel!));
     }
 
@@ -126,6 +134,13 @@ internal static class RemoveBgRequest
         ("graphic", _) => "graphics",
         _ => type,
     };
+
+    /// <summary>
+    /// Whether <c>add_shadow</c> draws one. remove.bg shadows car photos only and returns any other subject without one;
+    /// FapiHub does not classify subjects, so a subject the client called <c>car</c>, or left to <c>auto</c> (it may be a
+    /// car), gets the shadow, and one it named as something else (person, product, …) does not, as on remove.bg.
+    /// </summary>
+    private static bool Shadows(bool addShadow, string type) => addShadow && type is "auto" or "car";
 
     private static ImageSource? Source(RemoveBgFields fields, long maxImageBytes, List<Error> errors)
     {

@@ -31,10 +31,11 @@ internal sealed class RemoveBackgroundCommandHandler(
             return size.Error!;
         }
 
-        // Every output is bounded, not only the upload: a shadow grows the canvas by up to ~1,300 px a side, so a thin,
+        // Every output is bounded, not only the upload: a shadow grows the canvas by up to ~1,300 px a side (and a crop
+        // margin that pads past the photo by up to 500 px or half the subject a side), so a thin,
         // very long photo well inside the limit could ask for hundreds of megapixels. The largest canvas any subject
         // could need is known from the header and the fields alone, so it is refused here, before a turn or a decode.
-        if (OutputBounds.Check(size.Value, effect, images.MaxPixels) is { } outputTooLarge)
+        if (OutputBounds.Check(size.Value, effect, images.MaxPixels, output) is { } outputTooLarge)
         {
             return outputTooLarge;
         }
@@ -45,7 +46,7 @@ internal sealed class RemoveBackgroundCommandHandler(
             return roi.Error!;
         }
 
-        if (effect is ImageBackgroundEffect picture && images.Probe(picture.Image) is { IsSuccess: false } background)
+        if (effect.Picture is { } picture && images.Probe(picture.Image) is { IsSuccess: false } background)
         {
             return DomainErrors.Image.UndecodableBackground("bg_image", background.Error!);
         }
