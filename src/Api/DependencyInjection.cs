@@ -128,25 +128,44 @@ public static class DependencyInjection
             return ErrorResponses.ToActionResult(JsonBodyError(context, json.Key, json.Value!.Errors[0]));
         }
 
+        // The server refused the body while the form was read (one that trickled in below the minimum rate: 408). The
+        // binder kept only the words; the body's stream kept the refusal, whose status the answer has, as the exception
+        // handler answers the same refusal outside model binding.
+        if (context.HttpContext.Features.Get<UploadLimitFeature>()?.Refused is { } refused)
+        {
+            return ErrorResponses.ToActionResult(DomainErrors.Request.Malformed(refused.Message), refused.StatusCode);
+        }
+
         // The form reader's own failure (a boundary that matches no part, a header block past its limit, a body that
         // ends early) is reported as "Failed to read the request form. Multipart header length limit 16384 exceeded":
         // its words are the reader's, not the client's problem.
         if (errors.SelectMany(e => e.Value!.Errors).Any(e => e.Exception is ValueProviderException
             || e.ErrorMessage.StartsWith("Failed to read the request form", StringComparison.Ordinal)))
         {
+            var picture = RemoveBgProtocol.Speaks(context.HttpContext) ? "'image_file' (or the base64 in 'image_file_b64')" : "'image'";
             return ErrorResponses.ToActionResult(DomainErrors.Request.Malformed(
                 "the body is not a well-formed multipart/form-data body: its parts do not match the boundary declared in the " +
-                "Content-Type header, or it ends early. Send the form as multipart/form-data, the picture in the field 'image'."));
+                $"Content-Type header, or it ends early. Send the form as multipart/form-data, the picture in the field {picture}."));
         }
 
-        var (field, entry) = errors.Count > 0 ? (errors[0].Key, errors[0].Value!) : (string.Empty, null);
-        var message = entry?.Errors[0] is { } first
-            ? (string.IsNullOrEmpty(first.ErrorMessage) ? "could not be read." : first.ErrorMessage)
-            : "is invalid.";
-        return ErrorResponses.ToActionResult(
-            string.IsNullOrEmpty(field)
-                ? DomainErrors.Request.Malformed(message)
-                : DomainErrors.Request.InvalidField(field, message.StartsWith("must ", StringComparison.Ordinal) ? $"Field '{field}' {message}" : $"Field '{field}': {message}"));
+        // Every field that did not bind (radius=abc&crop=maybe names both, ADR 14): the first is the answer's code and
+        // message, as when it was the only one reported; the envelope lists them all when there are several.
+        if (errors.Count == 0 || string.IsNullOrEmpty(errors[0].Key))
+        {
+            return ErrorResponses.ToActionResult(DomainErrors.Request.Malformed(errors.Count == 0 ? "is invalid." : MessageOf(errors[0].Value!)));
+        }
+
+        var fields = errors
+            .Where(e => !string.IsNullOrEmpty(e.Key))
+            .Select(e => FieldError(e.Key, MessageOf(e.Value!)))
+            .ToList();
+        return ErrorResponses.ToActionResult(DomainErrors.Request.InvalidFields(fields));
+
+        static string MessageOf(ModelStateEntry entry) =>
+            entry.Errors[0] is { ErrorMessage.Length: > 0 } first ? first.ErrorMessage : "could not be read.";
+
+        static Error FieldError(string field, string message) =>
+            DomainErrors.Request.InvalidField(field, message.StartsWith("must ", StringComparison.Ordinal) ? $"Field '{field}' {message}" : $"Field '{field}': {message}");
     }
 
     /// <summary>

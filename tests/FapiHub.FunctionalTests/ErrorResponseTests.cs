@@ -184,6 +184,31 @@ public sealed class ErrorResponseTests(FapiHubFactory factory)
     }
 
     [Fact]
+    public async Task Post_WhenTwoFieldsDoNotBind_ShouldBe400ReportingBothInOneEnvelope()
+    {
+        using var client = factory.CreateAuthenticatedClient();
+
+        using var both = await client.PostAsync("/v2/rembg/blur/", Http.Form(Png).With(("radius", "abc"), ("crop", "maybe")));
+
+        // Model binding (an integer or boolean that does not read) follows the rule of the mapping's own checks (ADR 14):
+        // code and message are the first field's, errors lists every field.
+        var message = await Http.AssertEnvelope(both, HttpStatusCode.BadRequest, "invalid_request");
+        using var json = System.Text.Json.JsonDocument.Parse(await both.Content.ReadAsStringAsync());
+        var errors = json.RootElement.GetProperty("error").GetProperty("errors").EnumerateArray().ToList();
+        Assert.Equal(["crop", "radius"], errors.Select(e => e.GetProperty("field").GetString()).Order());
+        Assert.Equal(message, errors[0].GetProperty("message").GetString());
+        Assert.Contains(errors, e => e.GetProperty("message").GetString() == "Field 'radius' must be a whole number in decimal digits with an optional sign, such as 12 or -3 (no spaces, no 0x); was 'abc'.");
+        Assert.Contains(errors, e => e.GetProperty("message").GetString() == "Field 'crop' must be true or false; was 'maybe'.");
+
+        // One field that does not bind answers exactly as before: its message, no list.
+        using var one = await client.PostAsync("/v2/rembg/blur/", Http.Form(Png).With(("radius", "abc")));
+        var alone = await Http.AssertEnvelope(one, HttpStatusCode.BadRequest, "invalid_request");
+        Assert.Equal("Field 'radius' must be a whole number in decimal digits with an optional sign, such as 12 or -3 (no spaces, no 0x); was 'abc'.", alone);
+        using var oneJson = System.Text.Json.JsonDocument.Parse(await one.Content.ReadAsStringAsync());
+        Assert.False(oneJson.RootElement.GetProperty("error").TryGetProperty("errors", out _));
+    }
+
+    [Fact]
     public async Task Post_WhenOneFieldIsInvalid_ShouldBe400WithoutAnErrorsList()
     {
         using var client = factory.CreateAuthenticatedClient();

@@ -14,6 +14,7 @@ using FapiHub.Domain.Imaging;
 using Mediator;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace FapiHub.Api.Controllers;
 
@@ -32,7 +33,7 @@ namespace FapiHub.Api.Controllers;
 [ProducesResponseType<RemoveBgErrorBody>(StatusCodes.Status429TooManyRequests, "application/json")]
 [ProducesResponseType<RemoveBgErrorBody>(StatusCodes.Status500InternalServerError, "application/json")]
 [ProducesResponseType<RemoveBgErrorBody>(StatusCodes.Status503ServiceUnavailable, "application/json")]
-public sealed class RemoveBgController(ISender sender, IImageUrlFetcher fetcher, IModelCatalog catalog) : ApiControllerBase
+public sealed class RemoveBgController(ISender sender, IImageUrlFetcher fetcher, IModelCatalog catalog, IOptions<LimitsOptions> limits) : ApiControllerBase
 {
     public const string TagName = "remove.bg compatible";
 
@@ -46,7 +47,9 @@ public sealed class RemoveBgController(ISender sender, IImageUrlFetcher fetcher,
     [HttpPost("removebg")]
     [AdmissionGate]
     [PerMinuteRateLimit]
-    [RequestFormLimits(ValueLengthLimit = int.MaxValue, MultipartBodyLengthLimit = long.MaxValue)]
+    // The body's size is held by UploadLimitMiddleware (remove.bg's limit leaves room for base64); within it, a form's
+    // values and files stay in memory, as FapiHub's uploads do.
+    [RequestFormLimits(ValueLengthLimit = int.MaxValue, MultipartBodyLengthLimit = long.MaxValue, MemoryBufferThreshold = int.MaxValue)]
     [ProducesResponseType<RemoveBgResult>(StatusCodes.Status200OK, "application/json", "image/png", "image/jpeg", "image/webp", "application/zip")]
     [ProducesResponseType<RemoveBgErrorBody>(StatusCodes.Status402PaymentRequired, "application/json")]
     public async Task<IActionResult> RemoveBg(CancellationToken cancellationToken)
@@ -57,7 +60,7 @@ public sealed class RemoveBgController(ISender sender, IImageUrlFetcher fetcher,
             return Failure(fields.Error!);
         }
 
-        var call = RemoveBgRequest.Parse(fields.Value, out var errors);
+        var call = RemoveBgRequest.Parse(fields.Value, limits.Value.MaxUploadBytes, out var errors);
         if (!call.IsSuccess)
         {
             return RemoveBgErrorResponses.ToActionResult(errors);

@@ -113,7 +113,7 @@ public static class ErrorResponses
         // A remove.bg client hears every error in its own protocol's shape and statuses.
         if (RemoveBgProtocol.Speaks(context))
         {
-            return RemoveBgErrorResponses.WriteAsync(context, error);
+            return RemoveBgErrorResponses.WriteAsync(context, error, statusCode);
         }
 
         context.RequestServices.GetService<FapiHubMetrics>()?.Error(error.Code);
@@ -128,10 +128,10 @@ public static class ErrorResponses
     }
 
     /// <summary>An MVC result that writes through <see cref="WriteAsync"/>.</summary>
-    public static IActionResult ToActionResult(Error error) => new ErrorResult(error);
+    public static IActionResult ToActionResult(Error error, int? statusCode = null) => new ErrorResult(error, statusCode);
 
-    private sealed class ErrorResult(Error error) : IActionResult
+    private sealed class ErrorResult(Error error, int? statusCode) : IActionResult
     {
-        public Task ExecuteResultAsync(ActionContext context) => WriteAsync(context.HttpContext, error);
+        public Task ExecuteResultAsync(ActionContext context) => WriteAsync(context.HttpContext, error, statusCode);
     }
 }

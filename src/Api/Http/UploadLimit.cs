@@ -1,3 +1,4 @@
+using FapiHub.Api.Protocols.RemoveBg;
 using FapiHub.Application.Common;
 using FapiHub.Domain.Common;
 using FapiHub.Domain.Errors;
@@ -13,8 +14,19 @@ namespace FapiHub.Api.Http;
 /// </summary>
 internal static class UploadLimit
 {
+    /// <summary>
+    /// The largest body the request may send: FapiHub's multipart upload (<see cref="LimitsOptions.MaxRequestBodyBytes"/>),
+    /// or on remove.bg's routes one that carries the same image in base64 (<see cref="RemoveBgProtocol.MaxBodyBytes"/>).
+    /// </summary>
+    public static long MaxBodyBytes(HttpContext context, LimitsOptions limits)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(limits);
+        return RemoveBgProtocol.Speaks(context) ? RemoveBgProtocol.MaxBodyBytes(limits) : limits.MaxRequestBodyBytes;
+    }
+
     /// <summary>Whether a body that declares its length is refused before a byte of it is read.</summary>
-    public static bool IsExceeded(long? contentLength, LimitsOptions limits) => contentLength > limits.MaxRequestBodyBytes;
+    public static bool IsExceeded(long? contentLength, long maxBodyBytes) => contentLength > maxBodyBytes;
 
     /// <summary>Whether <paramref name="exception"/> is the server's (or our stream's) failure to read past the limit.</summary>
     public static bool IsExceeded(Exception? exception) =>
@@ -43,10 +55,11 @@ internal static class UploadLimit
         return DomainErrors.Request.FileTooLarge(limits.MaxUploadBytes);
     }
 
-    /// <inheritdoc cref="Error(LimitsOptions)"/>
+    /// <summary>The answer to an over-size body of this request: on remove.bg's routes it also quotes the body limit, which base64 raises.</summary>
     public static Error Error(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return Error(context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value);
+        var limits = context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value;
+        return RemoveBgProtocol.Speaks(context) ? RemoveBgErrors.BodyTooLarge(limits) : Error(limits);
     }
 }

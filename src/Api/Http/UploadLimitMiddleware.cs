@@ -7,7 +7,9 @@ namespace FapiHub.Api.Http;
 
 /// <summary>
 /// Rejects an oversized upload from its Content-Length before a byte of the body is read (no time or memory spent on
-/// it), and caps bodies of unknown length (chunked) at the same size as they stream in.
+/// it), and caps bodies of unknown length (chunked) at the same size as they stream in. The size is the request's
+/// protocol's (<see cref="UploadLimit.MaxBodyBytes"/>): remove.bg's base64 bodies may be a third larger than an upload,
+/// which Kestrel's server-wide limit is raised to per request.
 /// </summary>
 internal sealed class UploadLimitMiddleware(RequestDelegate next, IOptions<LimitsOptions> options)
 {
@@ -15,40 +17,41 @@ internal sealed class UploadLimitMiddleware(RequestDelegate next, IOptions<Limit
 
     public Task InvokeAsync(HttpContext context)
     {
-        if (UploadLimit.IsExceeded(context.Request.ContentLength, _limits))
+        var limit = UploadLimit.MaxBodyBytes(context, _limits);
+        if (UploadLimit.IsExceeded(context.Request.ContentLength, limit))
         {
-            return ErrorResponses.WriteAsync(context, UploadLimit.Error(_limits));
+            return ErrorResponses.WriteAsync(context, UploadLimit.Error(context));
         }
-
-        var limit = _limits.MaxRequestBodyBytes;
 
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
         {
             feature.MaxRequestBodySize = limit;
         }
 
-        if (context.Request.ContentLength is null)
-        {
-            // MVC's form binding turns a body-read failure into a model-state message and drops the exception, so
-            // the 413 would come out as a 400; the stream remembers that the limit was hit, for the envelope to say so.
-            var watch = new UploadLimitFeature();
-            context.Features.Set(watch);
-            context.Request.Body = new LimitedRequestBody(context.Request.Body, limit, watch);
-        }
-
+        // MVC's form binding turns a body-read failure into a model-state message and drops the exception, so a 413
+        // (a chunked body past the limit) or a 408 (a body that trickles) would come out as a 400; the stream remembers
+        // the refusal, for the answer to say so.
+        var watch = new UploadLimitFeature();
+        context.Features.Set(watch);
+        context.Request.Body = new LimitedRequestBody(context.Request.Body, limit, watch);
         return next(context);
     }
 }
 
-/// <summary>Set on a request whose body has no Content-Length; <see cref="Exceeded"/> once it grew past the upload limit.</summary>
+/// <summary>What happened to the request's body as it was read, whoever caught the failure.</summary>
 internal sealed class UploadLimitFeature
 {
+    /// <summary>The body grew past the upload limit (only a body without Content-Length can: a declared one is refused first).</summary>
     public bool Exceeded { get; set; }
+
+    /// <summary>The server refused the body while it was read (e.g. 408: it arrived below the minimum data rate).</summary>
+    public BadHttpRequestException? Refused { get; set; }
 }
 
 /// <summary>
 /// A read-only view of the request body that fails with a 413 <see cref="BadHttpRequestException"/> past
-/// <paramref name="limit"/> bytes (whatever the server enforces itself) and records that in <paramref name="watch"/>.
+/// <paramref name="limit"/> bytes (whatever the server enforces itself) and records that, and any other refusal of the
+/// server's while the body is read, in <paramref name="watch"/>.
 /// </summary>
 internal sealed class LimitedRequestBody(Stream inner, long limit, UploadLimitFeature watch) : Stream
 {
@@ -76,9 +79,10 @@ internal sealed class LimitedRequestBody(Stream inner, long limit, UploadLimitFe
         {
             return Count(inner.Read(buffer));
         }
-        catch (BadHttpRequestException ex) when (UploadLimit.IsExceeded(ex))
+        catch (BadHttpRequestException ex)
         {
-            watch.Exceeded = true;
+            watch.Exceeded |= UploadLimit.IsExceeded(ex);
+            watch.Refused = ex;
             throw;
         }
     }
@@ -92,9 +96,10 @@ internal sealed class LimitedRequestBody(Stream inner, long limit, UploadLimitFe
         {
             return Count(await inner.ReadAsync(buffer, cancellationToken));
         }
-        catch (BadHttpRequestException ex) when (UploadLimit.IsExceeded(ex))
+        catch (BadHttpRequestException ex)
         {
-            watch.Exceeded = true;
+            watch.Exceeded |= UploadLimit.IsExceeded(ex);
+            watch.Refused = ex;
             throw;
         }
     }

@@ -1,3 +1,5 @@
+using FapiHub.Domain.Imaging;
+
 namespace FapiHub.Domain.Common;
 
 /// <summary>
@@ -18,4 +20,10 @@ public sealed record Error(string Code, string Message, ErrorType Type)
     /// otherwise. A client fixes its call in one round trip instead of one per field.
     /// </summary>
     public IReadOnlyList<Error> FieldErrors { get; init; } = [];
+
+    /// <summary>
+    /// For an image that cannot be decoded: which kind of failure, for the protocols whose codes tell them apart
+    /// (remove.bg's <c>invalid_file_type</c> and <c>failed_to_read_image</c>); <c>null</c> for every other error.
+    /// </summary>
+    public DecodeFailure? DecodeFailure { get; init; }
 }

@@ -42,12 +42,14 @@ public static class DomainErrors
     public static class Image
     {
         /// <summary>The upload cannot be decoded in full; <paramref name="reason"/> says why, in the client's terms
-        /// (e.g. "the JPEG data ends before the last row (truncated or damaged)").</summary>
-        public static Error Undecodable(string reason) =>
+        /// (e.g. "the JPEG data ends before the last row (truncated or damaged)"), and <paramref name="failure"/> which
+        /// kind of failure that is, for the protocols whose codes tell the kinds apart.</summary>
+        public static Error Undecodable(string reason, DecodeFailure failure = DecodeFailure.Damaged) =>
             new(
                 ErrorCodes.InvalidImage,
                 $"The field 'image' is not a decodable image: {reason}. Send a complete JPEG, PNG, WebP, BMP or GIF file.",
-                ErrorType.Validation);
+                ErrorType.Validation)
+            { DecodeFailure = failure };
 
         public static Error TooLarge(int width, int height, long maxPixels) =>
             new(
@@ -79,7 +81,11 @@ public static class DomainErrors
         public static Error UndecodableBackground(string field, Error why)
         {
             ArgumentNullException.ThrowIfNull(why);
-            return new(why.Code, $"The background picture ('{field}') cannot be used. {why.Message}", ErrorType.Validation) { Field = field };
+            return new(why.Code, $"The background picture ('{field}') cannot be used. {why.Message}", ErrorType.Validation)
+            {
+                Field = field,
+                DecodeFailure = why.DecodeFailure,
+            };
         }
 
         public static Error RegionOutside(Region roi, ImageSize image) =>

@@ -28,7 +28,7 @@ internal sealed class SkiaImageProcessor(IOptions<ImagingOptions> options, IOpti
     {
         if (encoded.IsEmpty)
         {
-            return DomainErrors.Image.Undecodable(UndecodableReasons.Empty);
+            return DomainErrors.Image.Undecodable(UndecodableReasons.Empty, DecodeFailure.Unrecognised);
         }
 
         using var pin = encoded.Pin();
@@ -361,18 +361,19 @@ internal sealed class SkiaImageProcessor(IOptions<ImagingOptions> options, IOpti
     {
         if (codec is null)
         {
-            return DomainErrors.Image.Undecodable(UndecodableReasons.Unreadable(encoded));
+            var (reason, failure) = UndecodableReasons.Unreadable(encoded);
+            return DomainErrors.Image.Undecodable(reason, failure);
         }
 
         if (!IsAcceptedFormat(codec.EncodedFormat))
         {
-            return DomainErrors.Image.Undecodable(UndecodableReasons.Refused(codec.EncodedFormat));
+            return DomainErrors.Image.Undecodable(UndecodableReasons.Refused(codec.EncodedFormat), DecodeFailure.UnsupportedFormat);
         }
 
         var stored = codec.Info;
         if (stored.Width <= 0 || stored.Height <= 0)
         {
-            return DomainErrors.Image.Undecodable(UndecodableReasons.NoPixels);
+            return DomainErrors.Image.Undecodable(UndecodableReasons.NoPixels, DecodeFailure.Damaged);
         }
 
         // Checked before any pixel is decoded: a 50,000 × 50,000 "bomb" costs a header read, not 10 GB.
@@ -409,7 +410,7 @@ internal sealed class SkiaImageProcessor(IOptions<ImagingOptions> options, IOpti
     private static Error Fail(RgbaImage image, string reason)
     {
         image.Dispose();
-        return DomainErrors.Image.Undecodable(reason);
+        return DomainErrors.Image.Undecodable(reason, DecodeFailure.Damaged); // the header was read: the data is what failed
     }
 
     private unsafe EncodedImage Encode(SKImageInfo info, byte[] pixels, int rowBytes, OutputOptions output)

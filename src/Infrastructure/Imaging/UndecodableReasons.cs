@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using FapiHub.Domain.Imaging;
 using SkiaSharp;
 
 namespace FapiHub.Infrastructure.Imaging;
@@ -14,8 +15,11 @@ internal static class UndecodableReasons
 
     public const string NoPixels = "the header declares an image with no pixels";
 
-    /// <summary>No codec could be opened: say what the bytes look like and, for a PNG, whether a side is over libpng's limit.</summary>
-    public static string Unreadable(ReadOnlySpan<byte> data)
+    /// <summary>
+    /// No codec could be opened: say what the bytes look like and, for a PNG, whether a side is over libpng's limit;
+    /// and which kind of failure that is (a format not taken, no known format, or a damaged one).
+    /// </summary>
+    public static (string Reason, DecodeFailure Failure) Unreadable(ReadOnlySpan<byte> data)
     {
         if (data.StartsWith((ReadOnlySpan<byte>)[0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]))
         {
@@ -26,26 +30,28 @@ internal static class UndecodableReasons
                 var height = BinaryPrimitives.ReadUInt32BigEndian(data[20..]);
                 if (width > PngMaxSide || height > PngMaxSide)
                 {
-                    return string.Create(CultureInfo.InvariantCulture,
-                        $"the PNG is {width}x{height} pixels, and the PNG decoder reads at most {PngMaxSide} pixels per side");
+                    return (string.Create(CultureInfo.InvariantCulture,
+                        $"the PNG is {width}x{height} pixels, and the PNG decoder reads at most {PngMaxSide} pixels per side"), DecodeFailure.Damaged);
                 }
             }
 
-            return "the PNG header is damaged or incomplete";
+            return ("the PNG header is damaged or incomplete", DecodeFailure.Damaged);
         }
 
         if (Foreign(data) is { } foreign)
         {
-            return $"{foreign} files are not accepted";
+            return (NotAccepted(foreign), DecodeFailure.UnsupportedFormat);
         }
 
         return Sniff(data) is { } format
-            ? $"the {format} header is damaged or incomplete"
-            : "the data is not a JPEG, PNG, WebP, BMP or GIF file (its first bytes match none of them)";
+            ? ($"the {format} header is damaged or incomplete", DecodeFailure.Damaged)
+            : ("the data is not a JPEG, PNG, WebP, BMP or GIF file (its first bytes match none of them)", DecodeFailure.Unrecognised);
     }
 
-    public static string Refused(SKEncodedImageFormat format) =>
-        $"{format.ToString().ToUpperInvariant()} files are not accepted";
+    /// <summary>A format the decoder reads but the API does not take: always <see cref="DecodeFailure.UnsupportedFormat"/>.</summary>
+    public static string Refused(SKEncodedImageFormat format) => NotAccepted(format.ToString().ToUpperInvariant());
+
+    private static string NotAccepted(string format) => $"{format} files are not accepted";
 
     /// <summary>The decoder opened the file but could not produce every row.</summary>
     public static string Failed(SKEncodedImageFormat format, SKCodecResult result) => result switch

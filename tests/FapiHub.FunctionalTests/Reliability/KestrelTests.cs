@@ -99,6 +99,98 @@ public sealed class KestrelTests : ReliabilityHostTests
     }
 
     [Fact]
+    public async Task SlowClient_WhenHeadersNeverFinishOnRemoveBgsRoutes_ShouldAnswer408InRemoveBgsShape()
+    {
+        var answer = await SendSlowly("POST /v1.0/removebg HTTP/1.1\r\nHost: localhost\r\n");
+
+        AssertRawRemoveBgErrors(answer, 408, "request_timeout");
+    }
+
+    [Fact]
+    public async Task SlowClient_WhenEvenTheRequestLineNeverFinishesOnRemoveBgsRoutes_ShouldAnswer408InRemoveBgsShape()
+    {
+        // Kestrel has parsed nothing: the path comes from the request line's first bytes.
+        var answer = await SendSlowly("POST /v1.0/removebg HTT");
+
+        AssertRawRemoveBgErrors(answer, 408, "request_timeout");
+    }
+
+    [Fact]
+    public async Task Headers_WhenLargerThanKestrelAcceptsOnRemoveBgsRoutes_ShouldBe431InRemoveBgsShape()
+    {
+        var answer = await SendRaw($"GET /v1.0/account HTTP/1.1\r\nHost: localhost\r\nX-Filler: {new string('a', 33 * 1024)}\r\n\r\n");
+
+        AssertRawRemoveBgErrors(answer, 431, "request_header_fields_too_large");
+    }
+
+    [Theory]
+    [InlineData("/v1.0/")]
+    [InlineData("http://localhost/v1.0/")] // absolute form
+    [InlineData("/V1.0/")] // paths match in any case, as routing does
+    public async Task RequestLine_WhenLongerThanKestrelAcceptsOnRemoveBgsRoutes_ShouldBe414InRemoveBgsShape(string prefix)
+    {
+        var answer = await SendRaw($"GET {prefix}{new string('a', 9 * 1024)} HTTP/1.1\r\nHost: localhost\r\n\r\n");
+
+        AssertRawRemoveBgErrors(answer, 414, "uri_too_long");
+    }
+
+    [Theory]
+    [InlineData("GET /v1.0/%00 HTTP/1.1\r\nHost: localhost\r\n\r\n", 400)] // a NUL in the decoded path
+    [InlineData("GET /v1.0/account HTTP/1.1\r\nHost: localhost\r\nBroken header line\r\n\r\n", 400)]
+    [InlineData("GET /v1.0/account HTTP/1.1\r\n\r\n", 400)] // HTTP/1.1 without Host
+    [InlineData("GET /v1.0/account HTTP/9.9\r\nHost: localhost\r\n\r\n", 505)] // no such protocol version
+    public async Task Request_WhenKestrelCannotParseItOnRemoveBgsRoutes_ShouldBeRejectedInRemoveBgsShape(string request, int status)
+    {
+        var answer = await SendRaw(request);
+
+        AssertRawRemoveBgErrors(answer, status, "invalid_request");
+    }
+
+    [Theory]
+    [InlineData("/v2/usage", "/v1.0/", true)]
+    [InlineData("/v1.0/account", "/v2/", false)]
+    public async Task RequestLine_WhenTheLongOneFollowsAnotherOnTheSameConnection_ShouldAnswerInItsOwnProtocol(string first, string second, bool removeBg)
+    {
+        // The first request's path must not decide the shape of the second's rejection.
+        var answer = await SendRaw($"GET {first} HTTP/1.1\r\nHost: localhost\r\n\r\nGET {second}{new string('a', 9 * 1024)} HTTP/1.1\r\nHost: localhost\r\n\r\n");
+
+        var rejection = answer[answer.IndexOf("HTTP/1.1 414 ", StringComparison.Ordinal)..];
+        if (removeBg)
+        {
+            AssertRawRemoveBgErrors(rejection, 414, "uri_too_long");
+        }
+        else
+        {
+            AssertRawEnvelope(rejection, 414, "uri_too_long");
+        }
+    }
+
+    [Theory]
+    [InlineData("/v2/rembg/", "ApiKey", false)]
+    [InlineData("/v1.0/removebg", "X-Api-Key", true)]
+    public async Task SlowClient_WhenTheBodyTricklesBelowTheMinimumRate_ShouldBe408InTheRoutesProtocol(string path, string header, bool removeBg)
+    {
+        var host = Host(("Limits:MinRequestBodyBytesPerSecond", "2000"), ("Limits:MinRequestBodyGraceSeconds", "2"));
+        host.UseKestrel(0);
+        host.StartServer();
+        var (_, key) = await host.CreateKeyAsync("payg", 5);
+
+        using var tcp = await Connect(host);
+        var stream = tcp.GetStream();
+        var head = $"POST {path} HTTP/1.1\r\nHost: localhost\r\n{header}: {key}" +
+            "\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: 500000\r\n\r\n--x\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
+
+        var answer = await ReadUntilClosed(stream, TimeSpan.FromSeconds(20));
+        Assert.True(answer.Closed, "the trickling upload was still open after 20 s");
+
+        // The application answers this one (chunked), after the form reader met Kestrel's refusal of the body.
+        Assert.StartsWith("HTTP/1.1 408 ", answer.Text, StringComparison.Ordinal);
+        Assert.Contains(removeBg ? "{\"errors\":[{\"title\":\"Invalid request\",\"code\":\"invalid_request\"" : "{\"error\":{\"code\":\"invalid_request\"", answer.Text, StringComparison.Ordinal);
+        Assert.Contains("data arriving too slowly", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Upload_WhenAChunkedBodyExceedsTheLimit_ShouldBe413FileTooLargeAndUncharged()
     {
         var host = Host();
@@ -140,25 +232,6 @@ public sealed class KestrelTests : ReliabilityHostTests
 
         Assert.StartsWith("HTTP/1.1 431 ", answer, StringComparison.Ordinal);
         Assert.EndsWith("\r\n\r\n", answer, StringComparison.Ordinal); // a HEAD answer never has a body
-    }
-
-    [Fact]
-    public async Task SlowClient_WhenTheBodyTricklesBelowTheMinimumRate_ShouldBeCutOff()
-    {
-        var host = Host(("Limits:MinRequestBodyBytesPerSecond", "2000"), ("Limits:MinRequestBodyGraceSeconds", "2"));
-        host.UseKestrel(0);
-        host.StartServer();
-        var (_, key) = await host.CreateKeyAsync("payg", 5);
-
-        using var tcp = await Connect(host);
-        var stream = tcp.GetStream();
-        var head = "POST /v2/rembg/ HTTP/1.1\r\nHost: localhost\r\nApiKey: " + key +
-            "\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: 500000\r\n\r\n--x\r\n";
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
-
-        var answer = await ReadUntilClosed(stream, TimeSpan.FromSeconds(20));
-        Assert.True(answer.Closed, "the trickling upload was still open after 20 s");
-        Assert.DoesNotContain("HTTP/1.1 200", answer.Text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -260,8 +333,35 @@ public sealed class KestrelTests : ReliabilityHostTests
         return answer.Text;
     }
 
-    /// <summary>The envelope checks of <see cref="Http.AssertEnvelope"/>, on a raw HTTP/1.1 answer.</summary>
-    private static void AssertRawEnvelope(string answer, int status, string code)
+    /// <summary>Sends the start of a request and never the rest, to a server with a 1 s header timeout.</summary>
+    private async Task<string> SendSlowly(string start)
+    {
+        var host = Host(("Limits:RequestHeadersTimeoutSeconds", "1"));
+        host.UseKestrel(0);
+        host.StartServer();
+        using var tcp = await Connect(host);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(start));
+        var answer = await ReadUntilClosed(stream, TimeSpan.FromSeconds(15));
+        Assert.True(answer.Closed, "the stuck connection was still open after 15 s");
+        return answer.Text;
+    }
+
+    /// <summary>remove.bg's error body (<c>{"errors":[{"title","code","detail"}]}</c>, no envelope) on a raw HTTP/1.1 answer.</summary>
+    private static void AssertRawRemoveBgErrors(string answer, int status, string code)
+    {
+        var (headers, body) = SplitRaw(answer, status);
+        using var json = System.Text.Json.JsonDocument.Parse(body);
+        Assert.False(json.RootElement.TryGetProperty("error", out _), $"FapiHub's envelope on a remove.bg route: {body}");
+        var error = Assert.Single(json.RootElement.GetProperty("errors").EnumerateArray().ToList());
+        Assert.Equal(code, error.GetProperty("code").GetString());
+        Assert.False(string.IsNullOrWhiteSpace(error.GetProperty("title").GetString()));
+        Assert.False(string.IsNullOrWhiteSpace(error.GetProperty("detail").GetString()));
+        Assert.StartsWith("req_", headers["X-Request-Id"], StringComparison.Ordinal);
+    }
+
+    /// <summary>The headers and body of a raw answer with <paramref name="status"/>, checked for what every error answer has.</summary>
+    private static (Dictionary<string, string> Headers, string Body) SplitRaw(string answer, int status)
     {
         var split = answer.IndexOf("\r\n\r\n", StringComparison.Ordinal);
         Assert.True(split > 0, $"no complete answer: '{answer}'");
@@ -273,6 +373,13 @@ public sealed class KestrelTests : ReliabilityHostTests
         Assert.Equal("nosniff", headers["X-Content-Type-Options"]);
         Assert.Equal(Encoding.UTF8.GetByteCount(body), int.Parse(headers["Content-Length"], System.Globalization.CultureInfo.InvariantCulture));
         Assert.False(headers.ContainsKey("Server"));
+        return (headers, body);
+    }
+
+    /// <summary>The envelope checks of <see cref="Http.AssertEnvelope"/>, on a raw HTTP/1.1 answer.</summary>
+    private static void AssertRawEnvelope(string answer, int status, string code)
+    {
+        var (headers, body) = SplitRaw(answer, status);
 
         using var json = System.Text.Json.JsonDocument.Parse(body);
         var error = json.RootElement.GetProperty("error");

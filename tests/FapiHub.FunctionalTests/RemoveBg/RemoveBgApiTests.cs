@@ -463,10 +463,10 @@ public sealed class RemoveBgApiTests(FapiHubFactory factory)
     }
 
     [Fact]
-    public async Task RemoveBackground_WhenTheBodyIsOverTheUploadLimit_ShouldBe400FileTooLargeAsRemoveBgAnswers()
+    public async Task RemoveBackground_WhenTheBodyIsOverTheBodyLimit_ShouldBe400FileTooLargeAsRemoveBgAnswers()
     {
         using var client = Client();
-        using var content = new ByteArrayContent(new byte[11 * 1024 * 1024]);
+        using var content = new ByteArrayContent(new byte[15 * 1024 * 1024]); // over base64's room for a 10 MiB image (14,920,365 bytes)
         content.Headers.ContentType = new("application/json");
 
         using var response = await client.PostAsync(Route, content);

@@ -148,6 +148,32 @@ public sealed class SkiaImageProcessorTests
         Assert.False(result.IsSuccess);
         Assert.Equal("invalid_image", result.Error!.Code);
         Assert.Contains("ICO files are not accepted", result.Error.Message, StringComparison.Ordinal);
+        Assert.Equal(DecodeFailure.UnsupportedFormat, result.Error.DecodeFailure);
+    }
+
+    /// <summary>The kind of failure is a value the protocols map (remove.bg: invalid_file_type or failed_to_read_image), not a phrase to search for.</summary>
+    [Theory]
+    [InlineData("tiff", DecodeFailure.UnsupportedFormat)]
+    [InlineData("text", DecodeFailure.Unrecognised)]
+    [InlineData("empty", DecodeFailure.Unrecognised)]
+    [InlineData("png-header", DecodeFailure.Damaged)]
+    [InlineData("truncated-jpeg", DecodeFailure.Damaged)]
+    public void Decode_WhenTheDataIsNoUsableImage_ShouldSayWhichKindOfFailure(string kind, DecodeFailure expected)
+    {
+        var jpeg = NoisyJpeg(64, 64);
+        var data = kind switch
+        {
+            "tiff" => "II*\0 not really a tiff"u8.ToArray(),
+            "text" => "hello, not a picture"u8.ToArray(),
+            "empty" => [],
+            "png-header" => TestImages.PngHeaderOnly(1, 0)[..20],
+            _ => jpeg[..(jpeg.Length / 2)],
+        };
+
+        var result = _processor.Decode(data);
+
+        Assert.Equal("invalid_image", result.Error?.Code);
+        Assert.Equal(expected, result.Error!.DecodeFailure);
     }
 
     [Fact]

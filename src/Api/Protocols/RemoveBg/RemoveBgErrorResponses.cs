@@ -32,9 +32,18 @@ internal static class RemoveBgErrorResponses
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    public static int StatusCodeOf(Error error)
+    /// <summary>
+    /// The status of <paramref name="error"/>; <paramref name="framework"/> is the one the server or framework refused
+    /// the exchange with (408 for a body that trickles, 505, …), which a request it could not read keeps, as on
+    /// FapiHub's routes, while the failures remove.bg answers in its own way (an over-size body: 400) keep remove.bg's.
+    /// </summary>
+    public static int StatusCodeOf(Error error, int? framework = null)
     {
         ArgumentNullException.ThrowIfNull(error);
+        if (framework is { } status && error.Type == ErrorType.Validation && TransportErrors.StatusCodeOf(error) is null)
+        {
+            return status;
+        }
 
         // The exchange's own refusals keep their HTTP statuses, but a media type remove.bg cannot read is bad input.
         if (error.Code != TransportErrors.UnsupportedMediaTypeCode && TransportErrors.StatusCodeOf(error) is { } transport)
@@ -60,15 +69,25 @@ internal static class RemoveBgErrorResponses
         return new RemoveBgErrorItem(RemoveBgErrors.TitleOf(code), code, error.Message);
     }
 
-    /// <summary>One error, or each of the field errors it gathers (the pipeline's validation reports every bad field at once).</summary>
-    public static Task WriteAsync(HttpContext context, Error error)
+    /// <summary>
+    /// One error, or each of the field errors it gathers (the pipeline's validation reports every bad field at once);
+    /// <paramref name="statusCode"/> as in <see cref="StatusCodeOf"/>.
+    /// </summary>
+    public static Task WriteAsync(HttpContext context, Error error, int? statusCode = null)
     {
         ArgumentNullException.ThrowIfNull(error);
-        return WriteAsync(context, error.FieldErrors.Count > 0 ? error.FieldErrors : [error]);
+        return WriteAsync(context, Items(error), statusCode);
+    }
+
+    /// <summary>The body's bytes, for writers that have no <see cref="HttpContext"/> (Kestrel's own rejections).</summary>
+    internal static byte[] BodyBytes(Error error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return JsonSerializer.SerializeToUtf8Bytes(new RemoveBgErrorBody([.. Items(error).Select(ItemOf)]), JsonOptions);
     }
 
     /// <summary>Every error at once (a request with three bad parameters hears of all three); the first sets the status.</summary>
-    public static Task WriteAsync(HttpContext context, IReadOnlyList<Error> errors)
+    public static Task WriteAsync(HttpContext context, IReadOnlyList<Error> errors, int? statusCode = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(errors);
@@ -79,7 +98,7 @@ internal static class RemoveBgErrorResponses
         }
 
         var response = context.Response;
-        response.StatusCode = StatusCodeOf(errors[0]);
+        response.StatusCode = StatusCodeOf(errors[0], statusCode);
         if (errors[0].RetryAfterSeconds is { } retryAfter)
         {
             response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
@@ -90,6 +109,8 @@ internal static class RemoveBgErrorResponses
     }
 
     public static IActionResult ToActionResult(IReadOnlyList<Error> errors) => new ErrorsResult(errors);
+
+    private static IReadOnlyList<Error> Items(Error error) => error.FieldErrors.Count > 0 ? error.FieldErrors : [error];
 
     private sealed class ErrorsResult(IReadOnlyList<Error> errors) : IActionResult
     {

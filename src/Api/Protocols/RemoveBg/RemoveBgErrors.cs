@@ -1,7 +1,9 @@
 using System.Globalization;
 using FapiHub.Api.Errors;
+using FapiHub.Application.Common;
 using FapiHub.Domain.Common;
 using FapiHub.Domain.Errors;
+using FapiHub.Domain.Imaging;
 
 namespace FapiHub.Api.Protocols.RemoveBg;
 
@@ -52,6 +54,28 @@ internal static class RemoveBgErrors
         ErrorType.Validation)
     { Field = "image_file_b64" };
 
+    /// <summary>A body over the remove.bg routes' limit, which leaves room for the image in base64.</summary>
+    public static Error BodyTooLarge(LimitsOptions limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        return new(
+            ErrorCodes.FileTooLarge,
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"The request body is larger than the limit of {RemoveBgProtocol.MaxBodyBytes(limits)} bytes: room for an image of up to {limits.MaxUploadBytes} bytes, as a file or in base64, and the other parameters."),
+            ErrorType.PayloadTooLarge);
+    }
+
+    /// <summary>An image (a file or decoded base64) over the upload limit, however small the body that carried it.</summary>
+    public static Error ImageTooLarge(string field, long bytes, long limit) =>
+        new(
+            ErrorCodes.FileTooLarge,
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"Parameter '{field}' holds an image of {bytes} bytes; the limit is {limit} bytes, whether the image is sent as a file, in base64 or by URL."),
+            ErrorType.PayloadTooLarge)
+        { Field = field };
+
     /// <summary>A body the endpoint cannot read as any of its three encodings.</summary>
     public static Error UnreadableBody(string? contentType) =>
         new(
@@ -71,7 +95,7 @@ internal static class RemoveBgErrors
         return error.Code switch
         {
             ErrorCodes.InvalidApiKey => AuthFailed,
-            ErrorCodes.InvalidImage when error.Message.Contains("not accepted", StringComparison.Ordinal) => InvalidFileType,
+            ErrorCodes.InvalidImage when error.DecodeFailure == DecodeFailure.UnsupportedFormat => InvalidFileType,
             ErrorCodes.InvalidImage => FailedToReadImage,
             ErrorCodes.ImageTooLarge => ResolutionTooHigh,
             ErrorCodes.FileTooLarge => FileTooLarge,
@@ -115,6 +139,10 @@ internal static class RemoveBgErrors
         ErrorCodes.ServiceUnavailable => "Service unavailable",
         ErrorCodes.NotFound => "Not found",
         TransportErrors.MethodNotAllowedCode => "Method not allowed",
+        TransportErrors.RequestTimeoutCode => "Request timeout",
+        TransportErrors.UriTooLongCode => "URI too long",
+        TransportErrors.RequestHeaderFieldsTooLargeCode => "Request headers too large",
+        ErrorCodes.InvalidRequest => "Invalid request",
         ErrorCodes.InternalError => "Internal error",
         _ when code.StartsWith("invalid_", StringComparison.Ordinal) => string.Create(CultureInfo.InvariantCulture, $"Invalid {code["invalid_".Length..]} parameter given"),
         _ => "Request failed",

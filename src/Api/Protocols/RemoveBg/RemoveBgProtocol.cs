@@ -1,3 +1,5 @@
+using FapiHub.Application.Common;
+
 namespace FapiHub.Api.Protocols.RemoveBg;
 
 /// <summary>
@@ -13,8 +15,25 @@ internal static class RemoveBgProtocol
     {
         ArgumentNullException.ThrowIfNull(context);
         return context.GetEndpoint()?.Metadata.GetMetadata<RemoveBgEndpointAttribute>() is not null
-            || context.Request.Path.StartsWithSegments(BasePath, StringComparison.OrdinalIgnoreCase);
+            || Speaks(context.Request.Path);
     }
+
+    /// <summary>
+    /// The largest body of a remove.bg request: one that carries an image of <see cref="LimitsOptions.MaxUploadBytes"/>
+    /// in any of its encodings. Base64 takes 4 bytes for every 3; a URL-encoded form escapes base64's '+' and '/' as
+    /// 3 bytes each (2 of its 64 characters, so 1/16 more for the uniform-looking base64 of a compressed image); and
+    /// <see cref="LimitsOptions.MultipartOverheadBytes"/> is left for the other parameters and a <c>data:</c> prefix.
+    /// The image itself is still held to <see cref="LimitsOptions.MaxUploadBytes"/> once decoded (<see cref="RemoveBgRequest"/>).
+    /// </summary>
+    public static long MaxBodyBytes(LimitsOptions limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        var base64 = 4 * ((limits.MaxUploadBytes + 2) / 3);
+        return base64 + (base64 / 16) + LimitsOptions.MultipartOverheadBytes;
+    }
+
+    /// <summary>By path alone: for answers written where there is no HttpContext (Kestrel's own rejections).</summary>
+    public static bool Speaks(PathString path) => path.StartsWithSegments(BasePath, StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>Marks the endpoints that answer in remove.bg's protocol (MVC copies it into the endpoint's metadata).</summary>

@@ -56,13 +56,18 @@ internal static class RemoveBgRequest
     private static readonly string[] SourceFields = ["image_file", "image_file_b64", "image_url"];
     private static readonly string[] BackgroundFields = ["bg_color", "bg_image_url", "bg_image_file"];
 
-    public static Result<RemoveBgCall> Parse(RemoveBgFields fields, out IReadOnlyList<Error> errors)
+    /// <summary>
+    /// Reads the parameters; <paramref name="maxImageBytes"/> (<c>Limits:MaxUploadBytes</c>) bounds the photo and the
+    /// background picture as files and once decoded from base64, as it bounds an upload on FapiHub's routes: the body
+    /// limit of these routes is larger only to leave room for base64.
+    /// </summary>
+    public static Result<RemoveBgCall> Parse(RemoveBgFields fields, long maxImageBytes, out IReadOnlyList<Error> errors)
     {
         ArgumentNullException.ThrowIfNull(fields);
         var found = new List<Error>();
         errors = found;
 
-        var image = Source(fields, found);
+        var image = Source(fields, maxImageBytes, found);
         var maxPixels = Size(fields["size"], found);
         var type = OneOf(fields["type"], "type", Types, "auto", found);
         var typeLevel = OneOf(fields["type_level"], "type_level", TypeLevels, "1", found);
@@ -76,7 +81,7 @@ internal static class RemoveBgRequest
         var semitransparency = Boolean(fields["semitransparency"], "semitransparency", true, found);
         var addShadow = Boolean(fields["add_shadow"], "add_shadow", false, found);
         _ = OneOf(fields["shadow_method"], "shadow_method", ShadowMethods, "latest", found); // one shadow for both
-        var (color, picture) = Background(fields, found);
+        var (color, picture) = Background(fields, maxImageBytes, found);
 
         if (alphaOnly && format == OutputFormat.Zip)
         {
@@ -137,7 +142,7 @@ internal static class RemoveBgRequest
     /// </summary>
     private static bool Shadows(bool addShadow, string type) => addShadow && type is "auto" or "car";
 
-    private static ImageSource? Source(RemoveBgFields fields, List<Error> errors)
+    private static ImageSource? Source(RemoveBgFields fields, long maxImageBytes, List<Error> errors)
     {
         var given = SourceFields.Where(fields.Has).ToArray();
         if (given.Length == 0)
@@ -154,14 +159,14 @@ internal static class RemoveBgRequest
 
         return given[0] switch
         {
-            "image_file" when fields.File("image_file") is { } file => new UploadedImage("image_file", file),
+            "image_file" when fields.File("image_file") is { } file => Upload("image_file", file, maxImageBytes, errors),
             "image_file" => Add(errors, RemoveBgErrors.Invalid("image_file", "Parameter 'image_file' must be a file upload (multipart/form-data), not a text field.")),
-            "image_file_b64" => Base64(fields["image_file_b64"]!, errors),
+            "image_file_b64" => Base64(fields["image_file_b64"]!, maxImageBytes, errors),
             _ => Url(fields["image_url"]!, "image_url", errors),
         };
     }
 
-    private static (Rgba? Color, ImageSource? Picture) Background(RemoveBgFields fields, List<Error> errors)
+    private static (Rgba? Color, ImageSource? Picture) Background(RemoveBgFields fields, long maxImageBytes, List<Error> errors)
     {
         var given = BackgroundFields.Where(fields.Has).ToArray();
         if (given.Length > 1)
@@ -190,7 +195,7 @@ internal static class RemoveBgRequest
         {
             if (fields.File("bg_image_file") is { } file)
             {
-                return (null, new UploadedImage("bg_image_file", file));
+                return (null, Upload("bg_image_file", file, maxImageBytes, errors));
             }
 
             errors.Add(RemoveBgErrors.Invalid("bg_image_file", "Parameter 'bg_image_file' must be a file upload (multipart/form-data), not a text field."));
@@ -212,7 +217,12 @@ internal static class RemoveBgRequest
         return CssColors.TryGet(value, out color);
     }
 
-    private static ImageSource? Base64(string text, List<Error> errors)
+    private static ImageSource? Upload(string field, IFormFile file, long maxImageBytes, List<Error> errors) =>
+        file.Length <= maxImageBytes
+            ? new UploadedImage(field, file)
+            : Add(errors, RemoveBgErrors.ImageTooLarge(field, file.Length, maxImageBytes));
+
+    private static ImageSource? Base64(string text, long maxImageBytes, List<Error> errors)
     {
         // A data URL ("data:image/png;base64,…") carries the same bytes after its comma.
         var payload = text.AsSpan().Trim();
@@ -227,7 +237,9 @@ internal static class RemoveBgRequest
             return Add(errors, RemoveBgErrors.BadBase64);
         }
 
-        return new InlineImage("image_file_b64", bytes.AsMemory(0, written));
+        return written <= maxImageBytes
+            ? new InlineImage("image_file_b64", bytes.AsMemory(0, written))
+            : Add(errors, RemoveBgErrors.ImageTooLarge("image_file_b64", written, maxImageBytes));
     }
 
     private static ImageSource? Url(string text, string field, List<Error> errors)
