@@ -15,9 +15,11 @@ public sealed class ForegroundEstimatorTests
     /// so that composited over green it shows no blue fringe, while the photo's own colour would.
     /// </summary>
     [Theory]
-    [InlineData(96, 64)]
-    [InlineData(2400, 40)] // wider than the working grid: exercises the streaming full-resolution pass
-    public void ApplyInPlace_WhenKnownColoursAreBlendedAtKnownAlpha_ShouldRecoverTheSubjectColour(int width, int height)
+    [InlineData(96, 64, 1)]
+    [InlineData(2400, 40, 1)] // wider than the working grid: exercises the streaming full-resolution pass
+    [InlineData(96, 64, 2)] // a grid of half the photo (aurora's subsampling): the streaming pass on a small photo
+    [InlineData(2400, 40, 2)]
+    public void ApplyInPlace_WhenKnownColoursAreBlendedAtKnownAlpha_ShouldRecoverTheSubjectColour(int width, int height, int subsample)
     {
         using var photo = new RgbaImage(width, height);
         using var mask = new AlphaMask(width, height);
@@ -26,7 +28,7 @@ public sealed class ForegroundEstimatorTests
         var alpha = mask.Span;
         var fringeBefore = WorstCompositeError(photo, mask);
 
-        Decontaminate(photo, mask);
+        Decontaminate(photo, mask, subsample);
 
         var fringeAfter = WorstCompositeError(photo, mask);
         for (var i = 0; i < alpha.Length; i++)
@@ -115,9 +117,9 @@ public sealed class ForegroundEstimatorTests
     }
 
     /// <summary>The step as a prediction without a shared grid hands it over: it builds its own from the photo.</summary>
-    private static void Decontaminate(RgbaImage photo, AlphaMask mask)
+    private static void Decontaminate(RgbaImage photo, AlphaMask mask, int subsample = 1)
     {
-        using var decontamination = new ForegroundEstimator();
+        using var decontamination = new ForegroundEstimator(subsample: subsample);
         decontamination.ApplyInPlace(photo, mask);
     }
 
