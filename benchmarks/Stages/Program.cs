@@ -10,6 +10,22 @@ if (args.Length > 0 && args[0] == "--refine-times")
     return;
 }
 
+// dotnet run -c Release --project benchmarks/Stages -- --decontam-delta DATA MASKS [subsamples, e.g. 2,3] [scale]
+if (args.Length > 2 && args[0] == "--decontam-delta")
+{
+    var subsamples = (args.Length > 3 ? args[3] : "2").Split(',').Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+    DecontaminationDelta.Run(args[1], args[2], subsamples, args.Length > 4 ? double.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture) : 1);
+    return;
+}
+
+// dotnet run -c Release --project benchmarks/Stages -- --decontam-truth DATA BACKGROUNDS [subsamples, e.g. 1,2] [scale]
+if (args.Length > 2 && args[0] == "--decontam-truth")
+{
+    var subsamples = (args.Length > 3 ? args[3] : "1,2").Split(',').Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+    DecontaminationDelta.Truth(args[1], args[2], subsamples, args.Length > 4 ? double.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture) : 1);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "--png-levels")
 {
     PngLevels.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 12);

@@ -53,6 +53,8 @@ public class RefinementBenchmarks
 
     private static EdgeAwareSettings Aurora => new(ColorGuide: true, Radius: 2, Epsilon: 1e-4f, Snap: 0.10f);
 
+    private static EdgeAwareSettings Subsampled(EdgeAwareSettings settings) => settings with { Subsample = 2 };
+
     [GlobalCleanup]
     public void Cleanup()
     {
@@ -110,10 +112,37 @@ public class RefinementBenchmarks
     }
 
     [Benchmark(Description = "decontamination (aurora, on the refinement's grid; includes a 4 MB photo copy)")]
-    public void Decontamination()
+    public void Decontamination() => Decontaminate(1);
+
+    [Benchmark(Description = "guide grid, colour, s = 2 (area average + planes, 512x384)")]
+    public void ColourGridSubsampled()
+    {
+        using var grid = WorkingGrid.Create(_photo, color: true, subsample: 2);
+    }
+
+    [Benchmark(Description = "ghost refinement, colour, s = 2")]
+    public void GhostColourSubsampled() => Refine(_ghostMatte, 768, Subsampled(Ghost));
+
+    [Benchmark(Description = "ghost refinement, grey, s = 2")]
+    public void GhostGreySubsampled() => Refine(_ghostMatte, 768, Subsampled(GhostGrey));
+
+    [Benchmark(Description = "aurora refinement, colour, s = 2")]
+    public void AuroraColourSubsampled() => Refine(_auroraMatte, 1024, Subsampled(Aurora));
+
+    [Benchmark(Description = "decontamination, s = 2 (on the refinement's grid; includes a 4 MB photo copy)")]
+    public void DecontaminationSubsampled() => Decontaminate(2);
+
+    private void Refine(float[] matte, int side, EdgeAwareSettings settings)
+    {
+        using var grid = WorkingGrid.Create(_photo, settings.ColorGuide, settings.Subsample);
+        EdgeAwareUpsampler.Apply(grid, _photo, matte, side, side, settings, _refined);
+    }
+
+    /// <summary>As in the remover: the grid (built here, as the refinement would have) is handed to the estimator.</summary>
+    private void Decontaminate(int subsample)
     {
         _photo.Span.CopyTo(_scratch.Span);
-        using var grid = WorkingGrid.Create(_scratch, color: true);
+        var grid = WorkingGrid.Create(_scratch, color: true, subsample);
         using var decontamination = new ForegroundEstimator(grid);
         decontamination.ApplyInPlace(_scratch, _mask);
     }

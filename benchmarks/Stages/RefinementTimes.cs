@@ -24,6 +24,11 @@ internal static class RefinementTimes
             ("ghost refinement, grey", benchmarks.GhostGreyRefinement),
             ("aurora refinement, colour", benchmarks.AuroraColour),
             ("decontamination (grid + estimate, + 4 MB copy)", benchmarks.Decontamination),
+            ("guide grid, colour, s=2 (area average + planes, 512x384)", benchmarks.ColourGridSubsampled),
+            ("ghost refinement, colour, s=2", benchmarks.GhostColourSubsampled),
+            ("ghost refinement, grey, s=2", benchmarks.GhostGreySubsampled),
+            ("aurora refinement, colour, s=2", benchmarks.AuroraColourSubsampled),
+            ("decontamination, s=2 (grid + estimate, + 4 MB copy)", benchmarks.DecontaminationSubsampled),
         ];
         const double Megapixels = 1200 * 900 / 1e6;
         Console.WriteLine("| stage (1200x900 photo) | wall ms (median) | CPU ms (median) | CPU ms per MP |");

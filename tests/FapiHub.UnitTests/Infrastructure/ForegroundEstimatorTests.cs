@@ -15,9 +15,11 @@ public sealed class ForegroundEstimatorTests
     /// so that composited over green it shows no blue fringe, while the photo's own colour would.
     /// </summary>
     [Theory]
-    [InlineData(96, 64)]
-    [InlineData(2400, 40)] // wider than the working grid: exercises the streaming full-resolution pass
-    public void ApplyInPlace_WhenKnownColoursAreBlendedAtKnownAlpha_ShouldRecoverTheSubjectColour(int width, int height)
+    [InlineData(96, 64, 1)]
+    [InlineData(2400, 40, 1)] // wider than the working grid: exercises the streaming full-resolution pass
+    [InlineData(96, 64, 2)] // a grid of half the photo (aurora's subsampling): the streaming pass on a small photo
+    [InlineData(2400, 40, 2)]
+    public void ApplyInPlace_WhenKnownColoursAreBlendedAtKnownAlpha_ShouldRecoverTheSubjectColour(int width, int height, int subsample)
     {
         using var photo = new RgbaImage(width, height);
         using var mask = new AlphaMask(width, height);
@@ -26,7 +28,7 @@ public sealed class ForegroundEstimatorTests
         var alpha = mask.Span;
         var fringeBefore = WorstCompositeError(photo, mask);
 
-        Decontaminate(photo, mask);
+        Decontaminate(photo, mask, subsample);
 
         var fringeAfter = WorstCompositeError(photo, mask);
         for (var i = 0; i < alpha.Length; i++)
@@ -81,11 +83,13 @@ public sealed class ForegroundEstimatorTests
     /// pixel, for a photo on the grid and one larger than it.
     /// </summary>
     [Theory]
-    [InlineData(96, 64)]
-    [InlineData(2400, 40)]
-    public void ApplyInPlace_WhenGivenTheColourRefinementsGrid_ShouldMatchAGridOfItsOwn(int width, int height)
+    [InlineData(96, 64, 1)]
+    [InlineData(2400, 40, 1)]
+    [InlineData(96, 64, 2)]
+    [InlineData(2400, 40, 2)]
+    public void ApplyInPlace_WhenGivenTheColourRefinementsGrid_ShouldMatchAGridOfItsOwn(int width, int height, int subsample)
     {
-        var settings = new EdgeAwareSettings(ColorGuide: true, Radius: 2, Epsilon: 1e-4f, Snap: 0.05f);
+        var settings = new EdgeAwareSettings(ColorGuide: true, Radius: 2, Epsilon: 1e-4f, Snap: 0.05f, Subsample: subsample);
         using var shared = new RgbaImage(width, height);
         using var own = new RgbaImage(width, height);
         using var trueMask = new AlphaMask(width, height);
@@ -95,19 +99,19 @@ public sealed class ForegroundEstimatorTests
         using var sharedMask = new AlphaMask(width, height);
         using var ownMask = new AlphaMask(width, height);
 
-        var grid = WorkingGrid.Create(shared, color: true);
+        var grid = WorkingGrid.Create(shared, color: true, subsample);
         using (var decontamination = new ForegroundEstimator(grid))
         {
             EdgeAwareUpsampler.Apply(grid, shared, matte, width, height, settings, sharedMask);
             decontamination.ApplyInPlace(shared, sharedMask);
         }
 
-        using (var ownGrid = WorkingGrid.Create(own, color: true))
+        using (var ownGrid = WorkingGrid.Create(own, color: true, subsample))
         {
             EdgeAwareUpsampler.Apply(ownGrid, own, matte, width, height, settings, ownMask);
         }
 
-        Decontaminate(own, ownMask);
+        Decontaminate(own, ownMask, subsample);
 
         Assert.Equal(ownMask.Span.ToArray(), sharedMask.Span.ToArray());
         Assert.Equal(own.Span.ToArray(), shared.Span.ToArray());
@@ -115,9 +119,9 @@ public sealed class ForegroundEstimatorTests
     }
 
     /// <summary>The step as a prediction without a shared grid hands it over: it builds its own from the photo.</summary>
-    private static void Decontaminate(RgbaImage photo, AlphaMask mask)
+    private static void Decontaminate(RgbaImage photo, AlphaMask mask, int subsample = 1)
     {
-        using var decontamination = new ForegroundEstimator();
+        using var decontamination = new ForegroundEstimator(subsample: subsample);
         decontamination.ApplyInPlace(photo, mask);
     }
 

@@ -42,6 +42,39 @@ public sealed class RefinementSettingsTests : IDisposable
         Assert.Contains("Models:Catalog:falcon:ConfidenceSnap", result.FailureMessage, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(5)]
+    [InlineData(-1)]
+    public void Validate_WhenGuidedFilterSubsampleIsOutOfRange_ShouldNameTheSetting(int subsample)
+    {
+        var result = new ModelCatalogOptionsValidator().Validate(null, Options(new ModelDefinition
+        {
+            File = "a.onnx",
+            Refinement = MaskRefinement.ColorGuidedFilter,
+            GuidedFilterSubsample = subsample,
+        }));
+
+        Assert.False(result.Succeeded);
+        Assert.Contains("Models:Catalog:falcon:GuidedFilterSubsample must be between 1", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void Validate_WhenGuidedFilterSubsampleIsInRange_ShouldSucceed(int subsample)
+    {
+        var result = new ModelCatalogOptionsValidator().Validate(null, Options(new ModelDefinition
+        {
+            File = "a.onnx",
+            Refinement = MaskRefinement.ColorGuidedFilter,
+            GuidedFilterSubsample = subsample,
+        }));
+
+        Assert.True(result.Succeeded, result.FailureMessage);
+    }
+
     [Fact]
     public void Validate_WhenConfidenceSnapIsSetWithoutARefinement_ShouldExplainThatItNeedsOne()
     {

@@ -9,12 +9,13 @@ namespace FapiHub.Infrastructure.BackgroundRemoval.Matting;
 /// <param name="Radius">Window radius in pixels of a 1024-pixel working image (scaled for other sizes).</param>
 /// <param name="Epsilon">Regularisation: guide variance (0–1 units) below which the matte is smoothed rather than made to follow the photo.</param>
 /// <param name="Snap">Output values within this distance of 0 or 1 become exactly 0 or 1; 0 turns it off.</param>
-internal readonly record struct EdgeAwareSettings(bool ColorGuide, int Radius, float Epsilon, float Snap = 0f);
+/// <param name="Subsample">The fast guided filter's s: the grid is the photo's (at most 1024 px a side) divided by s.</param>
+internal readonly record struct EdgeAwareSettings(bool ColorGuide, int Radius, float Epsilon, float Snap = 0f, int Subsample = 1);
 
 /// <summary>
 /// Brings a model's matte to the photo's resolution guided by the photo itself (fast guided filter): the guided-filter
 /// coefficients are solved on the <see cref="WorkingGrid"/> (at most 1024 pixels a side, the photo itself when it
-/// is smaller), upsampled bilinearly, and applied to the full-resolution photo. Edges therefore follow the photo's
+/// is smaller, either divided by the subsampling s), upsampled bilinearly, and applied to the full-resolution photo. Edges therefore follow the photo's
 /// real edges instead of a stretched 1024² mask, and memory stays bounded by the working grid, not the photo: the
 /// full-resolution pass streams row by row and only writes the output mask.
 /// </summary>

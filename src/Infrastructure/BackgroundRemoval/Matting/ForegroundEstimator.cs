@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using FapiHub.Application.Abstractions.BackgroundRemoval;
 using FapiHub.Domain.Imaging;
 using FapiHub.Infrastructure.BackgroundRemoval.Memory;
@@ -14,14 +16,15 @@ namespace FapiHub.Infrastructure.BackgroundRemoval.Matting;
 /// solved coarse to fine with a few Gauss–Seidel sweeps per level, so the cost is O(pixels).
 /// </summary>
 /// <remarks>
-/// The levels run on a working grid of at most <see cref="WorkingGrid.WorkingSide"/> pixels a side, which for
-/// most photos is the photo itself. For a larger photo a last streaming pass solves each semi-transparent
-/// full-resolution pixel's own 2×2 system against the working grid's F and B interpolated at that pixel: one
-/// Jacobi sweep of the finest level, so memory stays bounded by the working grid, never the photo.
+/// The levels run on a working grid of at most <see cref="WorkingGrid.WorkingSide"/> pixels a side, divided by the
+/// tier's subsampling s (<see cref="WorkingGrid.Size"/>); at s = 1 that is the photo itself for most photos. When
+/// the grid is smaller than the photo a last streaming pass solves each semi-transparent full-resolution pixel's
+/// own 2×2 system against the grid's F and B interpolated at that pixel: one Jacobi sweep of the finest level, so
+/// memory stays bounded by the working grid, never the photo, and the cost of the levels falls as s².
 /// An instance is the decontamination step of one prediction: it owns the colour grid it is given (the colour
 /// refinement's, whose photo planes are the ones it needs) or builds one from the photo when it is first applied.
 /// </remarks>
-internal sealed class ForegroundEstimator(WorkingGrid? grid = null) : IDecontamination
+internal sealed class ForegroundEstimator(WorkingGrid? grid = null, int subsample = 1) : IDecontamination
 {
     /// <summary>Germer et al.'s defaults: a tiny ridge so flat-α neighbourhoods still propagate colour.</summary>
     private const float Regularization = 1e-5f;
@@ -56,7 +59,7 @@ internal sealed class ForegroundEstimator(WorkingGrid? grid = null) : IDecontami
             return;
         }
 
-        grid ??= WorkingGrid.Create(photo, color: true);
+        grid ??= WorkingGrid.Create(photo, color: true, subsample);
         int ww = grid.Width, wh = grid.Height, n = grid.Count;
         grid.CoverMatte(mask);
         using var foreground = new PooledBuffer<float>(3 * n);
@@ -159,50 +162,75 @@ internal sealed class ForegroundEstimator(WorkingGrid? grid = null) : IDecontami
     /// <summary>
     /// One Gauss–Seidel sweep: each pixel's F and B minimise
     /// <c>|α·F + (1−α)·B − I|² + Σ_neighbours d·(|F − F_n|² + |B − B_n|²)</c> with <c>d = ε + |α − α_n|</c>,
-    /// a 2×2 system per colour channel sharing one matrix.
+    /// a 2×2 system per colour channel sharing one matrix. The four neighbours (left, right, up, down, clamped at the
+    /// borders) are summed in that order by <see cref="Neighbour"/>, without bounds checks on this hot loop.
     /// </summary>
     private static void Sweep(ReadOnlySpan<float> image, ReadOnlySpan<float> alpha, int w, int h, Span<float> fg, Span<float> bg)
     {
         var n = w * h;
+        ref var alpha0 = ref MemoryMarshal.GetReference(alpha);
+        ref var image0 = ref MemoryMarshal.GetReference(image);
+        ref var fg0 = ref MemoryMarshal.GetReference(fg);
+        ref var bg0 = ref MemoryMarshal.GetReference(bg);
         for (var y = 0; y < h; y++)
         {
             var up = Math.Max(0, y - 1) * w;
             var down = Math.Min(h - 1, y + 1) * w;
+            var row = y * w;
             for (var x = 0; x < w; x++)
             {
-                var i = (y * w) + x;
-                var a0 = alpha[i];
+                var i = row + x;
+                var a0 = Unsafe.Add(ref alpha0, i);
                 var a1 = 1f - a0;
-                float a00 = a0 * a0, a01 = a0 * a1, a11 = a1 * a1;
-                var p = 3 * i;
-                float red = image[i], green = image[n + i], blue = image[(2 * n) + i];
-                float f0 = a0 * red, f1 = a0 * green, f2 = a0 * blue;
-                float b0 = a1 * red, b1 = a1 * green, b2 = a1 * blue;
-                Span<int> neighbours = [(y * w) + Math.Max(0, x - 1), (y * w) + Math.Min(w - 1, x + 1), up + x, down + x];
-                foreach (var j in neighbours)
+                var red = Unsafe.Add(ref image0, i);
+                var green = Unsafe.Add(ref image0, n + i);
+                var blue = Unsafe.Add(ref image0, (2 * n) + i);
+                var sums = new Sums
                 {
-                    var d = Regularization + (GradientWeight * MathF.Abs(a0 - alpha[j]));
-                    a00 += d;
-                    a11 += d;
-                    var q = 3 * j;
-                    f0 += d * fg[q];
-                    f1 += d * fg[q + 1];
-                    f2 += d * fg[q + 2];
-                    b0 += d * bg[q];
-                    b1 += d * bg[q + 1];
-                    b2 += d * bg[q + 2];
-                }
+                    A00 = a0 * a0,
+                    A11 = a1 * a1,
+                    F0 = a0 * red,
+                    F1 = a0 * green,
+                    F2 = a0 * blue,
+                    B0 = a1 * red,
+                    B1 = a1 * green,
+                    B2 = a1 * blue,
+                };
+                var a01 = a0 * a1;
+                Neighbour(ref sums, a0, ref alpha0, ref fg0, ref bg0, row + Math.Max(0, x - 1));
+                Neighbour(ref sums, a0, ref alpha0, ref fg0, ref bg0, row + Math.Min(w - 1, x + 1));
+                Neighbour(ref sums, a0, ref alpha0, ref fg0, ref bg0, up + x);
+                Neighbour(ref sums, a0, ref alpha0, ref fg0, ref bg0, down + x);
 
-                var inverse = 1f / ((a00 * a11) - (a01 * a01));
-                float m00 = inverse * a11, m01 = -inverse * a01, m11 = inverse * a00;
-                fg[p] = Clamp01((m00 * f0) + (m01 * b0));
-                fg[p + 1] = Clamp01((m00 * f1) + (m01 * b1));
-                fg[p + 2] = Clamp01((m00 * f2) + (m01 * b2));
-                bg[p] = Clamp01((m01 * f0) + (m11 * b0));
-                bg[p + 1] = Clamp01((m01 * f1) + (m11 * b1));
-                bg[p + 2] = Clamp01((m01 * f2) + (m11 * b2));
+                var inverse = 1f / ((sums.A00 * sums.A11) - (a01 * a01));
+                float m00 = inverse * sums.A11, m01 = -inverse * a01, m11 = inverse * sums.A00;
+                ref var f = ref Unsafe.Add(ref fg0, 3 * i);
+                ref var b = ref Unsafe.Add(ref bg0, 3 * i);
+                f = Clamp01((m00 * sums.F0) + (m01 * sums.B0));
+                Unsafe.Add(ref f, 1) = Clamp01((m00 * sums.F1) + (m01 * sums.B1));
+                Unsafe.Add(ref f, 2) = Clamp01((m00 * sums.F2) + (m01 * sums.B2));
+                b = Clamp01((m01 * sums.F0) + (m11 * sums.B0));
+                Unsafe.Add(ref b, 1) = Clamp01((m01 * sums.F1) + (m11 * sums.B1));
+                Unsafe.Add(ref b, 2) = Clamp01((m01 * sums.F2) + (m11 * sums.B2));
             }
         }
+    }
+
+    /// <summary>Adds neighbour <paramref name="j"/>'s weighted F and B to a pixel's system.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Neighbour(ref Sums sums, float a0, ref float alpha, ref float fg, ref float bg, int j)
+    {
+        var d = Regularization + (GradientWeight * MathF.Abs(a0 - Unsafe.Add(ref alpha, j)));
+        sums.A00 += d;
+        sums.A11 += d;
+        ref var f = ref Unsafe.Add(ref fg, 3 * j);
+        ref var b = ref Unsafe.Add(ref bg, 3 * j);
+        sums.F0 += d * f;
+        sums.F1 += d * Unsafe.Add(ref f, 1);
+        sums.F2 += d * Unsafe.Add(ref f, 2);
+        sums.B0 += d * b;
+        sums.B1 += d * Unsafe.Add(ref b, 1);
+        sums.B2 += d * Unsafe.Add(ref b, 2);
     }
 
     /// <summary>
@@ -300,19 +328,53 @@ internal sealed class ForegroundEstimator(WorkingGrid? grid = null) : IDecontami
         }
     }
 
-    /// <summary>Nearest-neighbour resampling of interleaved planes, pixel-centre aligned.</summary>
+    /// <summary>Nearest-neighbour resampling of interleaved planes (1 or 3 channels), pixel-centre aligned.</summary>
     private static void Nearest(ReadOnlySpan<float> source, int sw, int sh, int channels, Span<float> destination, int dw, int dh)
     {
+        using var columns = new PooledBuffer<int>(dw);
+        var sourceColumn = columns.Span[..dw];
+        for (var x = 0; x < dw; x++)
+        {
+            sourceColumn[x] = Math.Min(sw - 1, (int)((x + 0.5) * sw / dw)) * channels;
+        }
+
         for (var y = 0; y < dh; y++)
         {
             var sy = Math.Min(sh - 1, (int)((y + 0.5) * sh / dh));
-            for (var x = 0; x < dw; x++)
+            var from = source.Slice(sy * sw * channels, sw * channels);
+            var to = destination.Slice(y * dw * channels, dw * channels);
+            if (channels == 3)
             {
-                var sx = Math.Min(sw - 1, (int)((x + 0.5) * sw / dw));
-                source.Slice(((sy * sw) + sx) * channels, channels).CopyTo(destination.Slice(((y * dw) + x) * channels, channels));
+                for (int x = 0, p = 0; x < dw; x++, p += 3)
+                {
+                    var q = sourceColumn[x];
+                    to[p] = from[q];
+                    to[p + 1] = from[q + 1];
+                    to[p + 2] = from[q + 2];
+                }
+            }
+            else
+            {
+                for (var x = 0; x < dw; x++)
+                {
+                    to[x] = from[sourceColumn[x]];
+                }
             }
         }
     }
 
     private static float Clamp01(float value) => Math.Clamp(value, 0f, 1f);
+
+    /// <summary>One pixel's normal equations: the matrix diagonal and the right-hand sides for F and B.</summary>
+    private struct Sums
+    {
+        public float A00;
+        public float A11;
+        public float F0;
+        public float F1;
+        public float F2;
+        public float B0;
+        public float B1;
+        public float B2;
+    }
 }

@@ -62,6 +62,11 @@ internal sealed class ModelCatalogOptionsValidator : IValidateOptions<ModelCatal
                 failures.Add($"{prefix}: GuidedFilterRadius must be >= 1 and GuidedFilterEpsilon > 0.");
             }
 
+            if (definition.GuidedFilterSubsample is < 1 or > 4)
+            {
+                failures.Add($"{prefix}:GuidedFilterSubsample must be between 1 (the filter on the full working grid) and 4 (was {definition.GuidedFilterSubsample}).");
+            }
+
             if (definition.ConfidenceSnap is < 0f or > 0.25f || float.IsNaN(definition.ConfidenceSnap))
             {
                 failures.Add($"{prefix}:ConfidenceSnap must be between 0 (off) and 0.25 (was {definition.ConfidenceSnap}).");

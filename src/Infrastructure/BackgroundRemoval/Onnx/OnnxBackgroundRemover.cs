@@ -171,8 +171,9 @@ internal sealed class OnnxBackgroundRemover(
                     definition.Refinement == MaskRefinement.ColorGuidedFilter,
                     definition.GuidedFilterRadius,
                     definition.GuidedFilterEpsilon,
-                    definition.ConfidenceSnap);
-                grid = WorkingGrid.Create(image, settings.ColorGuide);
+                    definition.ConfidenceSnap,
+                    definition.GuidedFilterSubsample);
+                grid = WorkingGrid.Create(image, settings.ColorGuide, settings.Subsample);
                 EdgeAwareUpsampler.Apply(grid, image, matte, side, side, settings, mask);
             }
             else
@@ -188,7 +189,7 @@ internal sealed class OnnxBackgroundRemover(
             }
 
             grid?.Dispose();
-            return new Prediction(mask, modelTime, definition.DecontaminateColors ? new ForegroundEstimator() : null);
+            return new Prediction(mask, modelTime, definition.DecontaminateColors ? new ForegroundEstimator(subsample: definition.GuidedFilterSubsample) : null);
         }
         catch
         {
