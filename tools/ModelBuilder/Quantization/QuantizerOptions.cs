@@ -8,8 +8,8 @@ public sealed record QuantizerOptions
 
     /// <summary>
     /// The IS-Net recipe (docs/decisions/0011-int8-calibration.md): uint8 from the first convolution through the
-    /// encoder, with float islands in the three highest-resolution decoder stages (<c>/stage1d/</c> at half the input's
-    /// side, <c>/stage2d/</c>, <c>/stage3d/</c>): their quantisation error is what turns into speckle where the matte is
+    /// encoder, with float islands in the two highest-resolution decoder stages (<c>/stage1d/</c> at half the input's
+    /// side, <c>/stage2d/</c>): their quantisation error is what turns into speckle where the matte is
     /// near 0.5 (amendment 3). Each stage's wide input convolution (<c>rebnconvin</c>, most of the stage's arithmetic)
     /// stays int8, which costs little noise (amendment 4). The side-output convolution the API reads and the decoder
     /// residual sums that moved the matte most when quantised alone are float too. Chosen on ECSSD images only
@@ -20,8 +20,8 @@ public sealed record QuantizerOptions
         IntegerDataFlow = true,
         QuantizeUnfusedConvs = true,
         FloatNodes = new HashSet<string>(["/side1/Conv", "/stage1d/Add", "/stage3d/Add", "/stage4d/Add"], StringComparer.Ordinal),
-        FloatScopes = ["/stage1d/", "/stage2d/", "/stage3d/"],
-        QuantizedScopes = ["/stage1d/rebnconvin/", "/stage2d/rebnconvin/", "/stage3d/rebnconvin/"],
+        FloatScopes = ["/stage1d/", "/stage2d/"],
+        QuantizedScopes = ["/stage1d/rebnconvin/", "/stage2d/rebnconvin/"],
     };
 
     /// <summary>Nodes (by name) kept float, e.g. a layer measured to be sensitive: a Conv keeps float weights, an Add or Concat a float output.</summary>
