@@ -31,11 +31,16 @@ internal sealed partial class RedisAccountStore(
 
     private readonly long _holdTimeoutMs = (long)options.Value.ReservationTimeout.TotalMilliseconds;
 
+    // Primaries only: StackExchange.Redis's default (PreferMaster) falls back to a replica while a primary is down, and
+    // a replica that is behind, or a node mid-failover, can answer "no such key" for a valid key: a 401 that tells a
+    // client its key is wrong. With DemandMaster a missing primary is an error, answered 503 like any outage.
     public ValueTask<Account?> FindByDigestAsync(string keyDigest, CancellationToken cancellationToken) =>
         new(redis.Run(async db =>
         {
-            var id = await db.StringGetAsync(redis.DigestKey(keyDigest));
-            return id.IsNull ? null : ToAccount(id.ToString(), await db.HashGetAllAsync(redis.AccountKey(id.ToString())));
+            var id = await db.StringGetAsync(redis.DigestKey(keyDigest), CommandFlags.DemandMaster);
+            return id.IsNull
+                ? null
+                : ToAccount(id.ToString(), await db.HashGetAllAsync(redis.AccountKey(id.ToString()), CommandFlags.DemandMaster));
         }));
 
     public ValueTask<Account?> GetAsync(string accountId, CancellationToken cancellationToken) =>
