@@ -56,11 +56,13 @@ internal static class Compositor
             }
 
             var pixels = background.Buffer;
-            return Over(photo, mask, (x, y) =>
+            return Over(photo, mask, (y, row) =>
             {
-                var p = ((y * w) + x) * 4;
-                var colour = new Rgba(pixels[p], pixels[p + 1], pixels[p + 2], pixels[p + 3]);
-                return underlay is { } under ? colour.Over(under) : colour;
+                for (int x = 0, p = y * w * 4; x < w; x++, p += 4)
+                {
+                    var colour = new Rgba(pixels[p], pixels[p + 1], pixels[p + 2], pixels[p + 3]);
+                    row[x] = underlay is { } under ? colour.Over(under) : colour;
+                }
             });
         }
         finally
@@ -97,45 +99,35 @@ internal static class Compositor
     }
 
     /// <summary>
-    /// The subject (alpha = matte × the photo's own alpha) over a background whose colour depends on the row: Porter–Duff
-    /// "over" in straight alpha, so a semi-transparent background colour stays semi-transparent in the output.
+    /// The subject (alpha = matte × the photo's own alpha) over one background colour: Porter–Duff "over" in straight
+    /// alpha, so a semi-transparent background colour stays semi-transparent in the output.
     /// </summary>
-    private static RgbaImage Over(RgbaImage photo, AlphaMask? mask, Rgba background) => Over(photo, mask, _ => background);
+    private static RgbaImage Over(RgbaImage photo, AlphaMask? mask, Rgba background) =>
+        Over(photo, mask, (_, row) => row.Fill(background));
 
-    private static RgbaImage Over(RgbaImage photo, AlphaMask? mask, Func<int, Rgba> backgroundOfRow)
+    /// <summary>The same "over", with a background colour per row (a gradient).</summary>
+    private static RgbaImage Over(RgbaImage photo, AlphaMask? mask, Func<int, Rgba> backgroundOfRow) =>
+        Over(photo, mask, (y, row) => row.Fill(backgroundOfRow(y)));
+
+    /// <summary>
+    /// The one "over" loop: <paramref name="fillRow"/> writes row y's background colours (one per pixel) into the span
+    /// it is given, so a colour or a gradient costs one fill per row and a picture one copy per row.
+    /// </summary>
+    private static RgbaImage Over(RgbaImage photo, AlphaMask? mask, BackgroundRow fillRow)
     {
         var result = new RgbaImage(photo.Width, photo.Height);
         var source = photo.Span;
         ReadOnlySpan<byte> matte = mask is null ? default : mask.Span;
         var opaque = mask is null;
         var target = result.Span;
+        var background = new Rgba[photo.Width]; // one row, reused
         for (var y = 0; y < photo.Height; y++)
         {
-            var background = backgroundOfRow(y);
+            fillRow(y, background);
             for (var x = 0; x < photo.Width; x++)
             {
                 var i = (y * photo.Width) + x;
-                OverPixel(source, opaque ? byte.MaxValue : matte[i], background, target, i * 4);
-            }
-        }
-
-        return result;
-    }
-
-    /// <summary>The same "over", with a background colour per pixel (a picture).</summary>
-    private static RgbaImage Over(RgbaImage photo, AlphaMask? mask, Func<int, int, Rgba> backgroundAt)
-    {
-        var result = new RgbaImage(photo.Width, photo.Height);
-        var source = photo.Span;
-        ReadOnlySpan<byte> matte = mask is null ? default : mask.Span;
-        var opaque = mask is null;
-        var target = result.Span;
-        for (var y = 0; y < photo.Height; y++)
-        {
-            for (var x = 0; x < photo.Width; x++)
-            {
-                var i = (y * photo.Width) + x;
-                OverPixel(source, opaque ? byte.MaxValue : matte[i], backgroundAt(x, y), target, i * 4);
+                OverPixel(source, opaque ? byte.MaxValue : matte[i], background[x], target, i * 4);
             }
         }
 
@@ -286,4 +278,7 @@ internal static class Compositor
         (byte)(from.G + ((to.G - from.G) * t) + 0.5f),
         (byte)(from.B + ((to.B - from.B) * t) + 0.5f),
         (byte)(from.A + ((to.A - from.A) * t) + 0.5f));
+
+    /// <summary>Writes the background colours of row <c>y</c> into <c>row</c> (the photo's width).</summary>
+    private delegate void BackgroundRow(int y, Span<Rgba> row);
 }
