@@ -53,22 +53,8 @@ internal static class SkiaResampler
     /// <paramref name="dw"/> × <paramref name="dh"/> one (rows packed), keeping <paramref name="alphaType"/>: a straight-alpha
     /// image is filtered premultiplied by Skia, so transparent pixels' colour does not bleed into the subject's edge.
     /// </summary>
-    public static unsafe void Scale(byte[] source, int sw, int sh, byte[] destination, int dw, int dh, SKColorType colorType, SKAlphaType alphaType)
-    {
-        ArgumentNullException.ThrowIfNull(source);
-        ArgumentNullException.ThrowIfNull(destination);
-        var bpp = colorType == SKColorType.Gray8 ? 1 : 4;
-        fixed (byte* s = source)
-        fixed (byte* d = destination)
-        {
-            using var from = new SKPixmap(new SKImageInfo(sw, sh, colorType, alphaType), (IntPtr)s, sw * bpp);
-            using var to = new SKPixmap(new SKImageInfo(dw, dh, colorType, alphaType), (IntPtr)d, dw * bpp);
-            if (!from.ScalePixels(to, For(sw, sh, dw, dh)))
-            {
-                throw new InvalidOperationException($"SkiaSharp could not scale {sw}x{sh} to {dw}x{dh}.");
-            }
-        }
-    }
+    public static void Scale(byte[] source, int sw, int sh, byte[] destination, int dw, int dh, SKColorType colorType, SKAlphaType alphaType) =>
+        ScaleRegion(source, sw, sh, new PixelBox(0, 0, sw, sh), destination, dw, new PixelBox(0, 0, dw, dh), colorType, alphaType);
 
     /// <summary>
     /// Scales the <paramref name="region"/> of a packed <paramref name="sourceWidth"/>-wide buffer into the
