@@ -107,21 +107,47 @@ public sealed class Haproxy : IAsyncDisposable
     /// <summary>The server's status (UP, DOWN, DRAIN, MAINT, "UP 1/2", …) and its current sessions, from <c>show stat</c>.</summary>
     public async Task<(string Status, int Sessions)> ServerAsync(string server)
     {
-        var csv = (await CommandAsync("show stat")).Split('\n');
-        var header = csv[0].TrimStart('#', ' ').Split(',');
-        var row = csv.Skip(1).Select(l => l.Split(',')).First(f => f.Length > 2 && f[0] == "api" && f[1] == server);
-        return (row[Array.IndexOf(header, "status")], int.Parse(row[Array.IndexOf(header, "scur")], CultureInfo.InvariantCulture));
+        var row = await RowAsync(server);
+        return (row["status"], int.Parse(row["scur"], CultureInfo.InvariantCulture));
     }
 
-    /// <summary>Waits until the server's status starts with <paramref name="status"/> (a health-check verdict).</summary>
+    /// <summary>The current sessions of each server of the <c>api</c> backend, from one <c>show stat</c>.</summary>
+    public async Task<IReadOnlyDictionary<string, int>> SessionsAsync()
+    {
+        var csv = (await CommandAsync("show stat")).Split('\n');
+        var header = csv[0].TrimStart('#', ' ').Split(',');
+        var scur = Array.IndexOf(header, "scur");
+        return csv.Skip(1).Select(l => l.Split(','))
+            .Where(f => f.Length > 2 && f[0] == "api" && f[1] is not ("FRONTEND" or "BACKEND"))
+            .ToDictionary(f => f[1], f => int.Parse(f[scur], CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>
+    /// Waits until the server's status is exactly <paramref name="status"/> (a health-check verdict; "UP 1/2", a server
+    /// on its way down, is not "UP") and, unless it is DOWN, its last check passed, so no failure is being counted.
+    /// </summary>
     public async Task WaitForStatusAsync(string server, string status, TimeSpan limit)
     {
         var deadline = DateTime.UtcNow + limit;
-        while (!(await ServerAsync(server)).Status.StartsWith(status, StringComparison.Ordinal))
+        while (true)
         {
-            Assert.True(DateTime.UtcNow < deadline, $"haproxy did not see {server} {status} within {limit.TotalSeconds} s");
+            var row = await RowAsync(server);
+            if (row["status"] == status && (status == "DOWN" || row["check_status"] == "L7OK"))
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"haproxy did not see {server} {status} within {limit.TotalSeconds} s (last: {row["status"]}, check {row["check_status"]})");
             await Task.Delay(100);
         }
+    }
+
+    private async Task<Dictionary<string, string>> RowAsync(string server)
+    {
+        var csv = (await CommandAsync("show stat")).Split('\n');
+        var header = csv[0].TrimStart('#', ' ').Split(',');
+        var row = csv.Skip(1).Select(l => l.Split(',')).First(f => f.Length > 2 && f[0] == "api" && f[1] == server);
+        return header.Zip(row).Where(p => p.First.Length > 0).ToDictionary(p => p.First, p => p.Second);
     }
 
     public async ValueTask DisposeAsync()

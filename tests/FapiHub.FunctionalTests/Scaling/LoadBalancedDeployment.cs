@@ -35,8 +35,10 @@ public sealed class LoadBalancedDeployment : IAsyncLifetime
     public ApiProcess Instance(int index) => _instances[index]!;
 
     /// <summary>
-    /// Starts instance <paramref name="index"/> on its port and waits until HAProxy's checks pass: status UP, or DRAIN
-    /// for a server an operator drained (<paramref name="status"/>).
+    /// Starts instance <paramref name="index"/> on its port and waits until it is ready and HAProxy's checks pass:
+    /// status UP, or DRAIN for a server an operator drained (<paramref name="status"/>). The instance's own readiness
+    /// comes first: a restart quicker than HAProxy's checks leaves the old process's status standing, and the new
+    /// process would only then fail its checks while its models load.
     /// </summary>
     public async Task StartAsync(int index, string status = "UP")
     {
@@ -60,7 +62,20 @@ public sealed class LoadBalancedDeployment : IAsyncLifetime
             // A busy CI runner can take seconds per image: requests queued behind a dozen others must not time out.
             ("Inference__TimeoutSeconds", "600"),
             ("Accounts__ReservationTimeoutSeconds", "900"));
-        using var _ = await _instances[index]!.ClientAsync(TimeSpan.FromSeconds(120));
+        using var client = await _instances[index]!.ClientAsync(TimeSpan.FromSeconds(120));
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (true)
+        {
+            using var ready = await client.GetAsync("/health/ready");
+            if (ready.IsSuccessStatusCode)
+            {
+                break;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"{Name(index)} was not ready within 120 s: {await ready.Content.ReadAsStringAsync()}");
+            await Task.Delay(100);
+        }
+
         await Balancer.WaitForStatusAsync(Name(index), status, TimeSpan.FromSeconds(120));
     }
 
