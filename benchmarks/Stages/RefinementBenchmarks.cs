@@ -53,6 +53,10 @@ public class RefinementBenchmarks
 
     private static EdgeAwareSettings Aurora => new(ColorGuide: true, Radius: 2, Epsilon: 1e-4f, Snap: 0.10f);
 
+    private static EdgeAwareSettings FalconGrey => new(ColorGuide: false, Radius: 5, Epsilon: 1e-3f, Snap: 0.10f);
+
+    private static EdgeAwareSettings AuroraGrey => new(ColorGuide: false, Radius: 2, Epsilon: 1e-4f, Snap: 0.10f);
+
     private static EdgeAwareSettings Subsampled(EdgeAwareSettings settings) => settings with { Subsample = 2 };
 
     [GlobalCleanup]
@@ -131,6 +135,16 @@ public class RefinementBenchmarks
 
     [Benchmark(Description = "decontamination, s = 2 (on the refinement's grid; includes a 4 MB photo copy)")]
     public void DecontaminationSubsampled() => Decontaminate(2);
+
+    [Benchmark(Description = "falcon refinement, grey (1024² matte, r = 5, ε = 1e-3)")]
+    public void FalconGreyRefinement() => Refine(_auroraMatte, 1024, FalconGrey);
+
+    [Benchmark(Description = "aurora refinement, grey (1024² matte), then decontamination on its own grid at s = 2")]
+    public void AuroraGreyAndDecontamination()
+    {
+        Refine(_auroraMatte, 1024, AuroraGrey);
+        Decontaminate(2);
+    }
 
     private void Refine(float[] matte, int side, EdgeAwareSettings settings)
     {

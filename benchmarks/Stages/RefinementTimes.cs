@@ -29,6 +29,8 @@ internal static class RefinementTimes
             ("ghost refinement, grey, s=2", benchmarks.GhostGreySubsampled),
             ("aurora refinement, colour, s=2", benchmarks.AuroraColourSubsampled),
             ("decontamination, s=2 (grid + estimate, + 4 MB copy)", benchmarks.DecontaminationSubsampled),
+            ("falcon refinement, grey (1024² matte, r = 5, ε = 1e-3)", benchmarks.FalconGreyRefinement),
+            ("aurora refinement, grey, + decontamination at s=2 (own grid; tried, not shipped)", benchmarks.AuroraGreyAndDecontamination),
         ];
         const double Megapixels = 1200 * 900 / 1e6;
         Console.WriteLine("| stage (1200x900 photo) | wall ms (median) | CPU ms (median) | CPU ms per MP |");
