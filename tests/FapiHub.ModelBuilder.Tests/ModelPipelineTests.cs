@@ -167,9 +167,9 @@ public sealed class ModelPipelineTests
     {
         var manifest = ModelManifest.Load(Path.Combine(RepositoryRoot(), "models", "manifest.json"));
 
-        Assert.Equal(["isnet-fp16.onnx", "isnet-fp32-1024.onnx", "isnet-fp32-640.onnx", "isnet-int8-1024.onnx", "isnet-int8-640.onnx"], manifest.Files.Select(f => f.File));
+        Assert.Equal(["isnet-fp16.onnx", "isnet-fp32-1024.onnx", "isnet-fp32-672.onnx", "isnet-int8-1024.onnx", "isnet-int8-672.onnx"], manifest.Files.Select(f => f.File));
         Assert.All(manifest.Files, f => Assert.True(f.IsPinned, f.Name));
-        Assert.Equal(new Recipe("isnet-fp16", Precision.Fp32, 640), manifest.Derived[1].ToRecipe());
+        Assert.Equal(new Recipe("isnet-fp16", Precision.Fp32, 672), manifest.Derived[1].ToRecipe());
     }
 
     private static ModelManifest WriteManifest(string dir, long? derivedBytes, string? derivedSha)

@@ -19,7 +19,7 @@ public sealed class BuiltAppHostingTests
         var output = ApiProcess.OutputFolder();
         var elsewhere = Directory.CreateTempSubdirectory("fapihub-cwd-").FullName;
         Directory.CreateDirectory(Path.Combine(elsewhere, "calibration"));
-        foreach (var file in new[] { "manifest.json", "isnet-fp16.onnx", "isnet-int8-1024.onnx", "isnet-int8-640.onnx", "calibration/isnet-1024.json", "calibration/isnet-640.json" })
+        foreach (var file in new[] { "manifest.json", "isnet-fp16.onnx", "isnet-int8-1024.onnx", "isnet-int8-672.onnx", "calibration/isnet-1024.json", "calibration/isnet-672.json" })
         {
             File.CreateSymbolicLink(Path.Combine(elsewhere, file), Path.Combine(output, "models", file));
         }

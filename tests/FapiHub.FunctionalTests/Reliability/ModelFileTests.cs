@@ -19,7 +19,7 @@ public sealed class ModelFileTests : IDisposable
     {
         var built = Path.Combine(ApiProcess.OutputFolder(), "models");
         Directory.CreateDirectory(Path.Combine(_models, "calibration"));
-        foreach (var file in new[] { "manifest.json", "isnet-fp16.onnx", Served, "isnet-int8-640.onnx", "calibration/isnet-1024.json", "calibration/isnet-640.json" })
+        foreach (var file in new[] { "manifest.json", "isnet-fp16.onnx", Served, "isnet-int8-672.onnx", "calibration/isnet-1024.json", "calibration/isnet-672.json" })
         {
             File.Copy(Path.Combine(built, file), Path.Combine(_models, file));
         }

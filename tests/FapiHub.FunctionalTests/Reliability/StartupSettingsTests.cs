@@ -18,7 +18,7 @@ public sealed class StartupSettingsTests : IDisposable
     {
         // Placeholder model files: the catalogue's start-up check passes, and nothing heavy is ever loaded.
         Directory.CreateDirectory(Path.Combine(_models, "calibration"));
-        foreach (var model in new[] { "isnet-fp16.onnx", "isnet-int8-1024.onnx", "isnet-int8-640.onnx", "calibration/isnet-1024.json", "calibration/isnet-640.json" })
+        foreach (var model in new[] { "isnet-fp16.onnx", "isnet-int8-1024.onnx", "isnet-int8-672.onnx", "calibration/isnet-1024.json", "calibration/isnet-672.json" })
         {
             File.WriteAllBytes(Path.Combine(_models, model), []);
         }
