@@ -143,18 +143,7 @@ public sealed class BoxFilterTests
             {
                 for (var x = 0; x < w; x++)
                 {
-                    double sum = 0;
-                    var count = 0;
-                    for (var yy = Math.Max(0, y - r); yy <= Math.Min(h - 1, y + r); yy++)
-                    {
-                        for (var xx = Math.Max(0, x - r); xx <= Math.Min(w - 1, x + r); xx++)
-                        {
-                            sum += value((yy * w) + xx);
-                            count++;
-                        }
-                    }
-
-                    result[(y * w) + x] = sum / count;
+                    result[(y * w) + x] = BruteForceBoxMean.At(value, w, h, r, x, y);
                 }
             }
 
