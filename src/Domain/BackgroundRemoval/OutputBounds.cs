@@ -51,12 +51,11 @@ public static class OutputBounds
             : Canvas.Of(photo);
 
     /// <summary>
-    /// The largest output of <paramref name="effect"/> delivered as <paramref name="output"/> says: the effect's canvas,
+    /// The largest output delivered as <paramref name="output"/> says from an effect's largest <paramref name="canvas"/>:
     /// grown by crop margins that pad past it (a subject filling the canvas is the worst case for them too).
     /// </summary>
-    public static Canvas Largest(ImageSize photo, Effect effect, OutputOptions? output)
+    private static Canvas Padded(Canvas canvas, OutputOptions? output)
     {
-        var canvas = Largest(photo, effect);
         if (output is not { Crop: true, Margins: { PadsPastTheEdge: true } margins })
         {
             return canvas;
@@ -79,20 +78,19 @@ public static class OutputBounds
             return DomainErrors.Image.TooLarge(photo.Width, photo.Height, maxPixels);
         }
 
-        var largest = Largest(photo, effect, output);
-        if (largest.Pixels <= maxPixels)
+        var largest = Largest(photo, effect);
+        var padded = Padded(largest, output);
+        if (padded.Pixels <= maxPixels)
         {
             return null;
         }
 
         // The effect's own canvas fits, so the padding margins grew it past the limit.
-        if (Largest(photo, effect).Pixels <= maxPixels)
+        if (largest.Pixels <= maxPixels)
         {
             return DomainErrors.Image.OutputTooLarge(
-                "crop_margin", [], photo, largest.Width, largest.Height, maxPixels, "the crop margin pads");
+                "crop_margin", [], photo, padded.Width, padded.Height, maxPixels, "the crop margin pads");
         }
-
-        largest = Largest(photo, effect);
 
         // Only a shadow grows the canvas, and the photo itself fits, so the shadow's fields did it.
         var shadow = (ShadowEffect)effect;
