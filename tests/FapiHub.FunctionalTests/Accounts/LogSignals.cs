@@ -38,6 +38,15 @@ public sealed class LogSignals : ILoggerProvider
         }
     }
 
+    /// <summary>The last <paramref name="count"/> lines written, oldest first: what a failing test shows of the app's side.</summary>
+    public string Recent(int count)
+    {
+        lock (_gate)
+        {
+            return string.Join(Environment.NewLine, _lines.Skip(Math.Max(0, _lines.Count - count)));
+        }
+    }
+
     public ILogger CreateLogger(string categoryName) => new Logger(this);
 
     public void Dispose()

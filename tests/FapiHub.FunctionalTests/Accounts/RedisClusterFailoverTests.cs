@@ -24,12 +24,13 @@ public sealed class RedisClusterFailoverTests(RedisClusterFixture fixture, ITest
         const long Credits = 1_000_000;
         var cluster = fixture.Cluster;
         var prefix = "failover-" + Guid.NewGuid().ToString("N")[..8];
+        var logs = new LogSignals();
         await using var host = new AccountsHost(cluster.ConnectionString, prefix, new Dictionary<string, string>
         {
             ["Accounts:RedisProbeIntervalMilliseconds"] = "100",
             ["Accounts:RedisReplicaAcks"] = "1",
             ["Plans:payg:PerMinute"] = "1000000",
-        });
+        }, logging: logs.Install);
         var (id, key) = await host.CreateKeyAsync("payg", credits: Credits);
         var primary = await cluster.PrimaryOfAsync($"{prefix}:{{{id}}}:account");
 
@@ -72,6 +73,12 @@ public sealed class RedisClusterFailoverTests(RedisClusterFixture fixture, ITest
                 else
                 {
                     // What a client sees meanwhile: 503 service_unavailable with retry_after, never a 500 or a hang.
+                    // Anything else fails the test with the app's last log lines (which step answered, what Redis said).
+                    if (response.StatusCode != HttpStatusCode.ServiceUnavailable)
+                    {
+                        output.WriteLine($"{(int)response.StatusCode} after the kill: {Volatile.Read(ref killed) == 1}; the app's last log lines:{Environment.NewLine}{logs.Recent(40)}");
+                    }
+
                     await Http.AssertEnvelope(response, HttpStatusCode.ServiceUnavailable, "service_unavailable");
                     refused.Add(response.StatusCode);
                     refusedAt.Add(clock.Elapsed.TotalMilliseconds);
