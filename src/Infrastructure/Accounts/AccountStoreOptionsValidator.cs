@@ -39,6 +39,11 @@ internal sealed class AccountStoreOptionsValidator(IOptions<InferenceOptions> in
             failures.Add($"Accounts:RedisReplicaAckTimeoutMilliseconds must be between 1 and 10000 (was {options.RedisReplicaAckTimeoutMilliseconds}).");
         }
 
+        if (options.RedisSettleSeconds is < 0 or > 300)
+        {
+            failures.Add($"Accounts:RedisSettleSeconds must be between 0 and 300 (was {options.RedisSettleSeconds}).");
+        }
+
         if (string.IsNullOrEmpty(options.RedisKeyPrefix) || options.RedisKeyPrefix.Length > 100
             || options.RedisKeyPrefix.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '{' or '}'))
         {

@@ -56,6 +56,13 @@ public sealed class AccountStoreOptions
     /// <summary>How long a write waits for <see cref="RedisReplicaAcks"/> replicas before the request goes on.</summary>
     public int RedisReplicaAckTimeoutMilliseconds { get; set; } = 100;
 
+    /// <summary>
+    /// For this long after the client lost a connection, got one back or saw a hash slot move (a failover, a restart),
+    /// an API key or account that Redis reports missing answers 503 instead of 401: mid-failover a node can answer "no
+    /// such key" for a valid one, and a 401 tells a client its key is wrong. Revoked keys are still refused at once.
+    /// </summary>
+    public int RedisSettleSeconds { get; set; } = 10;
+
     /// <summary>Prefix of every Redis key, so several deployments can share one Redis.</summary>
     public string RedisKeyPrefix { get; set; } = "fapihub";
 

@@ -129,6 +129,58 @@ public sealed class RedisStoreAccountTests(RedisFixture redis, ITestOutputHelper
     }
 
     [Fact]
+    public async Task Lookup_WhenRedisWasReconnectedMomentsAgo_ShouldAnswer503ForAKeyItDoesNotFindNot401()
+    {
+        await using var own = await RedisServer.StartPrivateAsync();
+        using var settlingLogs = new LogSignals();
+        using var trustingLogs = new LogSignals();
+        await using var settling = new AccountsHost(own.ConnectionString, KeyPrefix, new Dictionary<string, string>
+        {
+            ["Accounts:RedisProbeIntervalMilliseconds"] = "100",
+            ["Accounts:RedisSettleSeconds"] = "300", // longer than the test: what is observed is the window, not its end
+        }, settlingLogs.Install);
+        await using var trusting = new AccountsHost(own.ConnectionString, KeyPrefix, new Dictionary<string, string>
+        {
+            ["Accounts:RedisProbeIntervalMilliseconds"] = "100",
+            ["Accounts:RedisSettleSeconds"] = "0",
+        }, trustingLogs.Install);
+        var (_, key) = await settling.CreateKeyAsync("payg", credits: 5);
+        var unknown = ApiKeys.Generate();
+        using var client = settling.Client(key);
+        using var stranger = settling.Client(unknown);
+        using var strangerElsewhere = trusting.Client(unknown);
+
+        // Settled: a key Redis does not have is unknown, at once.
+        using (var before = await stranger.PostAsync("/v2/rembg/", Http.Form(Png)))
+        {
+            await Http.AssertEnvelope(before, HttpStatusCode.Unauthorized, "invalid_api_key");
+        }
+
+        await own.StopAsync();
+        foreach (var host in new[] { client, strangerElsewhere })
+        {
+            using var during = await host.PostAsync("/v2/rembg/", Http.Form(Png)); // opens each instance's circuit
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, during.StatusCode);
+        }
+
+        await own.StartAsync();
+        await Task.WhenAll(settlingLogs.WhenLogged("Redis answers again"), trustingLogs.WhenLogged("Redis answers again")).WaitAsync(TimeSpan.FromSeconds(30));
+
+        using (var served = await client.PostAsync("/v2/rembg/", Http.Form(Png)))
+        using (var unsure = await stranger.PostAsync("/v2/rembg/", Http.Form(Png)))
+        using (var trusted = await strangerElsewhere.PostAsync("/v2/rembg/", Http.Form(Png)))
+        {
+            Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+            await Http.AssertEnvelope(unsure, HttpStatusCode.ServiceUnavailable, "service_unavailable");
+            Assert.True(unsure.Headers.RetryAfter is not null, "503 without Retry-After");
+            await Http.AssertEnvelope(trusted, HttpStatusCode.Unauthorized, "invalid_api_key");
+        }
+
+        var usage = await Usage(client);
+        Assert.Equal((4L, 1L), (usage.GetProperty("credits").GetInt64(), usage.GetProperty("used").GetInt64()));
+    }
+
+    [Fact]
     public async Task Outage_WhenRedisIsKilledAndRestartedMidTraffic_ShouldChargeEveryServedImageExactlyOnce()
     {
         await using var own = await RedisServer.StartPrivateAsync();

@@ -103,11 +103,13 @@ public sealed class OptionsValidatorTests
             RedisKeyPrefix = "my app",
             RedisReplicaAcks = 6,
             RedisReplicaAckTimeoutMilliseconds = 0,
+            RedisSettleSeconds = 301,
         });
 
         Assert.Contains("Accounts:RedisProbeIntervalMilliseconds must be between 10 and 60000 (was 0)", result.FailureMessage, StringComparison.Ordinal);
         Assert.Contains("Accounts:RedisReplicaAcks must be between 0 and 5 (was 6)", result.FailureMessage, StringComparison.Ordinal);
         Assert.Contains("Accounts:RedisReplicaAckTimeoutMilliseconds must be between 1 and 10000 (was 0)", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("Accounts:RedisSettleSeconds must be between 0 and 300 (was 301)", result.FailureMessage, StringComparison.Ordinal);
         Assert.Contains("Accounts:RedisKeyPrefix", result.FailureMessage, StringComparison.Ordinal);
         Assert.Contains("(was 'my app')", result.FailureMessage, StringComparison.Ordinal);
     }

@@ -34,13 +34,20 @@ internal sealed partial class RedisAccountStore(
     // Primaries only: StackExchange.Redis's default (PreferMaster) falls back to a replica while a primary is down, and
     // a replica that is behind, or a node mid-failover, can answer "no such key" for a valid key: a 401 that tells a
     // client its key is wrong. With DemandMaster a missing primary is an error, answered 503 like any outage.
+    // Even a primary's "no such key" is not trusted while the topology settles (RedisConnection.IsSettled).
     public ValueTask<Account?> FindByDigestAsync(string keyDigest, CancellationToken cancellationToken) =>
         new(redis.Run(async db =>
         {
             var id = await db.StringGetAsync(redis.DigestKey(keyDigest), CommandFlags.DemandMaster);
-            return id.IsNull
+            var account = id.IsNull
                 ? null
                 : ToAccount(id.ToString(), await db.HashGetAllAsync(redis.AccountKey(id.ToString()), CommandFlags.DemandMaster));
+            if (account is null)
+            {
+                redis.RefuseMissWhileUnsettled("API key");
+            }
+
+            return account;
         }));
 
     public ValueTask<Account?> GetAsync(string accountId, CancellationToken cancellationToken) =>
@@ -85,6 +92,17 @@ internal sealed partial class RedisAccountStore(
         await Update(accountId, "revoked", "1") is not null;
 
     public async ValueTask<ReservationOutcome> ReserveAsync(string accountId, string period, long? monthlyQuota, CancellationToken cancellationToken)
+    {
+        var outcome = await Reserve(accountId, period, monthlyQuota);
+        if (outcome.Status == ReservationStatus.AccountMissing)
+        {
+            redis.RefuseMissWhileUnsettled("account");
+        }
+
+        return outcome;
+    }
+
+    private async Task<ReservationOutcome> Reserve(string accountId, string period, long? monthlyQuota)
     {
         var hold = Guid.NewGuid().ToString("N");
         var sent = false;

@@ -35,6 +35,8 @@ internal sealed partial class RedisConnection : IDisposable
     private readonly int _replicaAcks;
     private readonly ConcurrentDictionary<System.Net.EndPoint, long> _unreplicatedUntil = new();
     private readonly int _replicaAckTimeoutMs;
+    private readonly long _settleMs;
+    private long _unsettledUntil;
     private int _open;
 
     public RedisConnection(string connectionString, IOptions<AccountStoreOptions> options, ILogger<RedisConnection> logger)
@@ -43,6 +45,7 @@ internal sealed partial class RedisConnection : IDisposable
         _logger = logger;
         _replicaAcks = options.Value.RedisReplicaAcks;
         _replicaAckTimeoutMs = options.Value.RedisReplicaAckTimeoutMilliseconds;
+        _settleMs = options.Value.RedisSettleSeconds * 1000L;
         var configuration = ConfigurationOptions.Parse(connectionString);
         configuration.AbortOnConnectFail = false;
         configuration.ConnectTimeout = Math.Min(configuration.ConnectTimeout, 2000);
@@ -51,11 +54,38 @@ internal sealed partial class RedisConnection : IDisposable
         // Reconnect attempts at a steady pace, so service resumes within about a second of Redis coming back.
         configuration.ReconnectRetryPolicy = new LinearRetry(500);
         configuration.ClientName ??= "fapihub";
-        _multiplexer = new Lazy<ConnectionMultiplexer>(() => ConnectionMultiplexer.Connect(configuration));
+        _multiplexer = new Lazy<ConnectionMultiplexer>(() =>
+        {
+            var multiplexer = ConnectionMultiplexer.Connect(configuration);
+            multiplexer.ConnectionFailed += (_, _) => Unsettle();
+            multiplexer.ConnectionRestored += (_, _) => Unsettle();
+            multiplexer.HashSlotMoved += (_, _) => Unsettle();
+            return multiplexer;
+        });
     }
 
     /// <summary>False while the circuit is open: Redis was found unreachable and has not answered a probe since.</summary>
     public bool IsAvailable => Volatile.Read(ref _open) == 0;
+
+    /// <summary>
+    /// False for <see cref="AccountStoreOptions.RedisSettleSeconds"/> after a connection was lost or restored or a hash
+    /// slot moved. Meanwhile the client's map of the cluster may be behind it, and "no such key" is not an answer to
+    /// trust: the store refuses to call a key unknown (<see cref="RefuseMissWhileUnsettled"/>).
+    /// </summary>
+    public bool IsSettled => Environment.TickCount64 >= Volatile.Read(ref _unsettledUntil);
+
+    /// <summary>
+    /// Throws <see cref="StoreUnavailableException"/> (503) instead of letting a missing key or account become a 401
+    /// while the topology is settling: a valid key must never be called invalid because a failover was under way.
+    /// </summary>
+    public void RefuseMissWhileUnsettled(string what)
+    {
+        if (!IsSettled)
+        {
+            LogUnsettledMiss(what);
+            throw new StoreUnavailableException($"Redis found no {what} while its topology was changing; it cannot tell yet whether it exists.");
+        }
+    }
 
     public RedisKey DigestKey(string digest) => $"{_prefix}:digest:{digest}";
 
@@ -225,6 +255,8 @@ internal sealed partial class RedisConnection : IDisposable
         _ => false,
     };
 
+    private void Unsettle() => Volatile.Write(ref _unsettledUntil, Environment.TickCount64 + _settleMs);
+
     private void Open(Exception cause)
     {
         if (Interlocked.Exchange(ref _open, 1) == 0)
@@ -238,6 +270,9 @@ internal sealed partial class RedisConnection : IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis primary {EndPoint}: fewer than {Acks} replica(s) acknowledged within {TimeoutMs} ms; writes to it go on unconfirmed for {Seconds} s (a failover meanwhile could lose them)")]
     private partial void LogNotReplicated(string endPoint, int acks, int timeoutMs, int seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis found no {What} moments after a connection or slot change: answered 503, not 401")]
+    private partial void LogUnsettledMiss(string what);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Redis answers again: store calls resume")]
     private partial void LogClosed();
