@@ -30,6 +30,7 @@ internal static class RefinementTimes
             ("aurora refinement, colour, s=2", benchmarks.AuroraColourSubsampled),
             ("decontamination, s=2 (grid + estimate, + 4 MB copy)", benchmarks.DecontaminationSubsampled),
             ("falcon refinement, grey (1024² matte, r = 5, ε = 1e-3)", benchmarks.FalconGreyRefinement),
+            ("ghost refinement as shipped, grey (672² matte, r = 5, ε = 3e-4)", benchmarks.GhostShippedRefinement),
             ("aurora refinement, grey, + decontamination at s=2 (own grid; tried, not shipped)", benchmarks.AuroraGreyAndDecontamination),
         ];
         const double Megapixels = 1200 * 900 / 1e6;
