@@ -157,9 +157,9 @@ public sealed class RedisStoreAccountTests(RedisFixture redis, ITestOutputHelper
         }
 
         await own.StopAsync();
-        foreach (var host in new[] { client, strangerElsewhere })
+        foreach (var caller in new[] { client, strangerElsewhere })
         {
-            using var during = await host.PostAsync("/v2/rembg/", Http.Form(Png)); // opens each instance's circuit
+            using var during = await caller.PostAsync("/v2/rembg/", Http.Form(Png)); // opens each instance's circuit
             Assert.Equal(HttpStatusCode.ServiceUnavailable, during.StatusCode);
         }
 
@@ -175,6 +175,13 @@ public sealed class RedisStoreAccountTests(RedisFixture redis, ITestOutputHelper
             Assert.True(unsure.Headers.RetryAfter is not null, "503 without Retry-After");
             await Http.AssertEnvelope(trusted, HttpStatusCode.Unauthorized, "invalid_api_key");
         }
+
+        // The charge's own check: an account that vanished after the key was looked up (as a failover can make it).
+        var period = BillingPeriod.Key(DateTimeOffset.UtcNow);
+        await Assert.ThrowsAsync<StoreUnavailableException>(async () =>
+            await settling.Services.GetRequiredService<IUsageLedger>().ReserveAsync("key_missing", period, null, default));
+        var missing = await trusting.Services.GetRequiredService<IUsageLedger>().ReserveAsync("key_missing", period, null, default);
+        Assert.Equal(ReservationStatus.AccountMissing, missing.Status);
 
         var usage = await Usage(client);
         Assert.Equal((4L, 1L), (usage.GetProperty("credits").GetInt64(), usage.GetProperty("used").GetInt64()));
