@@ -95,6 +95,92 @@ public sealed class RedisCluster : IAsyncDisposable
         throw new InvalidOperationException($"no primary serves slot {slot}");
     }
 
+    /// <summary>
+    /// Waits until the replicas of the primary on <paramref name="port"/> have every write it had made when called
+    /// (their offsets reach its replication offset). Returns how far behind the slowest one was, in bytes, at the call.
+    /// </summary>
+    public async Task<long> WaitForReplicasAsync(int port)
+    {
+        if (_nodes[port].HasExited)
+        {
+            throw new InvalidOperationException($"node {port} is not running");
+        }
+
+        var target = -1L;
+        var first = -1L;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var info = (await CliAsync(port, "INFO", "replication")).Split('\n', StringSplitOptions.TrimEntries);
+            var offset = long.Parse(info.Single(l => l.StartsWith("master_repl_offset:", StringComparison.Ordinal)).Split(':')[1], CultureInfo.InvariantCulture);
+            var replicas = info.Where(l => l.StartsWith("slave", StringComparison.Ordinal) && l.Contains("offset=", StringComparison.Ordinal))
+                .Select(l => long.Parse(l.Split(',').Single(f => f.StartsWith("offset=", StringComparison.Ordinal))[7..], CultureInfo.InvariantCulture))
+                .ToList();
+            if (target < 0)
+            {
+                target = offset;
+                first = replicas.Count == 0 ? -1 : offset - replicas.Min();
+            }
+
+            if (replicas.Count > 0 && replicas.Min() >= target)
+            {
+                return first;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"the replicas of {port} did not reach offset {target} within 30 s:{Environment.NewLine}{string.Join(Environment.NewLine, info)}");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>
+    /// What each node holds and believes, for a failing test to show: its role and replication link, and which of
+    /// <paramref name="keys"/> it has (read from its own keyspace, whatever slots it serves), then one live node's view.
+    /// </summary>
+    public async Task<string> DescribeAsync(params string[] keys)
+    {
+        var lines = new List<string>();
+        var alive = _nodes.Keys.Where(p => !_nodes[p].HasExited).ToList();
+        var slots = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var key in keys)
+        {
+            slots[key] = alive.Count == 0 ? "?" : (await CliAsync(alive[0], "CLUSTER", "KEYSLOT", key)).Trim();
+        }
+
+        foreach (var port in Ports)
+        {
+            if (_nodes[port].HasExited)
+            {
+                lines.Add($"{port}: not running");
+                continue;
+            }
+
+            var replication = (await CliAsync(port, "INFO", "replication"))
+                .Split('\n', StringSplitOptions.TrimEntries)
+                .Where(l => l.StartsWith("role:", StringComparison.Ordinal) || l.StartsWith("master_port:", StringComparison.Ordinal)
+                    || l.StartsWith("master_link_status:", StringComparison.Ordinal) || l.StartsWith("master_sync_in_progress:", StringComparison.Ordinal)
+                    || l.StartsWith("master_repl_offset:", StringComparison.Ordinal) || l.StartsWith("slave0:", StringComparison.Ordinal));
+            var held = new List<string>();
+            foreach (var key in keys)
+            {
+                var found = (await CliAsync(port, "CLUSTER", "GETKEYSINSLOT", slots[key], "100")).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                held.Add($"slot {slots[key]} {(found.Contains(key) ? "has" : "lacks")} {key} (holds {string.Join(", ", found)})");
+            }
+
+            lines.Add($"{port}: {string.Join(' ', replication)}; dbsize {(await CliAsync(port, "DBSIZE")).Trim()}; {string.Join("; ", held)}");
+        }
+
+        if (alive.Count > 0)
+        {
+            lines.Add((await CliAsync(alive[0], "CLUSTER", "NODES")).Trim());
+        }
+
+        return string.Join(Environment.NewLine, lines);
+    }
+
     /// <summary>Kills a node at once (SIGKILL, as <c>kill -9</c>): no save, connections reset.</summary>
     public async Task KillAsync(int port)
     {
