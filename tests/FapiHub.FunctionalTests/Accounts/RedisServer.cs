@@ -154,8 +154,14 @@ public sealed class RedisServer : IAsyncDisposable
                 await probe.GetDatabase().PingAsync();
                 return;
             }
-            catch (RedisConnectionException) when (DateTime.UtcNow < deadline && !_process.HasExited)
+            catch (Exception ex) when (ex is RedisConnectionException
+                || (ex is RedisServerException && ex.Message.StartsWith("LOADING", StringComparison.Ordinal))) // replaying its AOF
             {
+                if (DateTime.UtcNow >= deadline || _process.HasExited)
+                {
+                    throw;
+                }
+
                 await Task.Delay(50);
             }
         }
