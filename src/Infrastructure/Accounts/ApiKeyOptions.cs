@@ -58,8 +58,9 @@ public sealed class AccountStoreOptions
 
     /// <summary>
     /// For this long after the client lost a connection, got one back or saw a hash slot move (a failover, a restart),
-    /// an API key or account that Redis reports missing answers 503 instead of 401: mid-failover a node can answer "no
-    /// such key" for a valid one, and a 401 tells a client its key is wrong. Revoked keys are still refused at once.
+    /// an API key or account that Redis reports missing answers 503 instead of 401: after a failover the promoted replica
+    /// can lack a key that was valid moments before (asynchronous replication), and a 401 tells its client to drop it
+    /// where a 503 tells it to retry. Revoked keys are still refused at once.
     /// </summary>
     public int RedisSettleSeconds { get; set; } = 10;
 

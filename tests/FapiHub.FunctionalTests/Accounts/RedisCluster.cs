@@ -111,7 +111,7 @@ public sealed class RedisCluster : IAsyncDisposable
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
         {
-            var info = (await CliAsync(port, "INFO", "replication")).Split('\n', StringSplitOptions.TrimEntries);
+            var info = await ReplicationAsync(port);
             var offset = long.Parse(info.Single(l => l.StartsWith("master_repl_offset:", StringComparison.Ordinal)).Split(':')[1], CultureInfo.InvariantCulture);
             var replicas = info.Where(l => l.StartsWith("slave", StringComparison.Ordinal) && l.Contains("offset=", StringComparison.Ordinal))
                 .Select(l => long.Parse(l.Split(',').Single(f => f.StartsWith("offset=", StringComparison.Ordinal))[7..], CultureInfo.InvariantCulture))
@@ -158,9 +158,7 @@ public sealed class RedisCluster : IAsyncDisposable
                 continue;
             }
 
-            var replication = (await CliAsync(port, "INFO", "replication"))
-                .Split('\n', StringSplitOptions.TrimEntries)
-                .Where(l => l.StartsWith("role:", StringComparison.Ordinal) || l.StartsWith("master_port:", StringComparison.Ordinal)
+            var replication = (await ReplicationAsync(port)).Where(l => l.StartsWith("role:", StringComparison.Ordinal) || l.StartsWith("master_port:", StringComparison.Ordinal)
                     || l.StartsWith("master_link_status:", StringComparison.Ordinal) || l.StartsWith("master_sync_in_progress:", StringComparison.Ordinal)
                     || l.StartsWith("master_repl_offset:", StringComparison.Ordinal) || l.StartsWith("slave0:", StringComparison.Ordinal));
             var held = new List<string>();
@@ -313,6 +311,10 @@ public sealed class RedisCluster : IAsyncDisposable
         var (_, output) = await RunAsync("redis-cli", ["-h", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), .. command]);
         return output;
     }
+
+    /// <summary>A node's <c>INFO replication</c>, one trimmed line per field.</summary>
+    private static async Task<string[]> ReplicationAsync(int port) =>
+        (await CliAsync(port, "INFO", "replication")).Split('\n', StringSplitOptions.TrimEntries);
 
     private static async Task<(int Code, string Output)> RunAsync(string program, IEnumerable<string> arguments)
     {

@@ -154,14 +154,10 @@ public sealed class RedisServer : IAsyncDisposable
                 await probe.GetDatabase().PingAsync();
                 return;
             }
-            catch (Exception ex) when (ex is RedisConnectionException
-                || (ex is RedisServerException && ex.Message.StartsWith("LOADING", StringComparison.Ordinal))) // replaying its AOF
+            catch (Exception ex) when ((ex is RedisConnectionException
+                    || (ex is RedisServerException && ex.Message.StartsWith("LOADING", StringComparison.Ordinal))) // replaying its AOF
+                && DateTime.UtcNow < deadline && !_process.HasExited)
             {
-                if (DateTime.UtcNow >= deadline || _process.HasExited)
-                {
-                    throw;
-                }
-
                 await Task.Delay(50);
             }
         }

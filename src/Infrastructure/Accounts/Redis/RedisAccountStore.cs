@@ -34,7 +34,7 @@ internal sealed partial class RedisAccountStore(
     // Primaries only: StackExchange.Redis's default (PreferMaster) falls back to a replica while a primary is down, and
     // a replica that is behind, or a node mid-failover, can answer "no such key" for a valid key: a 401 that tells a
     // client its key is wrong. With DemandMaster a missing primary is an error, answered 503 like any outage.
-    // Even a primary's "no such key" is not trusted while the topology settles (RedisConnection.IsSettled).
+    // Even a primary's "no such key" is not trusted while the topology settles (RedisConnection.RefuseMissWhileUnsettled).
     public ValueTask<Account?> FindByDigestAsync(string keyDigest, CancellationToken cancellationToken) =>
         new(redis.Run(async db =>
         {

@@ -69,10 +69,10 @@ internal sealed partial class RedisConnection : IDisposable
 
     /// <summary>
     /// False for <see cref="AccountStoreOptions.RedisSettleSeconds"/> after a connection was lost or restored or a hash
-    /// slot moved. Meanwhile the client's map of the cluster may be behind it, and "no such key" is not an answer to
-    /// trust: the store refuses to call a key unknown (<see cref="RefuseMissWhileUnsettled"/>).
+    /// slot moved. Meanwhile a promoted replica may lack what its primary had not yet sent it, or the client's map of
+    /// the cluster may be behind it: the store does not call a key unknown then (<see cref="RefuseMissWhileUnsettled"/>).
     /// </summary>
-    public bool IsSettled => Environment.TickCount64 >= Volatile.Read(ref _unsettledUntil);
+    private bool IsSettled => Environment.TickCount64 >= Volatile.Read(ref _unsettledUntil);
 
     /// <summary>
     /// Throws <see cref="StoreUnavailableException"/> (503) instead of letting a missing key or account become a 401
